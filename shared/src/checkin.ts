@@ -1,0 +1,122 @@
+/**
+ * The normalised check-in: what every accepted body (protobuf, pulpcore 3.20 JSON, protobuf JSON
+ * mapping) becomes, and the one zod schema that decides whether it is acceptable.
+ *
+ * `null` means "not reported" (an older pulpcore that does not know the field), which is not the
+ * same as zero.
+ */
+import { z } from "zod";
+
+export const LIMITS = {
+  /** Real installations run one to two dozen plugins. */
+  maxComponents: 100,
+  maxNameLength: 64,
+  maxVersionLength: 64,
+  /** Online processes or hosts of one kind in one installation. */
+  maxProcesses: 100_000,
+  /** Users, groups, domains, custom access policies or custom roles of one installation. */
+  maxRbacCount: 10_000_000,
+  /** libpq `server_version` integers: 90624 (9.6.24) ... 170001 (17.1); PostgreSQL 7 is the floor. */
+  minPostgresqlVersion: 70_000,
+  maxPostgresqlVersion: 9_999_999,
+} as const;
+
+/** Django app labels: letters, digits and underscores; we also allow dots and dashes. */
+export const COMPONENT_NAME = /^[a-z0-9][a-z0-9_.-]*$/i;
+/** PEP 440-ish: starts with a digit; releases, pre-releases, dev and local versions. */
+export const COMPONENT_VERSION = /^[0-9][0-9a-z.+!_-]*$/i;
+/** What production accepts (contract §2): a plain release `N.N.N`. */
+export const RELEASE_VERSION = /^\d+\.\d+\.\d+$/;
+
+const count = (max: number) => z.number().int("must be a whole number").min(0).max(max);
+
+const ProcessCountsSchema = z.object({
+  processes: count(LIMITS.maxProcesses),
+  hosts: count(LIMITS.maxProcesses),
+});
+
+const RbacStatsSchema = z.object({
+  users: count(LIMITS.maxRbacCount),
+  groups: count(LIMITS.maxRbacCount),
+  domains: count(LIMITS.maxRbacCount),
+  customAccessPolicies: count(LIMITS.maxRbacCount),
+  customRoles: count(LIMITS.maxRbacCount),
+});
+
+const ComponentSchema = z.object({
+  name: z
+    .string()
+    .min(1)
+    .max(LIMITS.maxNameLength)
+    .regex(COMPONENT_NAME, "must be a plugin label (letters, digits, '_', '.', '-')"),
+  version: z
+    .string()
+    .min(1)
+    .max(LIMITS.maxVersionLength)
+    .regex(COMPONENT_VERSION, "must be a version starting with a digit"),
+});
+
+export const CheckInSchema = z.object({
+  // pulpcore sends lower-case UUIDs (v4 from older releases, v7 from newer ones); we store the
+  // canonical lower-case form so one installation is always one key.
+  systemId: z.uuid("must be a UUID").transform((id) => id.toLowerCase()),
+  components: z
+    .array(ComponentSchema)
+    .min(1, "at least one component (core) is expected")
+    .max(LIMITS.maxComponents)
+    .superRefine((components, ctx) => {
+      const seen = new Set<string>();
+      components.forEach((component, index) => {
+        if (seen.has(component.name)) {
+          ctx.addIssue({
+            code: "custom",
+            message: `component "${component.name}" is listed twice`,
+            path: [index, "name"],
+          });
+        }
+        seen.add(component.name);
+      });
+    }),
+  onlineWorkers: ProcessCountsSchema.nullable(),
+  onlineContentApps: ProcessCountsSchema.nullable(),
+  postgresqlVersion: count(LIMITS.maxPostgresqlVersion)
+    .refine((v) => v === 0 || v >= LIMITS.minPostgresqlVersion, {
+      message: `must be 0 (unknown) or a server_version of at least ${LIMITS.minPostgresqlVersion}`,
+    })
+    .nullable(),
+  rbacStats: RbacStatsSchema.nullable(),
+});
+
+export type CheckIn = z.output<typeof CheckInSchema>;
+export type ProcessCounts = z.output<typeof ProcessCountsSchema>;
+export type RbacStats = z.output<typeof RbacStatsSchema>;
+export type Component = z.output<typeof ComponentSchema>;
+/** Everything a check-in says about an installation except which one it is. */
+export type Facts = Omit<CheckIn, "systemId">;
+
+/** The RBAC measures in a fixed order (used by the metadata codec and the series names). */
+export const RBAC_MEASURES = [
+  "users",
+  "groups",
+  "domains",
+  "custom_access_policies",
+  "custom_roles",
+] as const;
+export type RbacMeasure = (typeof RBAC_MEASURES)[number];
+
+const RBAC_FIELD: Record<RbacMeasure, keyof RbacStats> = {
+  users: "users",
+  groups: "groups",
+  domains: "domains",
+  custom_access_policies: "customAccessPolicies",
+  custom_roles: "customRoles",
+};
+
+export function rbacValue(stats: RbacStats, measure: RbacMeasure): number {
+  return stats[RBAC_FIELD[measure]];
+}
+
+/** Components whose version is not a plain `N.N.N` release (refused by production). */
+export function preReleaseComponents(checkIn: Pick<CheckIn, "components">): Component[] {
+  return checkIn.components.filter((c) => !RELEASE_VERSION.test(c.version));
+}

@@ -1,0 +1,30 @@
+/**
+ * What each worker is bound to, typed once. The wrangler.jsonc files declare the same names
+ * (see names.ts); a test checks that they agree.
+ */
+import type { BINDING, VAR } from "./names";
+
+/** SUMMARY as the site sees it: no method that writes exists on this type. */
+export type ReadOnlyKV = Pick<KVNamespace, "get" | "getWithMetadata" | "list">;
+
+export interface IngestEnv {
+  [BINDING.RAW]: KVNamespace;
+  [BINDING.SITE]: Fetcher;
+  /** Present in the dev environment only; production has no such binding. */
+  [BINDING.SUMMARIZER]?: Fetcher;
+  [VAR.ENVIRONMENT]: string;
+  [VAR.ALLOW_SIMULATED_TIME]?: string;
+}
+
+export interface SummarizerEnv {
+  [BINDING.RAW]: KVNamespace;
+  [BINDING.SUMMARY]: KVNamespace;
+  [VAR.ENVIRONMENT]: string;
+  [VAR.PERSISTENT_MIN_AGE_DAYS]?: string;
+  [VAR.PUBLISHED_COMPONENTS]?: string;
+}
+
+export interface SiteEnv {
+  [BINDING.SUMMARY]: ReadOnlyKV;
+  [VAR.ENVIRONMENT]: string;
+}

@@ -1,0 +1,57 @@
+/**
+ * One name per idea: binding names, configuration variables, headers, routes and limits that
+ * more than one worker (or a worker and its tests) refer to. Import these; never retype them.
+ */
+
+/** KV and service binding names, exactly as they appear in each worker's wrangler.jsonc. */
+export const BINDING = {
+  /** KV: one key per installation (system id), written by ingest, read by the summarizer. */
+  RAW: "RAW",
+  /** KV: one key per published series plus the summarizer's bookkeeping keys. */
+  SUMMARY: "SUMMARY",
+  /** Service binding from ingest to the site worker (GET/HEAD). */
+  SITE: "SITE",
+  /** Service binding from ingest to the summarizer: dev environment only. */
+  SUMMARIZER: "SUMMARIZER",
+} as const;
+
+/** Plain-text configuration variables (`vars` in wrangler.jsonc). */
+export const VAR = {
+  /** "dev" or "production": which rules apply (pre-release versions, the PUT trigger). */
+  ENVIRONMENT: "ENVIRONMENT",
+  /** "true" lets ingest take the check-in time from {@link HEADER.SIMULATED_TIME} (local stack only). */
+  ALLOW_SIMULATED_TIME: "ALLOW_SIMULATED_TIME",
+  /** Whole days a system must have been known before day D to count as persistent on D. */
+  PERSISTENT_MIN_AGE_DAYS: "PERSISTENT_MIN_AGE_DAYS",
+  /** Comma-separated component names that may be published. */
+  PUBLISHED_COMPONENTS: "PUBLISHED_COMPONENTS",
+} as const;
+
+export const ENVIRONMENTS = ["dev", "production"] as const;
+export type Environment = (typeof ENVIRONMENTS)[number];
+
+export const HEADER = {
+  /** Local stack only: the check-in time to record instead of the clock (ISO 8601). */
+  SIMULATED_TIME: "X-Pulp-Analytics-Time",
+} as const;
+
+/** Worker names; stable across environments so service bindings resolve. */
+export const WORKER_NAME = {
+  ingest: "pulp-analytics-ingest",
+  summarizer: "pulp-analytics-summarizer",
+  site: "pulp-analytics-site",
+} as const;
+
+export const DAY_MS = 86_400_000;
+
+/** RAW entries expire unless renewed by a check-in (contract §2). */
+export const RAW_TTL_SECONDS = 60 * 24 * 60 * 60;
+
+/** The largest request body ingest reads (contract §2: real payloads are < 2 KiB). */
+export const MAX_BODY_BYTES = 64 * 1024;
+
+/** Cloudflare's limit on the metadata of one KV key, serialized as JSON. */
+export const MAX_METADATA_BYTES = 1024;
+
+/** The nightly summary: 00:00 UTC, summarizing the day that just ended. */
+export const SUMMARY_CRON = "0 0 * * *";

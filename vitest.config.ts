@@ -1,0 +1,12 @@
+import { defineConfig } from "vitest/config";
+
+// One `vitest run` covers the pure core (plain Node) and each worker (inside workerd).
+export default defineConfig({
+  test: {
+    projects: [
+      "shared/vitest.config.ts",
+      "workers/*/vitest.config.ts",
+      "workers/*/vitest.production.config.ts",
+    ],
+  },
+});

@@ -1,0 +1,76 @@
+/** POST / after the body is read: decode, validate, apply the environment's rules, store. */
+import { preReleaseComponents } from "@pulp-analytics/shared/checkin";
+import { type BodyFormat, decodeCheckIn } from "@pulp-analytics/shared/decode";
+import type { Problem } from "@pulp-analytics/shared/errors";
+import { RAW_TTL_SECONDS } from "@pulp-analytics/shared/names";
+import { planWrite } from "@pulp-analytics/shared/record";
+
+export interface CheckInRequest {
+  body: Uint8Array;
+  contentType: string | null;
+  /** Check-in time, epoch ms. */
+  now: number;
+  production: boolean;
+}
+
+export type Outcome =
+  | { status: 200; outcome: "stored" | "unchanged"; format: BodyFormat }
+  | {
+      status: Problem["status"];
+      outcome: "rejected" | "unavailable";
+      problem: Problem;
+      format?: BodyFormat;
+    };
+
+export async function storeCheckIn(raw: KVNamespace, request: CheckInRequest): Promise<Outcome> {
+  const decoded = decodeCheckIn(request.body, request.contentType);
+  if (!decoded.ok) return rejected(decoded.problem);
+  const { checkIn, format } = decoded.value;
+
+  if (request.production) {
+    const preReleases = preReleaseComponents(checkIn);
+    if (preReleases.length > 0) {
+      return rejected(
+        {
+          status: 422,
+          error:
+            "pre-release versions are not accepted here; installations running them report to the dev deployment (dev.analytics.pulpproject.org)",
+          issues: preReleases.map((c) => ({
+            path: `components.${checkIn.components.indexOf(c)}.version`,
+            message: `${c.name} ${c.version} is not a release version N.N.N`,
+          })),
+        },
+        format,
+      );
+    }
+  }
+
+  try {
+    const stored = await raw.getWithMetadata(checkIn.systemId, "arrayBuffer");
+    const plan = planWrite(stored.value === null ? null : stored, {
+      checkIn,
+      format,
+      body: request.body,
+      now: request.now,
+    });
+    if (!plan.write) return { status: 200, outcome: "unchanged", format };
+    await raw.put(checkIn.systemId, request.body, {
+      expirationTtl: RAW_TTL_SECONDS,
+      metadata: plan.meta,
+    });
+  } catch {
+    // KV refused or failed (e.g. more than one write per second to this key): nothing or the
+    // previous check-in is stored, never half of one; the client may simply retry.
+    return {
+      status: 503,
+      outcome: "unavailable",
+      format,
+      problem: { status: 503, error: "storage is temporarily unavailable, retry later" },
+    };
+  }
+  return { status: 200, outcome: "stored", format };
+}
+
+function rejected(problem: Problem, format?: BodyFormat): Outcome {
+  return { status: problem.status, outcome: "rejected", problem, format };
+}

@@ -1,0 +1,24 @@
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+import { fixtureBinding } from "../../shared/test/fixture-binding.ts";
+
+// The dev environment of wrangler.jsonc, with the site and summarizer behind the service
+// bindings replaced by recorders: these tests are about ingest; the real wiring is tested
+// against the local stack.
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: "./wrangler.jsonc", environment: "dev" },
+      miniflare: {
+        bindings: { ALLOW_SIMULATED_TIME: "true", FIXTURES: fixtureBinding() },
+        serviceBindings: {
+          SITE: (request: Request) =>
+            Response.json({ worker: "site", method: request.method, url: request.url }),
+          SUMMARIZER: (request: Request) =>
+            Response.json({ worker: "summarizer", method: request.method, url: request.url }),
+        },
+      },
+    }),
+  ],
+  test: { name: "ingest", include: ["test/**/*.test.ts"], exclude: ["test/production/**"] },
+});
