@@ -1,6 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
-import { fixtureBinding } from "../../shared/test/fixture-binding.ts";
+import { fixtureBinding } from "../../shared/test/fixtures.ts";
 
 // The dev environment of wrangler.jsonc, with the site and summarizer behind the service
 // bindings replaced by recorders: these tests are about ingest; the real wiring is tested
