@@ -44,3 +44,9 @@ export const isSeriesKey = (key: string): boolean => SERIES_KEY.test(key) && !ke
 
 /** The one key the site reads to render its page (see page.ts). */
 export const PAGE_KEY = "_page";
+
+/**
+ * The summarizer's write-ahead journal (see series.ts): present only while a run's series writes
+ * are incomplete; the next run finishes them.
+ */
+export const JOURNAL_KEY = "_journal";

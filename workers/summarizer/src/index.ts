@@ -1,10 +1,60 @@
-/** The summarizer worker: placeholder until the summary issue lands (cron + dev PUT /). */
+/**
+ * The summarizer worker (contract §3, §5): the 00:00 UTC cron summarizes the day that just
+ * ended; `PUT /` (reachable only through the dev environment's service binding from ingest)
+ * summarizes today so far or `?day=YYYY-MM-DD` and answers the run report.
+ */
 import type { SummarizerEnv } from "@pulp-analytics/shared/env";
 import { problemResponse } from "@pulp-analytics/shared/errors";
+import { DAY_MS } from "@pulp-analytics/shared/names";
+import { parseIsoDay, startOfUtcDay } from "@pulp-analytics/shared/time";
+import { Hono } from "hono";
+import { type RunReport, summarize } from "./run";
+
+const app = new Hono<{ Bindings: SummarizerEnv }>();
+
+app.put("/", async (c) => {
+  const today = startOfUtcDay(Date.now());
+  const requested = c.req.query("day");
+  const day = requested === undefined ? today : parseIsoDay(requested);
+  if (day === null || day > today) {
+    return problemResponse({
+      status: 400,
+      error: "day must be a calendar day YYYY-MM-DD, today or earlier",
+      issues: [{ path: "day", message: `not a day that can be summarized: ${requested}` }],
+    });
+  }
+  const { report } = await summarize(c.env, day);
+  log("put", report);
+  return c.json(report);
+});
+
+app.all("*", () =>
+  problemResponse({ status: 405, error: "method not allowed; allowed: PUT /" }, { Allow: "PUT" }),
+);
+
+app.onError((error) => {
+  console.error(JSON.stringify({ event: "summary", trigger: "put", error: String(error) }));
+  return problemResponse(
+    { status: 503, error: "the summary run failed; SUMMARY is consistent, rerun to finish" },
+    { "Retry-After": "60" },
+  );
+});
+
+function log(trigger: "cron" | "put", report: RunReport): void {
+  console.log(JSON.stringify({ event: "summary", trigger, ...report }));
+}
 
 export default {
-  async fetch(): Promise<Response> {
-    return problemResponse({ status: 503, error: "the summarizer is not implemented yet" });
+  fetch: app.fetch,
+  async scheduled(controller, env) {
+    const day = startOfUtcDay(controller.scheduledTime) - DAY_MS;
+    try {
+      const { report } = await summarize(env, day);
+      log("cron", report);
+    } catch (error) {
+      console.error(JSON.stringify({ event: "summary", trigger: "cron", error: String(error) }));
+      // Rethrown so the cron shows as failed; the journal lets the next run finish the writes.
+      throw error;
+    }
   },
-  async scheduled(): Promise<void> {},
 } satisfies ExportedHandler<SummarizerEnv>;

@@ -1,0 +1,211 @@
+/**
+ * The summarization rule (contract §3): what one UTC day D of check-ins becomes, as the value of
+ * each SUMMARY series on D. Pure: no KV, no clock. The summarizer worker feeds it the systems it
+ * found in RAW; series.ts merges its output into the stored series.
+ *
+ * - Population of D: systems whose latest check-in falls on D.
+ * - Age: whole UTC days from the day first seen to D.
+ * - Persistent: age >= the configured minimum (production 1, dev 0).
+ * - Count series get a point only when the count is > 0 (the contract lets them skip zero days),
+ *   so a day adds no key for a version nobody runs any more.
+ * - Stat series (mean/min/max) get a point only when at least one persistent system reported
+ *   the measure; there 0 is a real value.
+ */
+import { type Facts, RBAC_MEASURES, rbacValue } from "./checkin";
+import {
+  ageKey,
+  isSeriesKey,
+  PROCESS_KINDS,
+  PROCESS_MEASURES,
+  type ProcessKind,
+  postgresqlKey,
+  processKey,
+  rbacKey,
+  SYSTEMS_PERSISTENT,
+  SYSTEMS_TOTAL,
+  versionsKey,
+  versionsXyzKey,
+} from "./keys";
+import { DAY_MS } from "./names";
+import { startOfUtcDay } from "./time";
+
+/** Pulp's public plugins: what is published when the deployment does not say otherwise. */
+export const DEFAULT_PUBLISHED_COMPONENTS = [
+  "core",
+  "file",
+  "certguard",
+  "rpm",
+  "container",
+  "ansible",
+  "deb",
+  "python",
+  "gem",
+  "maven",
+  "ostree",
+  "cookbook",
+  "npm",
+  "galaxy",
+] as const;
+
+/** Production's rule when the variable is unset: a system must have been seen on an earlier day. */
+export const DEFAULT_PERSISTENT_MIN_AGE_DAYS = 1;
+
+export const UNKNOWN = "unknown";
+
+export interface SummaryConfig {
+  persistentMinAgeDays: number;
+  publishedComponents: ReadonlySet<string>;
+}
+
+/** One installation as RAW knows it. */
+export interface SystemRecord {
+  /** Epoch ms. */
+  firstSeen: number;
+  /** Epoch ms. */
+  lastCheckIn: number;
+  facts: Facts;
+}
+
+export interface DaySummary {
+  /** 00:00 UTC of D. */
+  day: number;
+  systems: number;
+  persistent: number;
+  /** Series key → value on D; a key absent here has no point on D. */
+  points: Map<string, number>;
+}
+
+/**
+ * The configuration from the worker's variables. Unset means the safe default; a value that is
+ * set but malformed is an error, so a typo in a deployment is noticed instead of guessed around.
+ */
+export function parseSummaryConfig(vars: {
+  persistentMinAgeDays?: string | undefined;
+  publishedComponents?: string | undefined;
+}): SummaryConfig {
+  const age = vars.persistentMinAgeDays?.trim();
+  let persistentMinAgeDays = DEFAULT_PERSISTENT_MIN_AGE_DAYS;
+  if (age !== undefined && age !== "") {
+    if (!/^\d+$/.test(age)) throw new Error(`PERSISTENT_MIN_AGE_DAYS must be a whole number`);
+    persistentMinAgeDays = Number(age);
+  }
+  const names =
+    vars.publishedComponents === undefined
+      ? DEFAULT_PUBLISHED_COMPONENTS
+      : vars.publishedComponents.split(",").map((name) => name.trim());
+  return {
+    persistentMinAgeDays,
+    publishedComponents: new Set(names.filter((name) => name !== "")),
+  };
+}
+
+export function isInPopulation(day: number, lastCheckIn: number): boolean {
+  return startOfUtcDay(lastCheckIn) === day;
+}
+
+/** Whole UTC days between the day first seen and D (calendar days, not 24-hour periods). */
+export function ageDays(day: number, firstSeen: number): number {
+  // First seen after D cannot happen for a system whose last check-in is on D; clamp anyway so
+  // a damaged entry lands in the youngest bucket instead of inventing a negative one.
+  return Math.max(0, Math.round((day - startOfUtcDay(firstSeen)) / DAY_MS));
+}
+
+/** `3.49.1` → `3.49`; `3.20.0.dev` → `3.20`; `2.0.0a6` → `2.0`; `10.0.0` → `10.0`. */
+export function versionXY(version: string): string {
+  const match = /^(\d+)\.(\d+)/.exec(version);
+  return match ? `${Number(match[1])}.${Number(match[2])}` : UNKNOWN;
+}
+
+/**
+ * libpq's server_version integer to the major release: from 10 on the major is one number
+ * (`150004` → `15`), before it two (`90624` → `9.6`). Absent or 0 means the server did not say.
+ */
+export function postgresqlMajor(serverVersion: number | null): string {
+  if (serverVersion === null || serverVersion <= 0) return UNKNOWN;
+  if (serverVersion >= 100_000) return String(Math.floor(serverVersion / 10_000));
+  return `${Math.floor(serverVersion / 10_000)}.${Math.floor(serverVersion / 100) % 100}`;
+}
+
+/** `0`, `1`, `2`, `3-4`, `5-8`, `9-16`, …: each upper bound a power of two. */
+export function bucket(count: number): string {
+  if (count <= 2) return String(Math.max(0, count));
+  let upper = 4;
+  while (upper < count) upper *= 2;
+  return `${upper / 2 + 1}-${upper}`;
+}
+
+export function roundMean(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+export function summarizeDay(
+  day: number,
+  systems: Iterable<SystemRecord>,
+  config: SummaryConfig,
+): DaySummary {
+  const points = new Map<string, number>();
+  const increment = (key: string) => points.set(key, (points.get(key) ?? 0) + 1);
+  // Running stats, not value lists: 100,000 systems would not fit Math.min(...values)'s arguments.
+  const stats = new Map<string, { n: number; sum: number; min: number; max: number }>();
+  let total = 0;
+  let persistent = 0;
+
+  for (const system of systems) {
+    if (!isInPopulation(day, system.lastCheckIn)) continue;
+    total++;
+    const age = ageDays(day, system.firstSeen);
+    increment(ageKey(bucket(age)));
+    if (age < config.persistentMinAgeDays) continue;
+    persistent++;
+
+    const { facts } = system;
+    for (const kind of PROCESS_KINDS) {
+      const counts = processCounts(facts, kind);
+      if (!counts) continue;
+      for (const measure of PROCESS_MEASURES) {
+        const key = processKey(kind, measure, "mean");
+        const value = counts[measure];
+        const s = stats.get(key);
+        if (!s) stats.set(key, { n: 1, sum: value, min: value, max: value });
+        else {
+          s.n++;
+          s.sum += value;
+          s.min = Math.min(s.min, value);
+          s.max = Math.max(s.max, value);
+        }
+      }
+    }
+    for (const component of facts.components) {
+      if (!config.publishedComponents.has(component.name)) continue;
+      increment(versionsKey(component.name, versionXY(component.version)));
+      increment(versionsXyzKey(component.name, component.version));
+    }
+    increment(postgresqlKey(postgresqlMajor(facts.postgresqlVersion)));
+    if (facts.rbacStats) {
+      for (const measure of RBAC_MEASURES) {
+        increment(rbacKey(measure, bucket(rbacValue(facts.rbacStats, measure))));
+      }
+    }
+  }
+
+  for (const kind of PROCESS_KINDS) {
+    for (const measure of PROCESS_MEASURES) {
+      const s = stats.get(processKey(kind, measure, "mean"));
+      if (!s) continue;
+      points.set(processKey(kind, measure, "mean"), roundMean(s.sum / s.n));
+      points.set(processKey(kind, measure, "min"), s.min);
+      points.set(processKey(kind, measure, "max"), s.max);
+    }
+  }
+  if (total > 0) points.set(SYSTEMS_TOTAL, total);
+  if (persistent > 0) points.set(SYSTEMS_PERSISTENT, persistent);
+
+  // The site refuses keys outside SERIES_KEY; a version string that cannot be one is dropped
+  // here rather than written where nobody can read it.
+  for (const key of points.keys()) if (!isSeriesKey(key)) points.delete(key);
+  return { day, systems: total, persistent, points };
+}
+
+function processCounts(facts: Facts, kind: ProcessKind) {
+  return kind === "online_workers" ? facts.onlineWorkers : facts.onlineContentApps;
+}

@@ -1,0 +1,102 @@
+/**
+ * RAW → the systems of day D. Normally only `list()` pages are read: each entry's metadata
+ * carries the first-seen and last-check-in times and the facts. A value is read only when the
+ * metadata cannot say (an overflow entry, or metadata missing or not ours), and only for entries
+ * that may belong to D. Whatever cannot be read or decoded is skipped and counted, never fatal.
+ */
+import type { Facts } from "@pulp-analytics/shared/checkin";
+import { decodeCheckIn } from "@pulp-analytics/shared/decode";
+import { factsFromMeta, parseMeta, type RawMeta } from "@pulp-analytics/shared/metadata";
+import { RAW_TTL_SECONDS } from "@pulp-analytics/shared/names";
+import { isInPopulation, type SystemRecord } from "@pulp-analytics/shared/summary";
+
+export interface RawScan {
+  /** The systems whose last check-in is on D. */
+  systems: SystemRecord[];
+  /** Entries that could not be read, decoded or placed in time. */
+  skipped: number;
+}
+
+export async function scanRaw(
+  raw: KVNamespace,
+  day: number,
+  maxValueReads: number,
+): Promise<RawScan> {
+  const systems: SystemRecord[] = [];
+  let skipped = 0;
+  let valueReads = 0;
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await raw.list({ cursor });
+    for (const entry of page.keys) {
+      const meta = parseMeta(entry.metadata);
+      const facts = meta ? factsFromMeta(meta) : null;
+      if (meta && facts) {
+        if (isInPopulation(day, meta.l)) systems.push(recordOf(meta, facts));
+        continue;
+      }
+      const times = meta ? { firstSeen: meta.f, lastCheckIn: meta.l } : timesFromExpiration(entry);
+      if (!times) {
+        skipped++;
+        continue;
+      }
+      if (!isInPopulation(day, times.lastCheckIn)) continue;
+      // Rare by design (ingest fits the facts in metadata); capped so a namespace full of them
+      // cannot take the run past its KV budget.
+      if (valueReads >= maxValueReads) {
+        skipped++;
+        continue;
+      }
+      valueReads++;
+      const valueFacts = await readFacts(raw, entry.name, meta);
+      if (valueFacts) systems.push({ ...times, facts: valueFacts });
+      else skipped++;
+    }
+    // A page may be empty and still not the last: only list_complete ends the listing.
+    if (page.list_complete) break;
+    cursor = page.cursor;
+  }
+  return { systems, skipped };
+}
+
+function recordOf(meta: RawMeta, facts: Facts): SystemRecord {
+  return { firstSeen: meta.f, lastCheckIn: meta.l, facts };
+}
+
+/**
+ * Without metadata the only clock is the entry's expiry: ingest renews it to 60 days after every
+ * check-in, so expiry minus the TTL is the last check-in (by the real clock). First seen is
+ * unknown; taking the last check-in makes the system as young as it can be, never older.
+ */
+function timesFromExpiration(entry: { expiration?: number }) {
+  if (entry.expiration === undefined) return null;
+  const lastCheckIn = (entry.expiration - RAW_TTL_SECONDS) * 1000;
+  return { firstSeen: lastCheckIn, lastCheckIn };
+}
+
+async function readFacts(
+  raw: KVNamespace,
+  key: string,
+  meta: RawMeta | null,
+): Promise<Facts | null> {
+  let value: ArrayBuffer | null;
+  try {
+    value = await raw.get(key, "arrayBuffer");
+  } catch {
+    return null;
+  }
+  if (value === null) return null;
+  const bytes = new Uint8Array(value);
+  // The overflow marker names the stored format; without it, try both (protobuf first: it is
+  // what every pulpcore since 3.21 sends).
+  const contentTypes: (string | null)[] =
+    meta?.x === "j" ? ["application/json"] : meta?.x === "p" ? [null] : [null, "application/json"];
+  for (const contentType of contentTypes) {
+    const decoded = decodeCheckIn(bytes, contentType);
+    if (decoded.ok) {
+      const { systemId: _id, ...facts } = decoded.value.checkIn;
+      return facts;
+    }
+  }
+  return null;
+}
