@@ -7,6 +7,7 @@ export default defineConfig({
       "shared/vitest.config.ts",
       "workers/*/vitest.config.ts",
       "workers/*/vitest.production.config.ts",
+      "scripts/vitest.config.ts",
     ],
   },
 });

@@ -1,0 +1,189 @@
+/**
+ * The three wrangler.jsonc files keep the deployment story's promises (contract §1, issue 5).
+ * Each config is read by wrangler itself, per environment, so what is asserted is what wrangler
+ * would deploy (inheritance of top-level keys included), not our reading of the JSONC.
+ */
+import { fileURLToPath } from "node:url";
+import {
+  BINDING,
+  ENVIRONMENTS,
+  type Environment,
+  SUMMARY_CRON,
+  VAR,
+  WORKER_NAME,
+} from "@pulp-analytics/shared/names";
+import { describe, expect, it } from "vitest";
+import { experimental_readRawConfig, unstable_readConfig } from "wrangler";
+
+type Worker = keyof typeof WORKER_NAME;
+const WORKERS = Object.keys(WORKER_NAME) as Worker[];
+
+const configPath = (worker: Worker) =>
+  fileURLToPath(new URL(`../../workers/${worker}/wrangler.jsonc`, import.meta.url));
+
+/**
+ * The fields asserted here, as wrangler resolves them for one environment. (wrangler's own
+ * Config type comes from a package that is bundled into it, so it reaches us as `any`.)
+ */
+interface EffectiveConfig {
+  name: string;
+  vars: Record<string, unknown>;
+  kv_namespaces: { binding: string; id?: string }[];
+  services?: { binding: string; service: string; environment?: string }[];
+  routes?: (string | { pattern: string })[];
+  route?: unknown;
+  workers_dev?: boolean;
+  preview_urls?: boolean;
+  triggers: { crons?: string[] };
+  observability?: { enabled?: boolean };
+}
+
+const effective = (worker: Worker, env: Environment): EffectiveConfig =>
+  unstable_readConfig({ config: configPath(worker), env }, { hideWarnings: true });
+
+/** Every binding kind other than KV and services through which a worker could write. */
+const STORAGE_BINDINGS = [
+  "r2_buckets",
+  "d1_databases",
+  "queues.producers",
+  "durable_objects.bindings",
+  "workflows",
+  "analytics_engine_datasets",
+  "hyperdrive",
+  "vectorize",
+] as const;
+
+function storageBindings(worker: Worker, env: Environment, kind: string): unknown[] {
+  let value: unknown = effective(worker, env);
+  for (const field of kind.split(".")) {
+    value = (value as Record<string, unknown> | undefined)?.[field];
+  }
+  return (value as unknown[] | undefined) ?? [];
+}
+
+const kvBindings = (worker: Worker, env: Environment) =>
+  effective(worker, env).kv_namespaces.map((kv) => kv.binding);
+
+const serviceBindings = (worker: Worker, env: Environment) =>
+  (effective(worker, env).services ?? []).map((s) => s.binding);
+
+function kvId(worker: Worker, env: Environment, binding: string): string | undefined {
+  return effective(worker, env).kv_namespaces.find((kv) => kv.binding === binding)?.id;
+}
+
+/** The name a worker deploys under in `env` (`env.<env>.name`, or wrangler's `<name>-<env>`). */
+const deployedName = (worker: Worker, env: Environment) => effective(worker, env).name;
+
+const cases = ENVIRONMENTS.flatMap((env) => WORKERS.map((worker) => ({ worker, env })));
+
+describe.each(cases)("$worker in $env", ({ worker, env }) => {
+  const config = effective(worker, env);
+
+  it("has observability enabled", () => {
+    expect(config.observability?.enabled).toBe(true);
+  });
+
+  it("cannot enable simulated check-in time", () => {
+    expect(config.vars).not.toHaveProperty(VAR.ALLOW_SIMULATED_TIME);
+  });
+
+  it("says which environment it is", () => {
+    expect(config.vars[VAR.ENVIRONMENT]).toBe(env);
+  });
+
+  it("deploys under a stable name", () => {
+    const base = WORKER_NAME[worker];
+    expect(deployedName(worker, env)).toBe(env === "production" ? base : `${base}-${env}`);
+  });
+
+  it("uses only binding names defined in shared/src/names.ts", () => {
+    const known: string[] = Object.values(BINDING);
+    for (const name of [...kvBindings(worker, env), ...serviceBindings(worker, env)]) {
+      expect(known).toContain(name);
+    }
+  });
+
+  it("binds every service to a worker that deploys under that name in the same environment", () => {
+    for (const { service, environment } of config.services ?? []) {
+      // A binding that picks another environment of the target would cross dev and production.
+      expect(environment).toBeUndefined();
+      const target = WORKERS.find((w) => deployedName(w, env) === service);
+      expect(target, `${service} is not the ${env} name of any worker`).toBeDefined();
+    }
+  });
+});
+
+describe.each(ENVIRONMENTS)("in %s", (env) => {
+  it("the site is bound to SUMMARY only: no RAW, no other storage, no services", () => {
+    expect(kvBindings("site", env)).toEqual([BINDING.SUMMARY]);
+    expect(effective("site", env).services ?? []).toEqual([]);
+    for (const kind of STORAGE_BINDINGS)
+      expect(storageBindings("site", env, kind), kind).toEqual([]);
+  });
+
+  it("ingest stores into RAW and forwards reads to the site", () => {
+    expect(kvBindings("ingest", env)).toEqual([BINDING.RAW]);
+    expect(serviceBindings("ingest", env)).toContain(BINDING.SITE);
+  });
+
+  it("the summarizer reads RAW and writes SUMMARY, on the nightly cron, with no public route", () => {
+    const summarizer = effective("summarizer", env);
+    expect(kvBindings("summarizer", env).sort()).toEqual([BINDING.RAW, BINDING.SUMMARY].sort());
+    expect(summarizer.triggers.crons).toEqual([SUMMARY_CRON]);
+    expect(summarizer.routes ?? []).toEqual([]);
+    expect(summarizer.route).toBeUndefined();
+    expect(summarizer.workers_dev).toBe(false);
+    expect(summarizer.preview_urls).not.toBe(true);
+    expect(summarizer.services ?? []).toEqual([]);
+  });
+
+  it("ingest and the summarizer share one RAW namespace", () => {
+    expect(kvId("ingest", env, BINDING.RAW)).toBeTruthy();
+    expect(kvId("summarizer", env, BINDING.RAW)).toBe(kvId("ingest", env, BINDING.RAW));
+  });
+
+  it("the summarizer and the site share one SUMMARY namespace", () => {
+    expect(kvId("site", env, BINDING.SUMMARY)).toBeTruthy();
+    expect(kvId("site", env, BINDING.SUMMARY)).toBe(kvId("summarizer", env, BINDING.SUMMARY));
+  });
+
+  it("only ingest is public", () => {
+    for (const worker of ["summarizer", "site"] as const) {
+      expect(effective(worker, env).workers_dev, worker).toBe(false);
+      expect(effective(worker, env).routes ?? [], worker).toEqual([]);
+    }
+  });
+});
+
+it("dev and production never share a KV namespace", () => {
+  const ids = (env: Environment) =>
+    WORKERS.flatMap((w) => effective(w, env).kv_namespaces.map((kv) => kv.id));
+  const production = new Set(ids("production"));
+  for (const id of ids("dev")) expect(production).not.toContain(id);
+});
+
+it("production ingest cannot trigger a summary; dev ingest can", () => {
+  expect(serviceBindings("ingest", "production")).not.toContain(BINDING.SUMMARIZER);
+  expect(serviceBindings("ingest", "dev")).toContain(BINDING.SUMMARIZER);
+});
+
+it("production ingest is the front door of analytics.pulpproject.org", () => {
+  const routes = effective("ingest", "production").routes ?? [];
+  expect(routes.map((r) => (typeof r === "string" ? r : r.pattern))).toEqual([
+    "analytics.pulpproject.org/*",
+  ]);
+});
+
+it.each(WORKERS)("%s declares $schema so editors validate it", (worker) => {
+  const { rawConfig } = experimental_readRawConfig({ config: configPath(worker) });
+  expect((rawConfig as { $schema?: string }).$schema).toMatch(/wrangler\/config-schema\.json$/);
+});
+
+it.each(WORKERS)("%s does not enable simulated time at the top level either", (worker) => {
+  // Top-level vars apply to a deploy without --env (which the deploy scripts refuse, but
+  // wrangler itself allows).
+  const { rawConfig } = experimental_readRawConfig({ config: configPath(worker) });
+  expect((rawConfig as { vars?: Record<string, unknown> }).vars ?? {}).not.toHaveProperty(
+    VAR.ALLOW_SIMULATED_TIME,
+  );
+});
