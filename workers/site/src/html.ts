@@ -1,0 +1,70 @@
+/**
+ * The page at `/`: static HTML, the same for every view, so rendering it reads no KV. The data
+ * comes from `/api/v1/page`, fetched by /app.js (no inline script: the CSP forbids it), which
+ * draws a chart into each `data-chart` section below and fills in the "data as of" line.
+ */
+
+const section = (id: string, title: string, explanation: string, extra = "") => `
+<section class="card" id="${id}" data-chart="${id}" aria-labelledby="${id}-title">
+  <h2 id="${id}-title">${title}</h2>
+  <p class="explain">${explanation}</p>${extra}
+  <div class="chart" aria-hidden="true"></div>
+  <p class="data-links"></p>
+</section>`;
+
+export const PAGE_HTML = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Pulp Analytics</title>
+<meta name="description" content="Anonymous, aggregate statistics on how Pulp installations are deployed: versions, sizes, PostgreSQL, RBAC usage.">
+<link rel="icon" href="/favicon.svg" type="image/svg+xml">
+<link rel="stylesheet" href="/style.css">
+<script type="module" src="/app.js"></script>
+</head>
+<body>
+<header class="top">
+  <div class="wrap">
+    <h1>Pulp Analytics</h1>
+    <p class="lede">How Pulp is deployed, from the daily anonymous check-ins of Pulp installations.</p>
+    <p id="as-of" class="as-of" role="status">Loading the data…</p>
+  </div>
+</header>
+<main class="wrap">
+  <noscript><p class="notice">The charts need JavaScript. All the data is available without it at <a href="/api/v1/series">/api/v1/series</a>.</p></noscript>
+  <div class="controls" id="controls" hidden>
+    <span id="range-label">Time range</span>
+    <div class="range" role="group" aria-labelledby="range-label">
+      <button type="button" data-range="30d">30 days</button>
+      <button type="button" data-range="90d">90 days</button>
+      <button type="button" data-range="1y">1 year</button>
+      <button type="button" data-range="all">All</button>
+    </div>
+  </div>
+  <section class="notice" id="empty" hidden>
+    <h2>No data yet</h2>
+    <p>Check-ins are summarized once a day, at 00:00 UTC. The charts appear here after the first summary; come back tomorrow.</p>
+  </section>
+  <div id="charts" hidden>
+    ${section("installations", "Installations reporting", "Installations that checked in each day; persistent ones had already been seen on an earlier day, which leaves out one-off test and CI containers.")}
+    <section class="card" id="versions" aria-labelledby="versions-title">
+      <h2 id="versions-title">Versions in use</h2>
+      <p class="explain">For each Pulp component, the share of persistent installations running each x.y release, per day. The exact x.y.z versions of the latest day are listed below each chart.</p>
+      <div id="components"></div>
+    </section>
+    ${section("deployment", "Deployment size", "Mean number of online workers and content apps per persistent installation, counted as processes and as distinct hosts.")}
+    ${section("postgresql", "PostgreSQL versions", "PostgreSQL major versions of persistent installations: the share on the latest day, then over time.", '\n  <div class="chart chart-latest" aria-hidden="true"></div>')}
+    ${section("age", "Installation age", "All installations that checked in on the latest day, by days since each was first seen.")}
+    ${section("rbac", "RBAC usage", "Persistent installations on the latest day by how many users, groups, domains, custom roles and customized access policies they have.")}
+  </div>
+  <section class="about" aria-labelledby="about-title">
+    <h2 id="about-title">What is collected, and how to opt out</h2>
+    <p>Once a day each Pulp installation sends a random installation id (not linked to anything else), the versions of its Pulp components, how many workers and content apps are online (and on how many hosts), its PostgreSQL version, and counts of users, groups, domains, custom roles and customized access policies. No host names, IP addresses, content or user names are stored. Only the daily aggregates shown here are published; an installation's record expires 60 days after its last check-in.</p>
+    <p>To opt out, set <code>ANALYTICS = False</code> in the pulpcore settings.</p>
+    <p>Open data: every chart's numbers are linked next to it as JSON and CSV; <a href="/api/v1/series">/api/v1/series</a> lists all series, and <a href="/api/v1/page">/api/v1/page</a> is everything this page shows in one file.</p>
+  </section>
+</main>
+</body>
+</html>
+`;

@@ -1,0 +1,47 @@
+import { env, exports } from "cloudflare:workers";
+import { PAGE_KEY, type Point } from "@pulp-analytics/shared/keys";
+import { BINDING } from "@pulp-analytics/shared/names";
+import { buildPageData, type PageData } from "@pulp-analytics/shared/page";
+
+/** The worker under test, called in-process (its default export). */
+export const worker = (exports as unknown as { default: Fetcher }).default;
+
+/**
+ * SUMMARY with its write methods, for the tests to play the summarizer: the site's own type
+ * (ReadOnlyKV) has none.
+ */
+export const summary = (env as unknown as Record<string, KVNamespace>)[
+  BINDING.SUMMARY
+] as KVNamespace;
+
+let origins = 0;
+/**
+ * A URL on an origin no other test used: the edge cache is keyed by origin and path and outlives
+ * `reset()`, so each test gets a cold cache of its own.
+ */
+export function freshOrigin(): (path: string) => string {
+  const host = `http://t${++origins}.site.test`;
+  return (path) => `${host}${path}`;
+}
+
+export const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
+
+/** Writes series and the page data the way the summarizer does; returns the page data. */
+export async function summarize(
+  series: Record<string, Point[]>,
+  generatedAt: number,
+): Promise<PageData> {
+  const all = new Map(Object.entries(series));
+  for (const [key, points] of all) await summary.put(key, JSON.stringify(points));
+  const page = buildPageData(all, generatedAt);
+  await summary.put(PAGE_KEY, JSON.stringify(page));
+  return page;
+}
+
+/** Every key and value of SUMMARY, to show that requests changed nothing. */
+export async function snapshot(): Promise<Record<string, string | null>> {
+  const out: Record<string, string | null> = {};
+  const { keys } = await summary.list();
+  for (const { name } of keys) out[name] = await summary.get(name, "text");
+  return out;
+}

@@ -1,0 +1,313 @@
+import { createExecutionContext, reset, waitOnExecutionContext } from "cloudflare:test";
+import type { SiteEnv } from "@pulp-analytics/shared/env";
+import { PAGE_KEY, type Point } from "@pulp-analytics/shared/keys";
+import { BINDING } from "@pulp-analytics/shared/names";
+import { afterEach, describe, expect, expectTypeOf, it } from "vitest";
+import app from "../src/index";
+import { day, freshOrigin, snapshot, summarize, summary, worker } from "./helpers";
+
+afterEach(() => reset());
+
+const D1 = day("2026-04-01");
+const D2 = day("2026-04-02");
+const GENERATED = Date.parse("2026-04-03T00:00:07Z");
+
+const SERIES: Record<string, Point[]> = {
+  systems__total: [
+    [D1, 10],
+    [D2, 12],
+  ],
+  systems__persistent: [
+    [D1, 8],
+    [D2, 9],
+  ],
+  "versions__core__3.49": [[D2, 9]],
+  "versions_xyz__core__3.49.1": [
+    [D1, 8],
+    [D2, 9],
+  ],
+  age__0: [[D2, 3]],
+};
+
+async function json(res: Response): Promise<unknown> {
+  expect(res.headers.get("Content-Type")).toMatch(/^application\/json/);
+  return res.json();
+}
+
+describe("before the first summary", () => {
+  it("serves the page and an empty page data, so the page shows its empty state", async () => {
+    const at = freshOrigin();
+    const page = await worker.fetch(at("/"));
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('id="empty"');
+    expect(html).toContain('<script type="module" src="/app.js"></script>');
+    expect(await json(await worker.fetch(at("/api/v1/page")))).toEqual({
+      v: 1,
+      generatedAt: 0,
+      asOf: null,
+      keys: [],
+      series: {},
+      latestXyz: {},
+    });
+    expect(await json(await worker.fetch(at("/api/v1/series")))).toEqual({ keys: [] });
+  });
+
+  it("answers a well-formed but unpublished key with the 404 error shape", async () => {
+    const res = await worker.fetch(freshOrigin()("/api/v1/series/systems__total"));
+    expect(res.status).toBe(404);
+    const body = (await json(res)) as { error: string; issues: unknown[] };
+    expect(body.error).toBe("unknown series");
+    expect(body.issues).toHaveLength(1);
+  });
+});
+
+describe("with summarized data", () => {
+  it("serves the page data exactly as the summarizer stored it", async () => {
+    const page = await summarize(SERIES, GENERATED);
+    const res = await worker.fetch(freshOrigin()("/api/v1/page"));
+    expect(res.status).toBe(200);
+    expect(await json(res)).toEqual(page);
+    expect(page.asOf).toBe(D2);
+  });
+
+  it("lists every published series key, exact versions included, and no bookkeeping key", async () => {
+    await summarize(SERIES, GENERATED);
+    const body = (await json(await worker.fetch(freshOrigin()("/api/v1/series")))) as {
+      keys: string[];
+    };
+    expect(body.keys).toEqual(Object.keys(SERIES).sort());
+  });
+
+  it("serves a series as JSON, exact-version history included", async () => {
+    await summarize(SERIES, GENERATED);
+    const at = freshOrigin();
+    expect(await json(await worker.fetch(at("/api/v1/series/systems__total")))).toEqual(
+      SERIES.systems__total,
+    );
+    expect(await json(await worker.fetch(at("/api/v1/series/versions_xyz__core__3.49.1")))).toEqual(
+      SERIES["versions_xyz__core__3.49.1"],
+    );
+  });
+
+  it("serves a series as CSV with a header row", async () => {
+    await summarize(SERIES, GENERATED);
+    const res = await worker.fetch(freshOrigin()("/api/v1/series/systems__persistent.csv"));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
+    expect(await res.text()).toBe(
+      `timestamp,date,value\r\n${D1},2026-04-01,8\r\n${D2},2026-04-02,9\r\n`,
+    );
+  });
+
+  it("never lets a key that is not a series key reach KV", async () => {
+    await summarize(SERIES, GENERATED);
+    const at = freshOrigin();
+    // `_page` exists in SUMMARY: a 404 here shows it was refused before the read.
+    for (const name of [
+      "_page",
+      "_page.csv",
+      "systems",
+      "systems__",
+      "%3Cscript%3E__x",
+      "a__b%2Fc",
+    ]) {
+      const res = await worker.fetch(at(`/api/v1/series/${name}`));
+      expect(res.status, name).toBe(404);
+      expect(((await json(res)) as { error: string }).error).toBe("unknown series");
+    }
+  });
+
+  it("answers unknown API routes with the JSON error shape", async () => {
+    const res = await worker.fetch(freshOrigin()("/api/v2/anything"));
+    expect(res.status).toBe(404);
+    expect(await json(res)).toMatchObject({ error: expect.any(String), issues: [] });
+  });
+
+  it("answers HEAD like GET, without a body", async () => {
+    await summarize(SERIES, GENERATED);
+    const res = await worker.fetch(freshOrigin()("/api/v1/series/systems__total"), {
+      method: "HEAD",
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("ETag")).toMatch(/^"[\w-]+"$/);
+    expect(await res.text()).toBe("");
+  });
+});
+
+describe("escaping", () => {
+  it("echoes a hostile series name only inside JSON, never as markup", async () => {
+    const name = "%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E";
+    const res = await worker.fetch(freshOrigin()(`/api/v1/series/${name}`));
+    expect(res.status).toBe(404);
+    expect(res.headers.get("Content-Type")).toMatch(/^application\/json/);
+    expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
+    expect(res.headers.get("Content-Security-Policy")).toBe(
+      "default-src 'none'; frame-ancestors 'none'",
+    );
+  });
+
+  it("keeps the page free of inline script and of data from the internet", async () => {
+    const html = await (await worker.fetch(freshOrigin()("/"))).text();
+    const scripts = [...html.matchAll(/<script\b([^>]*)>([\s\S]*?)<\/script>/g)];
+    expect(scripts).toHaveLength(1);
+    for (const [, attributes, body] of scripts) {
+      expect(attributes).toMatch(/\bsrc="\/[^/]/);
+      expect(body).toBe("");
+    }
+    expect(html).not.toMatch(/\son[a-z]+=/i);
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+  });
+});
+
+describe("headers", () => {
+  const routes = [
+    "/",
+    "/api/v1/page",
+    "/api/v1/series",
+    "/api/v1/series/systems__total",
+    "/api/v1/series/systems__total.csv",
+    "/api/v1/series/nope__x",
+    "/nope",
+  ];
+
+  it.each(routes)("%s carries the security headers", async (path) => {
+    await summarize(SERIES, GENERATED);
+    const res = await worker.fetch(freshOrigin()(path));
+    expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
+    expect(res.headers.get("Referrer-Policy")).toBe("no-referrer");
+    const csp = res.headers.get("Content-Security-Policy") ?? "";
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain("unsafe-inline");
+    expect(csp).not.toContain("unsafe-eval");
+  });
+
+  it("gives the page a CSP that loads only its own origin", async () => {
+    const res = await worker.fetch(freshOrigin()("/"));
+    expect(res.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
+    const csp = res.headers.get("Content-Security-Policy") ?? "";
+    expect(csp).toMatch(/(^|; )default-src 'self'(;|$)/);
+    expect(csp).toMatch(/(^|; )script-src 'self'(;|$)/);
+    expect(csp).toMatch(/(^|; )connect-src 'self'(;|$)/);
+  });
+});
+
+describe("conditional requests", () => {
+  it.each(["/", "/api/v1/page", "/api/v1/series", "/api/v1/series/systems__total.csv"])(
+    "%s answers 304 to its own ETag, 200 to another",
+    async (path) => {
+      await summarize(SERIES, GENERATED);
+      const at = freshOrigin();
+      const first = await worker.fetch(at(path));
+      expect(first.status).toBe(200);
+      const etag = first.headers.get("ETag") ?? "";
+      expect(etag).toMatch(/^"[\w-]{24}"$/);
+      expect(first.headers.get("Cache-Control")).toBe("public, max-age=300");
+      for (const tag of [etag, `W/${etag}`, `"other", ${etag}`]) {
+        const again = await worker.fetch(at(path), { headers: { "If-None-Match": tag } });
+        expect(again.status, tag).toBe(304);
+        expect(await again.text()).toBe("");
+        expect(again.headers.get("ETag")).toBe(etag);
+        expect(again.headers.get("X-Content-Type-Options")).toBe("nosniff");
+      }
+      const changed = await worker.fetch(at(path), { headers: { "If-None-Match": '"other"' } });
+      expect(changed.status).toBe(200);
+    },
+  );
+
+  it("sends Last-Modified from the summary run and answers If-Modified-Since", async () => {
+    await summarize(SERIES, GENERATED);
+    const at = freshOrigin();
+    const first = await worker.fetch(at("/api/v1/page"));
+    const lastModified = first.headers.get("Last-Modified") ?? "";
+    expect(lastModified).toBe(new Date(GENERATED).toUTCString());
+    const later = await worker.fetch(at("/api/v1/page"), {
+      headers: { "If-Modified-Since": lastModified },
+    });
+    expect(later.status).toBe(304);
+    const earlier = new Date(GENERATED - 60_000).toUTCString();
+    const stale = await worker.fetch(at("/api/v1/page"), {
+      headers: { "If-Modified-Since": earlier },
+    });
+    expect(stale.status).toBe(200);
+  });
+});
+
+describe("KV reads per view", () => {
+  /** The real SUMMARY binding, with its reads counted. */
+  function counting(): { env: SiteEnv; reads: () => number } {
+    let reads = 0;
+    const kv = summary;
+    const env = {
+      ENVIRONMENT: "dev",
+      [BINDING.SUMMARY]: {
+        get: ((...args: Parameters<KVNamespace["get"]>) => {
+          reads++;
+          return kv.get(...args);
+        }) as KVNamespace["get"],
+        getWithMetadata: ((...args: Parameters<KVNamespace["getWithMetadata"]>) => {
+          reads++;
+          return kv.getWithMetadata(...args);
+        }) as KVNamespace["getWithMetadata"],
+        list: ((...args: Parameters<KVNamespace["list"]>) => {
+          reads++;
+          return kv.list(...args);
+        }) as KVNamespace["list"],
+      },
+    } satisfies SiteEnv;
+    return { env, reads: () => reads };
+  }
+
+  async function view(env: SiteEnv, at: (path: string) => string, headers?: HeadersInit) {
+    for (const path of ["/", "/api/v1/page"]) {
+      const ctx = createExecutionContext();
+      const res = await app.fetch(new Request(at(path), { headers }), env, ctx);
+      await res.arrayBuffer();
+      await waitOnExecutionContext(ctx);
+    }
+  }
+
+  it("costs one read uncached and none once cached", async () => {
+    await summarize(SERIES, GENERATED);
+    const { env, reads } = counting();
+    const at = freshOrigin();
+    await view(env, at);
+    expect(reads()).toBe(1);
+    await view(env, at);
+    expect(reads()).toBe(1);
+  });
+});
+
+describe("read-only", () => {
+  it("types SUMMARY without any write method", () => {
+    type Writes = Extract<keyof SiteEnv[typeof BINDING.SUMMARY], "put" | "delete">;
+    expectTypeOf<Writes>().toEqualTypeOf<never>();
+  });
+
+  it("changes nothing in SUMMARY, whatever the method, path or body", async () => {
+    await summarize(SERIES, GENERATED);
+    const before = await snapshot();
+    expect(Object.keys(before)).toContain(PAGE_KEY);
+    const at = freshOrigin();
+    const paths = [
+      "/",
+      "/?day=2026-04-02",
+      "/api/v1/page",
+      "/api/v1/series",
+      "/api/v1/series/systems__total",
+      "/api/v1/series/_page",
+      "/api/v1/series/systems__total.csv",
+    ];
+    for (const method of ["POST", "PUT", "PATCH", "DELETE"]) {
+      for (const path of paths) {
+        const res = await worker.fetch(at(path), { method, body: JSON.stringify([[D1, 999]]) });
+        expect(res.status, `${method} ${path}`).toBe(405);
+        expect(res.headers.get("Allow")).toBe("GET, HEAD");
+      }
+    }
+    for (const method of ["GET", "HEAD", "OPTIONS"]) {
+      for (const path of paths) await (await worker.fetch(at(path), { method })).arrayBuffer();
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+});

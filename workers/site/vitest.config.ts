@@ -1,0 +1,9 @@
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+// The dev environment of wrangler.jsonc with its real local SUMMARY namespace. SELF.fetch skips
+// the static-asset router, so public/ is checked against wrangler dev by the browser test.
+export default defineConfig({
+  plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.jsonc", environment: "dev" } })],
+  test: { name: "site", include: ["test/**/*.test.ts"] },
+});
