@@ -15,6 +15,8 @@ import {
   JOURNAL_KEY,
   PAGE_KEY,
   type Point,
+  SYSTEMS_PERSISTENT,
+  SYSTEMS_TOTAL,
   VERSIONS_XYZ_PREFIX,
 } from "@pulp-analytics/shared/keys";
 import { BINDING, VAR } from "@pulp-analytics/shared/names";
@@ -196,7 +198,12 @@ function changesBetween(stored: StoredSummary, next: Map<string, Point[]>): Chan
     const text = serializeSeries(points);
     if (text !== before) changes.push({ key, text, points });
   }
-  const rank = (key: string) => (key.startsWith(VERSIONS_XYZ_PREFIX) ? 1 : 0);
+  const rank = (key: string) =>
+    key === SYSTEMS_TOTAL || key === SYSTEMS_PERSISTENT
+      ? 0
+      : key.startsWith(VERSIONS_XYZ_PREFIX)
+        ? 2
+        : 1;
   return changes.sort((a, b) => rank(a.key) - rank(b.key) || (a.key < b.key ? -1 : 1));
 }
 

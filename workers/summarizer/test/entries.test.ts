@@ -1,0 +1,73 @@
+import { isSeriesKey } from "@pulp-analytics/shared/keys";
+import { encodeMeta, META_VERSION } from "@pulp-analytics/shared/metadata";
+import { DAY_MS, RAW_TTL_SECONDS } from "@pulp-analytics/shared/names";
+import { expect, it } from "vitest";
+import worker from "../src/index";
+import type { RunReport } from "../src/run";
+import { dumpSummary, fixtureBytes, systemId, testEnv } from "./helpers";
+
+const ttl = { expirationTtl: RAW_TTL_SECONDS };
+const garbage = new Uint8Array([0xff, 0x00, 0x67, 0x61, 0x72, 0x62, 0x61, 0x67, 0x65]);
+
+it("reads values only where metadata cannot say, and skips what cannot be read", async () => {
+  const now = Date.now();
+  const overflow = (f: number, l: number, x: "p" | "j") => ({ v: META_VERSION, f, l, x });
+  const inline = (l: number) =>
+    encodeMeta(
+      {
+        components: [{ name: "core", version: "3.49.1" }],
+        onlineWorkers: null,
+        onlineContentApps: null,
+        postgresqlVersion: null,
+        rbacStats: null,
+      },
+      { firstSeen: l, lastCheckIn: l },
+      "p",
+    );
+  const raw = testEnv.RAW;
+  // Counted, value read: no metadata, the check-in time comes from the expiry ingest renewed.
+  await raw.put(systemId(1), fixtureBytes("pulpcore-3.23.bin"), ttl);
+  await raw.put(systemId(2), fixtureBytes("pulpcore-3.20.json"), ttl);
+  // Counted, value read: overflow entries and metadata that is not ours.
+  await raw.put(systemId(5), fixtureBytes("pulpcore-3.22.bin"), {
+    metadata: overflow(now - 5 * DAY_MS, now, "p"),
+  });
+  await raw.put(systemId(7), fixtureBytes("pulpcore-3.21.bin"), { ...ttl, metadata: { v: 99 } });
+  // Counted from metadata alone.
+  await raw.put(systemId(11), "{}", { metadata: inline(now) });
+  // Skipped: undecodable value (read), corrupt overflow value (read), no time at all (not read).
+  await raw.put(systemId(3), garbage, ttl);
+  await raw.put(systemId(6), "{not json", { metadata: overflow(now, now, "j") });
+  await raw.put(systemId(4), fixtureBytes("pulpcore-3.23.bin"));
+  // Not of today: ignored without reading the value.
+  await raw.put(systemId(8), "{}", { metadata: inline(now - DAY_MS) });
+  await raw.put(systemId(9), garbage, { metadata: overflow(now - 9 * DAY_MS, now - DAY_MS, "p") });
+
+  const res = await worker.fetch(
+    new Request("http://summarizer.test/", { method: "PUT" }),
+    testEnv,
+  );
+  expect(res.status).toBe(200);
+  const report: RunReport = await res.json();
+  expect(report).toMatchObject({ systems: 5, persistent: 5, skipped: 3 });
+
+  const dump = await dumpSummary();
+  const series = Object.keys(dump).filter(isSeriesKey);
+  const valueReads = 6;
+  expect(report.kvOps).toBe(1 + valueReads + 1 + 1 + series.length + 1 + 1);
+
+  const value = (key: string) => JSON.parse(dump[key] ?? "null")?.[0]?.[1];
+  expect(value("systems__total")).toBe(5);
+  expect(value("versions_xyz__core__3.63.2")).toBe(1);
+  expect(value("versions_xyz__core__3.20.0.dev")).toBe(1);
+  expect(value("versions_xyz__file__1.11.0.dev")).toBe(1);
+  expect(value("versions__core__3.21")).toBe(2);
+  expect(value("versions__core__3.49")).toBe(1);
+  expect(value("postgresql__16")).toBe(1);
+  expect(value("postgresql__13")).toBe(1);
+  expect(value("postgresql__unknown")).toBe(3);
+  expect(value("age__0")).toBe(4);
+  expect(value("age__5-8")).toBe(1);
+  expect(value("rbac__users__9-16")).toBe(1);
+  expect(value("online_workers__processes__min")).toBe(0);
+});

@@ -1,0 +1,102 @@
+import { env } from "cloudflare:workers";
+import type { Facts } from "@pulp-analytics/shared/checkin";
+import type { SummarizerEnv } from "@pulp-analytics/shared/env";
+import { encodeMeta } from "@pulp-analytics/shared/metadata";
+import { DAY_MS } from "@pulp-analytics/shared/names";
+import type { SystemRecord } from "@pulp-analytics/shared/summary";
+import { startOfUtcDay } from "@pulp-analytics/shared/time";
+import type { FixtureBinding } from "../../../shared/test/fixture-types";
+
+export const testEnv = env as unknown as SummarizerEnv & { FIXTURES: FixtureBinding[] };
+
+/** 00:00 UTC `n` days before today: PUT refuses days after today, so tests count backwards. */
+export const daysAgo = (n: number) => startOfUtcDay(Date.now()) - n * DAY_MS;
+
+export function fixtureBytes(file: string): Uint8Array {
+  const fixture = testEnv.FIXTURES.find((f) => f.file === file);
+  if (!fixture) throw new Error(`no fixture ${file}`);
+  return Uint8Array.from(atob(fixture.base64), (c) => c.charCodeAt(0));
+}
+
+/** A system id that sorts like its number, so tests can tell which page an entry lands on. */
+export const systemId = (i: number) =>
+  `00000000-0000-4000-8000-${i.toString(16).padStart(12, "0")}`;
+
+/**
+ * A varied but reproducible installation: versions, process counts, PostgreSQL and RBAC differ
+ * with `i`, and every seventh runs an in-house plugin that must never be published.
+ */
+export function variedSystem(i: number, day: number): SystemRecord {
+  const components = [{ name: "core", version: `3.${40 + (i % 25)}.${i % 4}` }];
+  if (i % 2 === 0) components.push({ name: "file", version: "1.16.0" });
+  if (i % 7 === 0) components.push({ name: "inhouse", version: "0.1.0" });
+  if (i % 11 === 0) components.push({ name: "rpm", version: "3.27.0.dev" });
+  const facts: Facts = {
+    components,
+    onlineWorkers: i % 3 === 0 ? null : { processes: i % 9, hosts: 1 + (i % 2) },
+    onlineContentApps: { processes: 1 + (i % 4), hosts: 1 },
+    postgresqlVersion: [null, 0, 90624, 130014, 150004, 160004][i % 6] ?? null,
+    rbacStats:
+      i % 4 === 0
+        ? null
+        : {
+            users: i % 40,
+            groups: i % 5,
+            domains: 0,
+            customAccessPolicies: 1,
+            customRoles: i % 17,
+          },
+  };
+  return { firstSeen: day - (i % 30) * DAY_MS + 3_600_000, lastCheckIn: day + 7_200_000, facts };
+}
+
+/** Stores systems in RAW the way ingest does: value plus metadata carrying the facts. */
+export async function seedRaw(systems: { id: string; record: SystemRecord }[]): Promise<void> {
+  for (let i = 0; i < systems.length; i += 50) {
+    await Promise.all(
+      systems.slice(i, i + 50).map(({ id, record }) =>
+        testEnv.RAW.put(id, "{}", {
+          metadata: encodeMeta(
+            record.facts,
+            { firstSeen: record.firstSeen, lastCheckIn: record.lastCheckIn },
+            "j",
+          ),
+        }),
+      ),
+    );
+  }
+}
+
+/** Every SUMMARY key with its stored text, for byte-for-byte comparisons. */
+export async function dumpSummary(): Promise<Record<string, string>> {
+  const dump: Record<string, string> = {};
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await testEnv.SUMMARY.list({ cursor });
+    for (const key of page.keys) {
+      dump[key.name] = (await testEnv.SUMMARY.get(key.name, "text")) ?? "";
+    }
+    if (page.list_complete) return dump;
+    cursor = page.cursor;
+  }
+}
+
+/** SUMMARY whose put throws for the writes `fails` picks (n counts puts from 1). */
+export function failingPuts(
+  kv: KVNamespace,
+  fails: (key: string, n: number) => boolean,
+): KVNamespace {
+  let puts = 0;
+  return new Proxy(kv, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== "function") return value;
+      if (property !== "put") return value.bind(target);
+      return (key: string, ...rest: unknown[]) => {
+        puts++;
+        if (fails(key, puts)) return Promise.reject(new Error("injected KV write failure"));
+        return value.call(target, key, ...rest);
+      };
+    },
+  });
+}

@@ -1,0 +1,121 @@
+import {
+  createExecutionContext,
+  createScheduledController,
+  reset,
+  waitOnExecutionContext,
+} from "cloudflare:test";
+import type { SummarizerEnv } from "@pulp-analytics/shared/env";
+import { SUMMARY_CRON } from "@pulp-analytics/shared/names";
+import { isoDay } from "@pulp-analytics/shared/time";
+import { afterEach, expect, it, vi } from "vitest";
+import worker from "../src/index";
+import { summarize } from "../src/run";
+import { daysAgo, dumpSummary, seedRaw, systemId, testEnv, variedSystem } from "./helpers";
+
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await reset();
+});
+
+const request = (path: string, method = "PUT") =>
+  worker.fetch(new Request(`http://summarizer.test${path}`, { method }), testEnv);
+
+const dayOf = (dump: Record<string, string>) =>
+  (JSON.parse(dump.systems__total ?? "[]") as [number, number][]).map(([day, n]) => [
+    isoDay(day),
+    n,
+  ]);
+
+/** Three systems last seen yesterday, two today. */
+async function seedTwoDays(): Promise<void> {
+  await seedRaw([
+    ...[0, 1, 2].map((i) => ({ id: systemId(i), record: variedSystem(i, daysAgo(1)) })),
+    ...[3, 4].map((i) => ({ id: systemId(i), record: variedSystem(i, daysAgo(0)) })),
+  ]);
+}
+
+it("the cron summarizes the day that just ended and logs the report as one JSON line", async () => {
+  await seedTwoDays();
+  const log = vi.spyOn(console, "log");
+  const ctx = createExecutionContext();
+  // The cron fires at 00:00 UTC today (a few ms late, as real triggers are).
+  // Called as the runtime does, with a context, so work moved into waitUntil is still awaited.
+  const handler: ExportedHandler<SummarizerEnv> = worker;
+  await handler.scheduled?.(
+    createScheduledController({ scheduledTime: daysAgo(0) + 15, cron: SUMMARY_CRON }),
+    testEnv,
+    ctx,
+  );
+  await waitOnExecutionContext(ctx);
+  expect(dayOf(await dumpSummary())).toEqual([[isoDay(daysAgo(1)), 3]]);
+
+  const lines = log.mock.calls.map((args) => JSON.parse(String(args[0])));
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatchObject({
+    event: "summary",
+    trigger: "cron",
+    day: isoDay(daysAgo(1)),
+    systems: 3,
+    persistent: 3,
+    skipped: 0,
+  });
+  expect(Object.keys(lines[0])).toEqual(
+    expect.arrayContaining(["day", "systems", "persistent", "skipped", "kvOps", "ms"]),
+  );
+});
+
+it("PUT / summarizes today so far, PUT /?day= the given day", async () => {
+  await seedTwoDays();
+  const today = await request("/");
+  expect(today.status).toBe(200);
+  const report = await today.json();
+  expect(Object.keys(report as object).sort()).toEqual(
+    ["day", "kvOps", "ms", "persistent", "skipped", "systems"].sort(),
+  );
+  expect(report).toMatchObject({ day: isoDay(daysAgo(0)), systems: 2, persistent: 2 });
+
+  const yesterday = await request(`/?day=${isoDay(daysAgo(1))}`);
+  expect(await yesterday.json()).toMatchObject({ day: isoDay(daysAgo(1)), systems: 3 });
+  expect(dayOf(await dumpSummary())).toEqual([
+    [isoDay(daysAgo(1)), 3],
+    [isoDay(daysAgo(0)), 2],
+  ]);
+});
+
+it("refuses days that are not calendar days or have not begun, and other methods", async () => {
+  for (const day of ["2026-02-30", "yesterday", "2026-1-1", isoDay(daysAgo(-1))]) {
+    const res = await request(`/?day=${day}`);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({
+      error: expect.any(String),
+      issues: [{ path: "day" }],
+    });
+  }
+  for (const method of ["GET", "POST", "DELETE"]) {
+    const res = await request("/", method);
+    expect(res.status).toBe(405);
+    expect(res.headers.get("Allow")).toBe("PUT");
+  }
+  expect(await dumpSummary()).toEqual({});
+});
+
+it("publishes only allowlisted components, from the PUBLISHED_COMPONENTS variable", async () => {
+  await seedRaw(
+    Array.from({ length: 30 }, (_, i) => ({
+      id: systemId(i),
+      record: variedSystem(i, daysAgo(1)),
+    })),
+  );
+  await summarize({ ...testEnv, PUBLISHED_COMPONENTS: "core, rpm" }, daysAgo(1));
+  const keys = Object.keys(await dumpSummary());
+  const components = new Set(
+    keys.filter((k) => k.startsWith("versions")).map((k) => k.split("__")[1]),
+  );
+  expect([...components].sort()).toEqual(["core", "rpm"]);
+
+  // The dev default list: file is public, the in-house plugin never is.
+  await summarize(testEnv, daysAgo(1));
+  const all = Object.keys(await dumpSummary());
+  expect(all).toContain("versions__file__1.16");
+  expect(all.filter((k) => k.includes("inhouse"))).toEqual([]);
+});

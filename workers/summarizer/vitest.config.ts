@@ -1,0 +1,16 @@
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+import { fixtureBinding } from "../../shared/test/fixtures.ts";
+
+// The dev environment of wrangler.jsonc with real local KV; the real pulpcore bodies ride along
+// as a JSON binding for the entries whose values must be decoded.
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      wrangler: { configPath: "./wrangler.jsonc", environment: "dev" },
+      miniflare: { bindings: { FIXTURES: fixtureBinding() } },
+    }),
+  ],
+  // Seeding thousands of RAW entries and several full runs per test takes seconds.
+  test: { name: "summarizer", include: ["test/**/*.test.ts"], testTimeout: 60_000 },
+});
