@@ -2,7 +2,14 @@
  * From request body to normalised check-in. Three body forms (contract §2) arrive here; each is
  * turned into the same candidate record and then validated by {@link CheckInSchema}.
  */
-import { fromBinary, fromJson, isFieldSet, type JsonValue } from "@bufbuild/protobuf";
+import {
+  type DescMessage,
+  fromBinary,
+  fromJson,
+  isFieldSet,
+  type JsonValue,
+} from "@bufbuild/protobuf";
+import { isFieldError } from "@bufbuild/protobuf/reflect";
 import type { z } from "zod";
 import { z as zod } from "zod";
 import { type CheckIn, CheckInSchema } from "./checkin";
@@ -56,9 +63,23 @@ function decodeJson(body: Uint8Array): Result<Decoded> {
   try {
     message = fromJson(AnalyticsSchema, json as JsonValue, { ignoreUnknownFields: true });
   } catch (error) {
-    return fail(badRequest("the JSON body is not a valid Analytics message", reason(error)));
+    const problem = badRequest("the JSON body is not a valid Analytics message");
+    return fail({ ...problem, issues: [{ path: jsonFieldPath(error), message: reason(error) }] });
   }
   return validate(fromMessage(message), "protojson");
+}
+
+/** Where a protobuf JSON mapping error is, as a path of JSON names (list indexes unknown). */
+function jsonFieldPath(error: unknown): string {
+  const cause = error instanceof Error ? error.cause : undefined;
+  if (!isFieldError(cause)) return "";
+  const field = cause.field();
+  if (field.kind !== "field") return field.name;
+  if (field.parent === AnalyticsSchema) return field.jsonName;
+  const holder = AnalyticsSchema.fields.find(
+    (f) => (f as { message?: DescMessage }).message === field.parent,
+  );
+  return holder ? `${holder.jsonName}.${field.jsonName}` : field.jsonName;
 }
 
 function fromMessage(message: Analytics): unknown {

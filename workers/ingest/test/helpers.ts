@@ -15,3 +15,18 @@ export function fixtureBody(file: string): { body: Uint8Array; contentType: stri
     contentType: fixture.contentType,
   };
 }
+
+/** A POST / to the worker under test. */
+export function post(
+  body: BodyInit | null,
+  headers: Record<string, string> = {},
+  path = "/",
+): Promise<Response> {
+  return worker.fetch(`http://analytics.test${path}`, { method: "POST", body, headers });
+}
+
+/** Every key in RAW with its metadata (tests hold few keys: one page is enough). */
+export async function rawSnapshot(): Promise<{ name: string; metadata: unknown }[]> {
+  const page = await testEnv.RAW.list();
+  return page.keys.map((k) => ({ name: k.name, metadata: k.metadata }));
+}
