@@ -1,5 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
+import { fixtureBinding } from "../../shared/test/fixtures.ts";
 
 // The production environment of wrangler.jsonc exactly as deployed (no SUMMARIZER binding, no
 // simulated time): the rules that only production applies are tested here.
@@ -8,6 +9,7 @@ export default defineConfig({
     cloudflareTest({
       wrangler: { configPath: "./wrangler.jsonc", environment: "production" },
       miniflare: {
+        bindings: { FIXTURES: fixtureBinding() },
         serviceBindings: {
           SITE: (request: Request) =>
             Response.json({ worker: "site", method: request.method, url: request.url }),
