@@ -109,7 +109,12 @@ describe("planWrite", () => {
   });
 
   it("rewrites when the stored metadata is not ours, starting first seen afresh", () => {
-    const plan = planWrite(stored({ junk: true }), { checkIn, format: "json-3.20", body, now: day });
+    const plan = planWrite(stored({ junk: true }), {
+      checkIn,
+      format: "json-3.20",
+      body,
+      now: day,
+    });
     expect(plan).toMatchObject({ write: true, meta: { f: day, l: day } });
   });
 });

@@ -8,7 +8,6 @@ import { encode, ids, json, protoJson, release323 } from "./payloads";
 
 const octets = { "Content-Type": "application/octet-stream" };
 const valid = encode(release323);
-const utf8 = (s: string) => new TextEncoder().encode(s);
 const bytes = (...b: number[]) => Uint8Array.from(b);
 const withJson = (patch: Record<string, unknown>) => JSON.stringify({ ...protoJson, ...patch });
 const components = (n: number) =>
