@@ -8,7 +8,7 @@ import { problemResponse } from "@pulp-analytics/shared/errors";
 import { DAY_MS } from "@pulp-analytics/shared/names";
 import { parseIsoDay, startOfUtcDay } from "@pulp-analytics/shared/time";
 import { Hono } from "hono";
-import { type RunReport, summarize } from "./run";
+import { type RunResult, summarize } from "./run";
 
 const app = new Hono<{ Bindings: SummarizerEnv }>();
 
@@ -23,9 +23,9 @@ app.put("/", async (c) => {
       issues: [{ path: "day", message: `not a day that can be summarized: ${requested}` }],
     });
   }
-  const { report } = await summarize(c.env, day);
-  log("put", report);
-  return c.json(report);
+  const result = await summarize(c.env, day);
+  log("put", result);
+  return c.json(result.report);
 });
 
 app.all("*", () =>
@@ -40,8 +40,15 @@ app.onError((error) => {
   );
 });
 
-function log(trigger: "cron" | "put", report: RunReport): void {
+/**
+ * The run report as one JSON line; a second line only when writes had to wait for the next run
+ * (budget), which an operator should see before it becomes a habit.
+ */
+function log(trigger: "cron" | "put", { report, pendingWrites }: RunResult): void {
   console.log(JSON.stringify({ event: "summary", trigger, ...report }));
+  if (pendingWrites > 0) {
+    console.warn(JSON.stringify({ event: "summary-pending", day: report.day, pendingWrites }));
+  }
 }
 
 export default {
@@ -49,8 +56,7 @@ export default {
   async scheduled(controller, env) {
     const day = startOfUtcDay(controller.scheduledTime) - DAY_MS;
     try {
-      const { report } = await summarize(env, day);
-      log("cron", report);
+      log("cron", await summarize(env, day));
     } catch (error) {
       console.error(JSON.stringify({ event: "summary", trigger: "cron", error: String(error) }));
       // Rethrown so the cron shows as failed; the journal lets the next run finish the writes.

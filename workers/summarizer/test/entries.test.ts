@@ -1,10 +1,21 @@
+import { reset } from "cloudflare:test";
 import { isSeriesKey } from "@pulp-analytics/shared/keys";
 import { encodeMeta, META_VERSION } from "@pulp-analytics/shared/metadata";
 import { DAY_MS, RAW_TTL_SECONDS } from "@pulp-analytics/shared/names";
-import { expect, it } from "vitest";
+import { afterEach, expect, it } from "vitest";
 import worker from "../src/index";
-import type { RunReport } from "../src/run";
-import { dumpSummary, fixtureBytes, systemId, testEnv } from "./helpers";
+import { type RunReport, summarize } from "../src/run";
+import {
+  daysAgo,
+  dumpSummary,
+  fixtureBytes,
+  seedRaw,
+  systemId,
+  testEnv,
+  variedSystem,
+} from "./helpers";
+
+afterEach(() => reset());
 
 const ttl = { expirationTtl: RAW_TTL_SECONDS };
 const garbage = new Uint8Array([0xff, 0x00, 0x67, 0x61, 0x72, 0x62, 0x61, 0x67, 0x65]);
@@ -70,4 +81,23 @@ it("reads values only where metadata cannot say, and skips what cannot be read",
   expect(value("age__5-8")).toBe(1);
   expect(value("rbac__users__9-16")).toBe(1);
   expect(value("online_workers__processes__min")).toBe(0);
+});
+
+it("follows the cursor past an empty page that is not the last", async () => {
+  await seedRaw([1, 2, 3].map((i) => ({ id: systemId(i), record: variedSystem(i, daysAgo(0)) })));
+  // KV may answer a page with no keys and list_complete false; here the first page is such one.
+  const EMPTY = "empty-page-cursor";
+  const raw = new Proxy(testEnv.RAW, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (property !== "list") return typeof value === "function" ? value.bind(target) : value;
+      return (options: KVNamespaceListOptions = {}) =>
+        options.cursor
+          ? target.list({ ...options, cursor: options.cursor === EMPTY ? null : options.cursor })
+          : Promise.resolve({ keys: [], list_complete: false, cursor: EMPTY, cacheStatus: null });
+    },
+  });
+  const { report, seriesWrites } = await summarize({ ...testEnv, RAW: raw }, daysAgo(0));
+  expect(report).toMatchObject({ systems: 3, skipped: 0 });
+  expect(report.kvOps).toBe(2 + 1 + 1 + seriesWrites + 1 + 1);
 });
