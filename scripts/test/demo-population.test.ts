@@ -1,0 +1,81 @@
+import { decodeCheckIn } from "@pulp-analytics/shared/decode";
+import { DAY_MS } from "@pulp-analytics/shared/names";
+import { expect, it } from "vitest";
+import { encode } from "../demo/bodies";
+import { type Demo, PRIVATE_PLUGINS, simulate } from "../demo/population";
+
+const NOW = Date.parse("2026-11-27T13:00:00Z");
+const LAST_DAY = Date.parse("2026-11-27T00:00:00Z");
+const options = { systems: 300, days: 90, seed: 1, lastDay: LAST_DAY, now: NOW };
+const demo = simulate(options);
+const all = (d: Demo) => [...d.history, ...d.days.flatMap((day) => day.checkIns)];
+
+it("is the same story for the same seed, and another one for another seed", () => {
+  expect(simulate(options)).toEqual(demo);
+  expect(simulate({ ...options, seed: 2 }).history).not.toEqual(demo.history);
+});
+
+it("covers the window day by day, each check-in inside its day and never in the future", () => {
+  expect(demo.days).toHaveLength(90);
+  expect(demo.days[89]?.day).toBe(LAST_DAY);
+  for (const { day, checkIns } of demo.days) {
+    for (const c of checkIns) {
+      expect(c.at).toBeGreaterThanOrEqual(day);
+      expect(c.at).toBeLessThan(Math.min(day + DAY_MS, NOW + 1));
+    }
+    // One check-in per installation per day: the ingest keeps only one anyway.
+    expect(new Set(checkIns.map((c) => c.systemId)).size).toBe(checkIns.length);
+  }
+});
+
+it("gives installations older than the window their set-up time", () => {
+  expect(demo.history.length).toBeGreaterThan(100);
+  for (const c of demo.history) expect(c.at).toBeLessThan(demo.days[0]?.day as number);
+});
+
+it("lets installations appear and disappear", () => {
+  const ids = demo.days.map(({ checkIns }) => new Set(checkIns.map((c) => c.systemId)));
+  const first = ids[0] as Set<string>;
+  const last = ids[89] as Set<string>;
+  expect([...last].some((id) => !first.has(id))).toBe(true);
+  expect([...first].some((id) => !last.has(id))).toBe(true);
+});
+
+it("rolls core upgrades out over the window", () => {
+  const newest = (day: number) =>
+    demo.days[day]?.checkIns.filter((c) => c.components[0]?.version.startsWith("3.8")).length;
+  expect(newest(0)).toBe(0);
+  expect(newest(89)).toBeGreaterThan(50);
+});
+
+it("posts all three body forms, each accepted by the real decoder as the check-in it encodes", () => {
+  const forms = new Set(all(demo).map((c) => c.form));
+  expect(forms).toEqual(new Set(["protobuf", "json-3.20", "protobuf-json"]));
+  for (const form of forms) {
+    const sample = all(demo).find((c) => c.form === form && c.components.length > 1);
+    if (!sample) throw new Error(`no ${form} sample`);
+    const { body, contentType } = encode(sample);
+    const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body;
+    const decoded = decodeCheckIn(bytes, contentType);
+    expect(decoded.ok, form).toBe(true);
+    if (!decoded.ok) continue;
+    expect(decoded.value.checkIn.components).toEqual(sample.components);
+  }
+});
+
+it("spreads PostgreSQL versions and RBAC usage, reported only by pulpcore that knows them", () => {
+  const checkIns = all(demo);
+  const postgresql = new Set(checkIns.map((c) => c.postgresqlVersion));
+  for (const v of [130014, 140010, 150004, 160004, 170001, 0]) expect(postgresql).toContain(v);
+  expect(checkIns.some((c) => (c.rbacStats?.domains ?? 0) > 0)).toBe(true);
+  expect(checkIns.some((c) => (c.rbacStats?.customRoles ?? 0) > 0)).toBe(true);
+  for (const c of checkIns.filter((c) => c.components[0]?.version.startsWith("3.21."))) {
+    expect(c.postgresqlVersion).toBeUndefined();
+    expect(c.rbacStats).toBeUndefined();
+  }
+});
+
+it("includes private plugins, which the summarizer must keep off the site", () => {
+  const names = new Set(all(demo).flatMap((c) => c.components.map((x) => x.name)));
+  for (const name of PRIVATE_PLUGINS) expect(names).toContain(name);
+});
