@@ -263,6 +263,21 @@ describe("summarizeDay", () => {
     expect(Object.fromEntries(summary.points)).toEqual({ age__0: 1, systems__total: 1 });
   });
 
+  it("drops a key the site would refuse, keeping the rest of that system", () => {
+    const odd = [
+      {
+        firstSeen: D - DAY_MS,
+        lastCheckIn: D,
+        facts: facts({
+          components: [{ name: "core", version: "1.0 beta" }],
+        }),
+      },
+    ];
+    const keys = [...summarizeDay(D, odd, config).points.keys()];
+    expect(keys).toContain("versions__core__1.0");
+    expect(keys.filter((k) => k.startsWith("versions_xyz__"))).toEqual([]);
+  });
+
   it("gives an empty day no points at all", () => {
     const summary = summarizeDay(D, [], config);
     expect(summary).toEqual({ day: D, systems: 0, persistent: 0, points: new Map() });

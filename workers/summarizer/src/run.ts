@@ -111,14 +111,14 @@ export async function summarize(
   const changes = changesBetween(stored, next);
 
   const room = Math.max(0, (options.opsBudget ?? KV_OPS_BUDGET) - counter.ops - BOOKKEEPING_OPS);
-  const now = changes.slice(0, room);
+  const writable = changes.slice(0, room);
   const pending = changes.slice(room);
 
   if (changes.length > 0) await summary.put(JOURNAL_KEY, serializeJournal(days));
   const written = new Map(stored.series);
-  for (let i = 0; i < now.length; i += WRITE_BATCH) {
+  for (let i = 0; i < writable.length; i += WRITE_BATCH) {
     await Promise.all(
-      now.slice(i, i + WRITE_BATCH).map(async (change) => {
+      writable.slice(i, i + WRITE_BATCH).map(async (change) => {
         if (change.text === null) {
           await summary.delete(change.key);
           written.delete(change.key);
@@ -148,7 +148,7 @@ export async function summarize(
       kvOps: counter.ops,
       ms: Date.now() - started,
     },
-    seriesWrites: now.length,
+    seriesWrites: writable.length,
     pendingWrites: pending.length,
   };
 }
