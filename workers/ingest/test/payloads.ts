@@ -3,9 +3,10 @@
  * (The byte-exact fixtures made by Google's runtime are tested too, in forms.test.ts.)
  */
 import { create, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
-import { AnalyticsSchema } from "@pulp-analytics/shared/gen/analytics_pb";
+import { type Analytics, AnalyticsSchema } from "@pulp-analytics/shared/gen/analytics_pb";
 
-type Init = MessageInitShape<typeof AnalyticsSchema>;
+/** A plain object initialiser (not a message instance), so tests can spread and override it. */
+type Init = Exclude<MessageInitShape<typeof AnalyticsSchema>, Analytics>;
 
 export const ids = {
   v4: "3f2b8c1e-5d4a-4f6b-9c8d-7e6f5a4b3c2d",
