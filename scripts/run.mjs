@@ -5,6 +5,8 @@
  * (names, the generated protobuf code). esbuild (wrangler's bundler, so always installed)
  * bundles the script with everything it imports into one ES module under node_modules/.cache,
  * which runs with source maps (stack traces name the .ts lines) and is removed on exit.
+ * Packages from node_modules stay imports (they are JavaScript already, and some, like esbuild
+ * and miniflare, cannot be bundled); only the workspace's own TypeScript is bundled in.
  */
 import { mkdirSync, rmSync } from "node:fs";
 import { basename, resolve } from "node:path";
@@ -29,6 +31,18 @@ await build({
   target: "node20",
   sourcemap: "inline",
   logLevel: "error",
+  plugins: [
+    {
+      name: "packages-stay-external",
+      setup(build) {
+        build.onResolve({ filter: /^[^./]/ }, (args) =>
+          args.kind === "entry-point" || args.path.startsWith("@pulp-analytics/")
+            ? undefined
+            : { path: args.path, external: true },
+        );
+      },
+    },
+  ],
 });
 process.on("exit", () => rmSync(outfile, { force: true }));
 

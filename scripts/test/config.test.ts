@@ -8,6 +8,7 @@ import {
   BINDING,
   ENVIRONMENTS,
   type Environment,
+  FINISH_CRON,
   SUMMARY_CRON,
   VAR,
   WORKER_NAME,
@@ -129,7 +130,7 @@ describe.each(ENVIRONMENTS)("in %s", (env) => {
   it("the summarizer reads RAW and writes SUMMARY, on the nightly cron, with no public route", () => {
     const summarizer = effective("summarizer", env);
     expect(kvBindings("summarizer", env).sort()).toEqual([BINDING.RAW, BINDING.SUMMARY].sort());
-    expect(summarizer.triggers.crons).toEqual([SUMMARY_CRON]);
+    expect(summarizer.triggers.crons).toEqual([SUMMARY_CRON, FINISH_CRON]);
     expect(summarizer.routes ?? []).toEqual([]);
     expect(summarizer.route).toBeUndefined();
     expect(summarizer.workers_dev).toBe(false);

@@ -55,3 +55,10 @@ export const MAX_METADATA_BYTES = 1024;
 
 /** The nightly summary: 00:00 UTC, summarizing the day that just ended. */
 export const SUMMARY_CRON = "0 0 * * *";
+
+/**
+ * Finishing runs, minutes after the nightly one: they write what the nightly run had to leave
+ * in the journal because its writes passed one invocation's KV budget (a large night can have a
+ * thousand series with a point). Each is its own invocation with its own budget.
+ */
+export const FINISH_CRON = "10,20,30,40,50 0 * * *";

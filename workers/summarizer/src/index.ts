@@ -1,14 +1,14 @@
 /**
  * The summarizer worker (contract §3, §5): the 00:00 UTC cron summarizes the day that just
- * ended; `PUT /` (reachable only through the dev environment's service binding from ingest)
+ * ended, and the finishing crons at 00:10–00:50 write what it had to leave pending; `PUT /` (reachable only through the dev environment's service binding from ingest)
  * summarizes today so far or `?day=YYYY-MM-DD` and answers the run report.
  */
 import type { SummarizerEnv } from "@pulp-analytics/shared/env";
 import { problemResponse } from "@pulp-analytics/shared/errors";
-import { DAY_MS } from "@pulp-analytics/shared/names";
+import { DAY_MS, FINISH_CRON } from "@pulp-analytics/shared/names";
 import { parseIsoDay, startOfUtcDay } from "@pulp-analytics/shared/time";
 import { Hono } from "hono";
-import { type RunResult, summarize } from "./run";
+import { finishPending, type RunResult, summarize } from "./run";
 
 const app = new Hono<{ Bindings: SummarizerEnv }>();
 
@@ -54,11 +54,19 @@ function log(trigger: "cron" | "put", { report, pendingWrites }: RunResult): voi
 export default {
   fetch: app.fetch,
   async scheduled(controller, env) {
-    const day = startOfUtcDay(controller.scheduledTime) - DAY_MS;
     try {
+      if (controller.cron === FINISH_CRON) {
+        const result = await finishPending(env);
+        // Silent when there was nothing to finish: most nights.
+        if (result.days.length > 0)
+          console.log(JSON.stringify({ event: "summary-finish", ...result }));
+        return;
+      }
+      const day = startOfUtcDay(controller.scheduledTime) - DAY_MS;
       log("cron", await summarize(env, day));
     } catch (error) {
-      console.error(JSON.stringify({ event: "summary", trigger: "cron", error: String(error) }));
+      const event = controller.cron === FINISH_CRON ? "summary-finish" : "summary";
+      console.error(JSON.stringify({ event, trigger: "cron", error: String(error) }));
       // Rethrown so the cron shows as failed; the journal lets the next run finish the writes.
       throw error;
     }

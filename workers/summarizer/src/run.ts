@@ -103,9 +103,65 @@ export async function summarize(
 
   const scan = await scanRaw(raw, day, VALUE_READ_BUDGET);
   const result = summarizeDay(day, scan.systems, config);
-  const stored = await readSummary(summary);
-
+  const stored = await readSummary(summary, await listSummary(summary));
   const days = withJournalDay(stored.journal, { day, points: result.points });
+  const writes = await writeDays(summary, stored, days, counter, options);
+
+  return {
+    report: {
+      day: isoDay(day),
+      systems: result.systems,
+      persistent: result.persistent,
+      skipped: scan.skipped,
+      kvOps: counter.ops,
+      ms: Date.now() - started,
+    },
+    ...writes,
+  };
+}
+
+export interface FinishResult {
+  /** The journal's days this run worked on (none: nothing was pending). */
+  days: string[];
+  kvOps: number;
+  seriesWrites: number;
+  pendingWrites: number;
+  ms: number;
+}
+
+/**
+ * A finishing run (the cron minutes after the nightly one): only the writes the journal still
+ * holds, no new day. When nothing is pending it costs the SUMMARY listing alone.
+ */
+export async function finishPending(
+  env: SummarizerEnv,
+  options: RunOptions = {},
+): Promise<FinishResult> {
+  const started = Date.now();
+  const counter: OpCounter = { ops: 0 };
+  const summary = countingKV(env[BINDING.SUMMARY], counter);
+  const names = await listSummary(summary);
+  let writes = { seriesWrites: 0, pendingWrites: 0 };
+  let days: string[] = [];
+  if (names.includes(JOURNAL_KEY)) {
+    const stored = await readSummary(summary, names);
+    days = stored.journal.map((d) => isoDay(d.day));
+    writes = await writeDays(summary, stored, stored.journal, counter, options);
+  }
+  return { days, kvOps: counter.ops, ...writes, ms: Date.now() - started };
+}
+
+/**
+ * Apply `days` to the stored series and write what changed, within the budget: journal first,
+ * then the series (most looked-at first), `_page`, and the journal's removal once nothing is left.
+ */
+async function writeDays(
+  summary: KVNamespace,
+  stored: StoredSummary,
+  days: JournalDay[],
+  counter: OpCounter,
+  options: RunOptions,
+): Promise<{ seriesWrites: number; pendingWrites: number }> {
   let next = stored.series;
   for (const d of days) next = applyDay(next, d.day, d.points);
   const changes = changesBetween(stored, next);
@@ -138,30 +194,22 @@ export async function summarize(
   if (pending.length === 0 && (changes.length > 0 || stored.journalListed)) {
     await clearJournal(summary);
   }
-
-  return {
-    report: {
-      day: isoDay(day),
-      systems: result.systems,
-      persistent: result.persistent,
-      skipped: scan.skipped,
-      kvOps: counter.ops,
-      ms: Date.now() - started,
-    },
-    seriesWrites: writable.length,
-    pendingWrites: pending.length,
-  };
+  return { seriesWrites: writable.length, pendingWrites: pending.length };
 }
 
-async function readSummary(summary: KVNamespace): Promise<StoredSummary> {
+/** Every key in SUMMARY (series and bookkeeping), following the cursor to the end. */
+async function listSummary(summary: KVNamespace): Promise<string[]> {
   const names: string[] = [];
   let cursor: string | undefined;
   for (;;) {
     const page = await summary.list({ cursor });
     for (const key of page.keys) names.push(key.name);
-    if (page.list_complete) break;
+    if (page.list_complete) return names;
     cursor = page.cursor;
   }
+}
+
+async function readSummary(summary: KVNamespace, names: string[]): Promise<StoredSummary> {
   const journalListed = names.includes(JOURNAL_KEY);
   const toRead = names.filter(isSeriesKey);
   if (journalListed) toRead.push(JOURNAL_KEY);

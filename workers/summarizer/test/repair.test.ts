@@ -7,8 +7,9 @@ import {
 } from "@pulp-analytics/shared/keys";
 import type { PageData } from "@pulp-analytics/shared/page";
 import { parseSeries } from "@pulp-analytics/shared/series";
+import { isoDay } from "@pulp-analytics/shared/time";
 import { afterEach, expect, it } from "vitest";
-import { summarize } from "../src/run";
+import { finishPending, summarize } from "../src/run";
 import {
   daysAgo,
   dumpSummary,
@@ -146,5 +147,30 @@ it("writes beyond the op budget wait in the journal for the next run", async () 
 
   const rest = await summarize(testEnv, D2, { now: T });
   expect(rest.seriesWrites).toBe(partial.pendingWrites);
+  expect(await dumpSummary()).toEqual(expected);
+});
+
+it("finishing runs write what the nightly run left pending, and nothing else", async () => {
+  const expected = await cleanRuns([D1, D2]);
+  await summarize(testEnv, D1, { now: T });
+  const partial = await summarize(testEnv, D2, { now: T, opsBudget: 40 });
+  expect(partial.pendingWrites).toBeGreaterThan(20);
+
+  // Several finishing runs with a small budget each, as the 00:10-00:50 crons would do.
+  const finishes = [];
+  for (let i = 0; i < 10 && (await dumpSummary())[JOURNAL_KEY]; i++) {
+    const run = await finishPending(testEnv, { now: T, opsBudget: 40 });
+    expect(run.kvOps).toBeLessThanOrEqual(40);
+    expect(run.days).toEqual([isoDay(D2)]);
+    finishes.push(run);
+  }
+  expect(finishes.length).toBeGreaterThan(1);
+  expect(finishes.reduce((n, r) => n + r.seriesWrites, 0)).toBe(partial.pendingWrites);
+  expect(finishes.at(-1)?.pendingWrites).toBe(0);
+  expect(await dumpSummary()).toEqual(expected);
+
+  // Nothing pending: a finishing run lists SUMMARY and stops.
+  const idle = await finishPending(testEnv, { now: T });
+  expect(idle).toMatchObject({ days: [], seriesWrites: 0, pendingWrites: 0, kvOps: 1 });
   expect(await dumpSummary()).toEqual(expected);
 });

@@ -5,7 +5,7 @@ import {
   waitOnExecutionContext,
 } from "cloudflare:test";
 import type { SummarizerEnv } from "@pulp-analytics/shared/env";
-import { SUMMARY_CRON } from "@pulp-analytics/shared/names";
+import { FINISH_CRON, SUMMARY_CRON } from "@pulp-analytics/shared/names";
 import { isoDay } from "@pulp-analytics/shared/time";
 import { afterEach, expect, it, vi } from "vitest";
 import worker from "../src/index";
@@ -62,6 +62,41 @@ it("the cron summarizes the day that just ended and logs the report as one JSON 
   expect(Object.keys(lines[0])).toEqual(
     expect.arrayContaining(["day", "systems", "persistent", "skipped", "kvOps", "ms"]),
   );
+});
+
+it("the finishing cron writes pending work only, and is silent when there is none", async () => {
+  await seedTwoDays();
+  const handler: ExportedHandler<SummarizerEnv> = worker;
+  const fire = async (cron: string) => {
+    const ctx = createExecutionContext();
+    await handler.scheduled?.(
+      createScheduledController({ scheduledTime: daysAgo(0) + 600_000, cron }),
+      testEnv,
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+  };
+  const log = vi.spyOn(console, "log");
+  await fire(FINISH_CRON);
+  expect(await dumpSummary()).toEqual({});
+  expect(log).not.toHaveBeenCalled();
+
+  await summarize(testEnv, daysAgo(1), { opsBudget: 8 });
+  const partial = await dumpSummary();
+  expect(partial._journal).toBeDefined();
+  await fire(FINISH_CRON);
+  const finished = await dumpSummary();
+  expect(finished._journal).toBeUndefined();
+  expect(Object.keys(finished).length).toBeGreaterThan(Object.keys(partial).length);
+  expect(dayOf(finished)).toEqual([[isoDay(daysAgo(1)), 3]]);
+  const lines = log.mock.calls.map((args) => JSON.parse(String(args[0])));
+  expect(lines).toEqual([
+    expect.objectContaining({
+      event: "summary-finish",
+      days: [isoDay(daysAgo(1))],
+      pendingWrites: 0,
+    }),
+  ]);
 });
 
 it("PUT / summarizes today so far, PUT /?day= the given day", async () => {

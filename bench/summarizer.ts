@@ -1,0 +1,130 @@
+/**
+ * Summarizer at 1,000, 10,000 and 100,000 installations in local (in-memory) KV, ours against
+ * the naive design, side by side in one Miniflare: KV operations, wall time, workerd CPU time.
+ */
+import { readFileSync } from "node:fs";
+import { build } from "esbuild";
+import { Miniflare } from "miniflare";
+import { DAY_MS } from "../shared/src/names";
+
+const DAY = Date.parse("2026-11-20T00:00:00Z");
+const SEED_CHUNK = 1000;
+
+async function workerScript(): Promise<string> {
+  const result = await build({
+    // Scripts run from the repository root (npm run bench).
+    entryPoints: ["bench/summarizer-worker.ts"],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    write: false,
+    logLevel: "error",
+  });
+  return result.outputFiles[0]?.text ?? "";
+}
+
+/** CPU seconds used so far by the workerd processes this Node process started. */
+function workerdCpuMs(): number {
+  const ticks = 100; // USER_HZ on Linux
+  let total = 0;
+  for (const pid of readFileSync("/proc/self/task/" + process.pid + "/children", "utf8")
+    .trim()
+    .split(/\s+/)
+    .filter(Boolean)) {
+    total += cpuOf(pid, ticks);
+  }
+  return total;
+}
+
+function cpuOf(pid: string, ticks: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    // utime and stime are fields 14 and 15 of /proc/PID/stat (index 11 and 12 after the name).
+    return ((Number(fields[11]) + Number(fields[12])) / ticks) * 1000;
+  } catch {
+    return 0;
+  }
+}
+
+interface Run {
+  systems: number;
+  kvOps: number;
+  writes: number;
+  wallMs: number;
+  cpuMs: number;
+}
+
+async function measure(mf: Miniflare, path: string): Promise<Run> {
+  const cpu = workerdCpuMs();
+  const started = performance.now();
+  const res = await mf.dispatchFetch(`http://bench${path}`);
+  const body = (await res.json()) as { systems: number; kvOps: number; writes: number };
+  return {
+    systems: body.systems,
+    kvOps: body.kvOps,
+    writes: body.writes,
+    wallMs: performance.now() - started,
+    cpuMs: workerdCpuMs() - cpu,
+  };
+}
+
+export async function benchSummarizer(sizes = [1_000, 10_000, 100_000]) {
+  const script = await workerScript();
+  const rows: string[] = [];
+  for (const n of sizes) {
+    const mf = new Miniflare({
+      modules: true,
+      script,
+      compatibilityDate: "2026-04-26",
+      kvNamespaces: ["RAW", "SUMMARY", "NAIVE_SUMMARY"],
+      kvPersist: false,
+      bindings: { ENVIRONMENT: "production", PERSISTENT_MIN_AGE_DAYS: "1" },
+    });
+    try {
+      for (let from = 0; from < n; from += SEED_CHUNK * 4) {
+        await Promise.all(
+          [0, 1, 2, 3]
+            .map((k) => from + k * SEED_CHUNK)
+            .filter((start) => start < n)
+            .map((start) =>
+              mf.dispatchFetch(
+                `http://bench/seed?day=${DAY}&from=${start}&count=${Math.min(SEED_CHUNK, n - start)}`,
+              ),
+            ),
+        );
+      }
+      const ours = await measure(mf, `/ours?day=${DAY}`);
+      const naive = await measure(mf, `/naive?day=${DAY}`);
+      const rerun = await measure(mf, `/ours?day=${DAY}`);
+      const next = await measure(mf, `/ours?day=${DAY + DAY_MS}`);
+      rows.push(
+        `| ${n.toLocaleString("en")} | ours | ${ours.systems} | ${ours.kvOps} | ${ours.writes} | ${ours.wallMs.toFixed(0)} | ${ours.cpuMs.toFixed(0)} |`,
+        `| ${n.toLocaleString("en")} | naive | ${naive.systems} | ${naive.kvOps} | ${naive.writes} | ${naive.wallMs.toFixed(0)} | ${naive.cpuMs.toFixed(0)} |`,
+        `| ${n.toLocaleString("en")} | ours, rerun of the same day | ${rerun.systems} | ${rerun.kvOps} | ${rerun.writes} | ${rerun.wallMs.toFixed(0)} | ${rerun.cpuMs.toFixed(0)} |`,
+        `| ${n.toLocaleString("en")} | ours, next day (nobody checked in) | ${next.systems} | ${next.kvOps} | ${next.writes} | ${next.wallMs.toFixed(0)} | ${next.cpuMs.toFixed(0)} |`,
+      );
+      console.error(`summarizer: ${n} done (ours ${ours.kvOps} ops, naive ${naive.kvOps} ops)`);
+      if (n === sizes[sizes.length - 1]) {
+        await mf.dispatchFetch(`http://bench/history?day=${DAY}&series=3000&days=1095`);
+        const history = await measure(mf, `/ours?day=${DAY}`);
+        rows.push(
+          `| ${n.toLocaleString("en")} | ours, + 3,000 series × 3 years of history | ${history.systems} | ${history.kvOps} | ${history.writes} | ${history.wallMs.toFixed(0)} | ${history.cpuMs.toFixed(0)} |`,
+        );
+      }
+    } finally {
+      await mf.dispose();
+    }
+  }
+  return [
+    "| installations | implementation | systems | KV ops | series writes | wall ms | workerd CPU ms |",
+    "|---:|---|---:|---:|---:|---:|---:|",
+    ...rows,
+  ].join("\n");
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("summarizer.ts")) {
+  const sizes = process.argv.slice(2).map(Number).filter(Boolean);
+  console.log(await benchSummarizer(sizes.length ? sizes : undefined));
+}
