@@ -23,6 +23,28 @@ import { DAY_MS } from "./names";
 import type { PageData } from "./page";
 import { isoDay } from "./time";
 
+/** The series colors of every chart, in order; "Other" is always {@link OTHER_COLOR}. */
+export const CHART_COLORS = [
+  "#2b6cb0",
+  "#dd6b20",
+  "#2f855a",
+  "#805ad5",
+  "#c53030",
+  "#0987a0",
+  "#b7791f",
+  "#d53f8c",
+] as const;
+export const OTHER_COLOR = "#a0aec0";
+
+/**
+ * The inline style attributes frappe-charts writes (bar and dot fills in our colors, and its
+ * tooltip's one style): the page's CSP allows exactly these, by hash, and no others.
+ */
+export const CHART_INLINE_STYLES: readonly string[] = [
+  "display: block;",
+  ...[...CHART_COLORS, OTHER_COLOR].map((color) => `fill: ${color}`),
+];
+
 export const RANGES = { "30d": 30, "90d": 90, "1y": 365, all: null } as const;
 export type RangeId = keyof typeof RANGES;
 export const DEFAULT_RANGE: RangeId = "90d";
@@ -234,7 +256,7 @@ export function postgresqlLatestChart(page: PageData): ChartModel {
     .sort(byMajor);
   const total = majors.reduce((sum, m) => sum + latest(page, m.key), 0);
   return {
-    labels: majors.map((m) => (m.label === "unknown" ? "unknown" : `PostgreSQL ${m.label}`)),
+    labels: majors.map((m) => m.label),
     datasets: [
       { name: "Share (%)", values: majors.map((m) => percent(latest(page, m.key), total)) },
     ],
@@ -253,14 +275,12 @@ export function postgresqlShareChart(page: PageData, days: readonly number[]): C
 /** Order of the power-of-two buckets `0`, `1`, `2`, `3-4`, `5-8`, … by their lower bound. */
 export const bucketStart = (bucket: string): number => Number.parseInt(bucket, 10);
 
-const dayBucketLabel = (bucket: string) => (bucket === "1" ? "1 day" : `${bucket} days`);
-
 export function ageChart(page: PageData): ChartModel {
   const buckets = family(page, AGE_PREFIX).sort(
     (a, b) => bucketStart(a.label) - bucketStart(b.label),
   );
   return {
-    labels: buckets.map((b) => dayBucketLabel(b.label)),
+    labels: buckets.map((b) => b.label),
     datasets: [{ name: "Installations", values: buckets.map((b) => latest(page, b.key)) }],
     keys: buckets.map((b) => b.key),
   };
@@ -274,31 +294,20 @@ export const RBAC_LABEL: Record<RbacMeasure, string> = {
   custom_access_policies: "Customized access policies",
 };
 
-export function rbacChart(page: PageData): ChartModel {
-  const rows = family(page, RBAC_PREFIX).flatMap(({ key, label }) => {
-    const cut = label.lastIndexOf("__");
-    const measure = label.slice(0, cut) as RbacMeasure;
-    return cut > 0 && Object.hasOwn(RBAC_LABEL, measure)
-      ? [{ key, measure, bucket: label.slice(cut + 2) }]
-      : [];
+/** One chart per RBAC measure: installations by bucket of that count, on the latest day. */
+export function rbacCharts(page: PageData): Array<{ measure: RbacMeasure; chart: ChartModel }> {
+  return (Object.keys(RBAC_LABEL) as RbacMeasure[]).flatMap((measure) => {
+    const buckets = family(page, `${RBAC_PREFIX}${measure}__`).sort(
+      (a, b) => bucketStart(a.label) - bucketStart(b.label),
+    );
+    if (buckets.length === 0) return [];
+    const chart = {
+      labels: buckets.map((b) => b.label),
+      datasets: [{ name: RBAC_LABEL[measure], values: buckets.map((b) => latest(page, b.key)) }],
+      keys: buckets.map((b) => b.key),
+    };
+    return [{ measure, chart }];
   });
-  const buckets = [...new Set(rows.map((r) => r.bucket))].sort(
-    (a, b) => bucketStart(a) - bucketStart(b),
-  );
-  const measures = (Object.keys(RBAC_LABEL) as RbacMeasure[]).filter((m) =>
-    rows.some((r) => r.measure === m),
-  );
-  return {
-    labels: buckets,
-    datasets: measures.map((measure) => ({
-      name: RBAC_LABEL[measure],
-      values: buckets.map((bucket) => {
-        const row = rows.find((r) => r.measure === measure && r.bucket === bucket);
-        return row ? latest(page, row.key) : 0;
-      }),
-    })),
-    keys: measures.flatMap((m) => rows.filter((r) => r.measure === m).map((r) => r.key)),
-  };
 }
 
 /**

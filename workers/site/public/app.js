@@ -4,21 +4,11 @@
 import * as model from "./chart-data.js";
 import { Chart } from "./vendor/frappe-charts.js";
 
-const PALETTE = [
-  "#2b6cb0",
-  "#dd6b20",
-  "#2f855a",
-  "#805ad5",
-  "#c53030",
-  "#0987a0",
-  "#b7791f",
-  "#d53f8c",
-];
-const OTHER_COLOR = "#a0aec0";
-const LONG_SERIES = 45;
+// Dots on a line only while there is room for them (the 30-day range).
+const DOTS_UP_TO = 31;
 
-/** Every live chart, destroyed before a redraw so no stale resize listener remains. */
-let live = [];
+/** Every drawn chart by name: a new time range updates it in place rather than redrawing. */
+const drawn = new Map();
 
 function el(tag, props = {}, children = []) {
   const node = document.createElement(tag);
@@ -56,43 +46,79 @@ function dataLinks(keys) {
 
 function colorsFor(datasets) {
   let next = 0;
-  return datasets.map((d) => (d.name === "Other" ? OTHER_COLOR : PALETTE[next++ % PALETTE.length]));
+  return datasets.map((d) =>
+    d.name === "Other" ? model.OTHER_COLOR : model.CHART_COLORS[next++ % model.CHART_COLORS.length],
+  );
 }
 
-/** Draws `chart` into `target`, or says plainly that there is nothing to draw. */
-function draw(target, chart, options) {
-  target.replaceChildren();
-  const points = chart.datasets.reduce((n, d) => n + d.values.filter((v) => v > 0).length, 0);
-  if (chart.labels.length === 0 || points === 0) {
-    target.append(el("p", { className: "nodata", textContent: "Nothing reported yet." }));
-    return;
-  }
-  const canvas = el("div", { className: "frappe" });
-  target.append(canvas);
-  live.push(
-    new Chart(canvas, {
-      height: 240,
-      colors: colorsFor(chart.datasets),
-      ...options,
-      data: {
-        labels: chart.labels.map(model.escapeHtml),
-        datasets: chart.datasets.map((d) => ({ name: model.escapeHtml(d.name), values: d.values })),
-      },
+/** The legend as HTML (it wraps on a phone, unlike frappe-charts' own, which truncates). */
+function legend(datasets, colors) {
+  return el(
+    "ul",
+    { className: "legend" },
+    datasets.map((d, i) => {
+      const swatch = el("span", { className: "swatch" });
+      swatch.style.background = colors[i];
+      return el("li", {}, [swatch, d.name]);
     }),
   );
 }
 
-const timeLine = (days) => ({
-  type: "line",
+/**
+ * Draws `chart` into `target` (named `name` for tests and assistive tech), or says plainly that
+ * there is nothing to draw.
+ */
+function draw(target, name, chart, options) {
+  const points = chart.datasets.reduce((n, d) => n + d.values.filter((v) => v > 0).length, 0);
+  const data = {
+    labels: chart.labels.map(model.escapeHtml),
+    datasets: chart.datasets.map((d) => ({ name: model.escapeHtml(d.name), values: d.values })),
+  };
+  const shape = `${options.type}/${chart.datasets.length}`;
+  const current = drawn.get(name);
+  if (current?.shape === shape && points > 0) {
+    current.chart.update(data);
+    return;
+  }
+  if (current) {
+    current.chart.destroy();
+    // frappe-charts 1.6 draws its data 700 ms after creation, and destroy() does not cancel
+    // that timer: the old chart would then draw into a detached node.
+    current.chart.update = () => {};
+    drawn.delete(name);
+  }
+  target.replaceChildren();
+  if (chart.labels.length === 0 || points === 0) {
+    target.append(el("p", { className: "nodata", textContent: "Nothing reported yet." }));
+    return;
+  }
+  // A percentage chart colors its slices (labels), the others their datasets.
+  const colors = colorsFor(
+    options.type === "percentage" ? chart.labels.map((name) => ({ name })) : chart.datasets,
+  );
+  const canvas = el("div", { className: "frappe" });
+  canvas.dataset.name = name;
+  target.append(canvas);
+  if (options.type === "percentage") {
+    const shares = chart.datasets[0]?.values ?? [];
+    const items = chart.labels.map((label, i) => ({ name: `${label}: ${shares[i]}%` }));
+    target.append(legend(items, colors));
+  } else if (chart.datasets.length > 1) {
+    target.append(legend(chart.datasets, colors));
+  }
+  // Without animation frappe-charts never swaps its SVG while a resize redraws it (that throws).
+  const instance = new Chart(canvas, { height: 220, colors, animate: 0, ...options, data });
+  drawn.set(name, { chart: instance, shape });
+}
+
+// frappe-charts cannot draw a line through a single point (the first summarized day): bars then.
+const timeLine = (days, tooltip = (v) => v) => ({
+  type: days.length > 1 ? "line" : "bar",
   axisOptions: { xIsSeries: true, xAxisMode: "tick", shortenYAxisNumbers: true },
-  lineOptions: { hideDots: days.length > LONG_SERIES ? 1 : 0, dotSize: 3 },
+  lineOptions: { hideDots: days.length > DOTS_UP_TO ? 1 : 0, dotSize: 3 },
+  tooltipOptions: { formatTooltipY: tooltip },
 });
-const shareBars = {
-  type: "bar",
-  barOptions: { stacked: 1, spaceRatio: 0.15 },
-  axisOptions: { xIsSeries: true, xAxisMode: "tick" },
-  tooltipOptions: { formatTooltipY: (v) => `${v}%` },
-};
+const shares = (days) => timeLine(days, (v) => `${v}%`);
 const latestBars = {
   type: "bar",
   axisOptions: { xAxisMode: "tick" },
@@ -102,8 +128,8 @@ const latestBars = {
 function card(id) {
   const section = document.getElementById(id);
   return {
-    chart: section.querySelector(".chart:not(.chart-latest)"),
-    latest: section.querySelector(".chart-latest"),
+    chart: section.querySelector(":scope > .chart:not(.chart-latest)"),
+    latest: section.querySelector(":scope > .chart-latest"),
     links: section.querySelector(".data-links"),
   };
 }
@@ -140,55 +166,81 @@ function exactTable(page, component) {
   ]);
 }
 
-function render(page, range) {
-  for (const chart of live) chart.destroy();
-  live = [];
-  const days = model.chartDays(page, range);
-
-  const installations = card("installations");
-  const systems = model.installationsChart(page, days);
-  draw(installations.chart, systems, timeLine(days));
-  installations.links.replaceChildren(dataLinks(systems.keys));
-
+/** The charts that do not depend on the time range, and a place for each component's chart. */
+function layout(page) {
   const list = document.getElementById("components");
-  list.replaceChildren();
+  const targets = new Map();
   for (const component of model.components(page)) {
-    const chart = model.versionShareChart(page, component, days);
     const target = el("div", { className: "chart" });
+    const keys = model.versionShareChart(page, component, []).keys;
     list.append(
       el("article", { className: "component" }, [
         el("h3", { textContent: component }),
         target,
         exactTable(page, component),
-        dataLinks(chart.keys),
+        dataLinks(keys),
       ]),
     );
-    draw(target, chart, shareBars);
+    targets.set(component, target);
   }
-  if (list.childElementCount === 0)
+  if (targets.size === 0)
     list.append(el("p", { className: "nodata", textContent: "Nothing reported yet." }));
-
-  const deployment = card("deployment");
-  const size = model.deploymentChart(page, days);
-  draw(deployment.chart, size, timeLine(days));
-  deployment.links.replaceChildren(dataLinks(size.keys));
 
   const postgresql = card("postgresql");
   const pgLatest = model.postgresqlLatestChart(page);
-  draw(postgresql.latest, pgLatest, { type: "percentage", height: 160, maxSlices: 8 });
-  const pgShare = model.postgresqlShareChart(page, days);
-  draw(postgresql.chart, pgShare, shareBars);
-  postgresql.links.replaceChildren(dataLinks(pgShare.keys));
+  draw(postgresql.latest, "postgresql:latest", pgLatest, {
+    type: "percentage",
+    height: 110,
+    maxSlices: 8,
+  });
 
   const age = card("age");
   const ages = model.ageChart(page);
-  draw(age.chart, ages, latestBars);
+  draw(age.chart, "age", ages, latestBars);
   age.links.replaceChildren(dataLinks(ages.keys));
 
   const rbac = card("rbac");
-  const usage = model.rbacChart(page);
-  draw(rbac.chart, usage, latestBars);
-  rbac.links.replaceChildren(dataLinks(usage.keys));
+  const measures = model.rbacCharts(page);
+  for (const { measure, chart } of measures) {
+    const target = el("div", { className: "chart" });
+    rbac.chart.append(
+      el("figure", {}, [el("figcaption", { textContent: model.RBAC_LABEL[measure] }), target]),
+    );
+    draw(target, `rbac:${measure}`, chart, { ...latestBars, height: 180 });
+  }
+  if (measures.length === 0)
+    rbac.chart.append(el("p", { className: "nodata", textContent: "Nothing reported yet." }));
+  rbac.links.replaceChildren(dataLinks(measures.flatMap(({ chart }) => chart.keys)));
+  return targets;
+}
+
+/** The time-series charts, for one time range. */
+function render(page, range, components) {
+  const days = model.chartDays(page, range);
+
+  const installations = card("installations");
+  const systems = model.installationsChart(page, days);
+  draw(installations.chart, "installations", systems, timeLine(days));
+  installations.links.replaceChildren(dataLinks(systems.keys));
+
+  for (const [component, target] of components) {
+    draw(
+      target,
+      `versions:${component}`,
+      model.versionShareChart(page, component, days),
+      shares(days),
+    );
+  }
+
+  const deployment = card("deployment");
+  const size = model.deploymentChart(page, days);
+  draw(deployment.chart, "deployment", size, timeLine(days));
+  deployment.links.replaceChildren(dataLinks(size.keys));
+
+  const postgresql = card("postgresql");
+  const pgShare = model.postgresqlShareChart(page, days);
+  draw(postgresql.chart, "postgresql", pgShare, shares(days));
+  postgresql.links.replaceChildren(dataLinks(pgShare.keys));
 }
 
 function rangeFromHash() {
@@ -223,13 +275,15 @@ async function main() {
   document.getElementById("controls").hidden = false;
   let range = rangeFromHash();
   showRange(range);
-  render(page, range);
+  const components = layout(page);
+  render(page, range, components);
   for (const button of document.querySelectorAll("[data-range]")) {
     button.addEventListener("click", () => {
       range = button.dataset.range;
       history.replaceState(null, "", `#range=${range}`);
       showRange(range);
-      render(page, range);
+      const components = layout(page);
+      render(page, range, components);
     });
   }
 }

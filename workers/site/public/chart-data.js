@@ -23,6 +23,21 @@ function isoDay(epochMs) {
 }
 
 // shared/src/site-charts.ts
+var CHART_COLORS = [
+  "#2b6cb0",
+  "#dd6b20",
+  "#2f855a",
+  "#805ad5",
+  "#c53030",
+  "#0987a0",
+  "#b7791f",
+  "#d53f8c"
+];
+var OTHER_COLOR = "#a0aec0";
+var CHART_INLINE_STYLES = [
+  "display: block;",
+  ...[...CHART_COLORS, OTHER_COLOR].map((color) => `fill: ${color}`)
+];
 var RANGES = { "30d": 30, "90d": 90, "1y": 365, all: null };
 var DEFAULT_RANGE = "90d";
 var isRangeId = (value) => Object.hasOwn(RANGES, value);
@@ -153,7 +168,7 @@ function postgresqlLatestChart(page) {
   const majors = family(page, POSTGRESQL_PREFIX).filter((m) => latest(page, m.key) > 0).sort(byMajor);
   const total = majors.reduce((sum, m) => sum + latest(page, m.key), 0);
   return {
-    labels: majors.map((m) => m.label === "unknown" ? "unknown" : `PostgreSQL ${m.label}`),
+    labels: majors.map((m) => m.label),
     datasets: [
       { name: "Share (%)", values: majors.map((m) => percent(latest(page, m.key), total)) }
     ],
@@ -167,13 +182,12 @@ function postgresqlShareChart(page, days) {
   return chart;
 }
 var bucketStart = (bucket) => Number.parseInt(bucket, 10);
-var dayBucketLabel = (bucket) => bucket === "1" ? "1 day" : `${bucket} days`;
 function ageChart(page) {
   const buckets = family(page, AGE_PREFIX).sort(
     (a, b) => bucketStart(a.label) - bucketStart(b.label)
   );
   return {
-    labels: buckets.map((b) => dayBucketLabel(b.label)),
+    labels: buckets.map((b) => b.label),
     datasets: [{ name: "Installations", values: buckets.map((b) => latest(page, b.key)) }],
     keys: buckets.map((b) => b.key)
   };
@@ -185,29 +199,19 @@ var RBAC_LABEL = {
   custom_roles: "Custom roles",
   custom_access_policies: "Customized access policies"
 };
-function rbacChart(page) {
-  const rows = family(page, RBAC_PREFIX).flatMap(({ key, label }) => {
-    const cut = label.lastIndexOf("__");
-    const measure = label.slice(0, cut);
-    return cut > 0 && Object.hasOwn(RBAC_LABEL, measure) ? [{ key, measure, bucket: label.slice(cut + 2) }] : [];
+function rbacCharts(page) {
+  return Object.keys(RBAC_LABEL).flatMap((measure) => {
+    const buckets = family(page, `${RBAC_PREFIX}${measure}__`).sort(
+      (a, b) => bucketStart(a.label) - bucketStart(b.label)
+    );
+    if (buckets.length === 0) return [];
+    const chart = {
+      labels: buckets.map((b) => b.label),
+      datasets: [{ name: RBAC_LABEL[measure], values: buckets.map((b) => latest(page, b.key)) }],
+      keys: buckets.map((b) => b.key)
+    };
+    return [{ measure, chart }];
   });
-  const buckets = [...new Set(rows.map((r) => r.bucket))].sort(
-    (a, b) => bucketStart(a) - bucketStart(b)
-  );
-  const measures = Object.keys(RBAC_LABEL).filter(
-    (m) => rows.some((r) => r.measure === m)
-  );
-  return {
-    labels: buckets,
-    datasets: measures.map((measure) => ({
-      name: RBAC_LABEL[measure],
-      values: buckets.map((bucket) => {
-        const row = rows.find((r) => r.measure === measure && r.bucket === bucket);
-        return row ? latest(page, row.key) : 0;
-      })
-    })),
-    keys: measures.flatMap((m) => rows.filter((r) => r.measure === m).map((r) => r.key))
-  };
 }
 function escapeHtml(text) {
   return text.replace(
@@ -216,8 +220,11 @@ function escapeHtml(text) {
   );
 }
 export {
+  CHART_COLORS,
+  CHART_INLINE_STYLES,
   DEFAULT_RANGE,
   MAX_POINTS,
+  OTHER_COLOR,
   RANGES,
   RBAC_LABEL,
   TOP_VERSIONS,
@@ -234,6 +241,6 @@ export {
   isoDay,
   postgresqlLatestChart,
   postgresqlShareChart,
-  rbacChart,
+  rbacCharts,
   versionShareChart
 };

@@ -2,7 +2,8 @@
  * Repeated views from the edge cache, and conditional requests answered with 304.
  *
  * A cache miss runs the handler (at most one KV read) and stores its 200 answer, with a strong
- * ETag (a hash of the body), in the Cache API for {@link CACHE_SECONDS}. Every answer, fresh or
+ * ETag (a hash of the body), in the Cache API (CACHE_CONTROL, headers.ts); an answer that sets its
+ * own Cache-Control (the empty state) is passed through untouched. Every answer, fresh or
  * cached, is then checked against If-None-Match / If-Modified-Since.
  */
 import { CACHE_CONTROL } from "./headers";
@@ -26,7 +27,9 @@ export async function cachedAnswer(
   let response = await cache.match(cacheKey);
   if (!response) {
     const produced = await produce();
-    if (produced.response.status !== 200) return produced.response;
+    if (produced.response.status !== 200 || produced.response.headers.has("Cache-Control")) {
+      return produced.response;
+    }
     response = await withValidators(produced);
     ctx.waitUntil(cache.put(cacheKey, response.clone()));
   }

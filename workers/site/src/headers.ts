@@ -3,23 +3,39 @@
  * The static assets get the same security headers from public/_headers (the asset router
  * serves them without running this worker).
  */
+import { CHART_INLINE_STYLES } from "@pulp-analytics/shared/site-charts";
 
 /**
- * The page loads only its own scripts, styles and data. The one hash allows the single inline
- * style attribute frappe-charts writes into its tooltip (`<strong style="display: block;">`);
- * every other style it sets goes through the CSSOM, which CSP does not restrict.
+ * The page loads only its own scripts, styles and data. Inline style attributes are allowed
+ * only by hash, for exactly those frappe-charts writes (shared/src/site-charts.ts); every other
+ * style it sets goes through the CSSOM, which CSP does not restrict.
  */
-export const PAGE_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-hashes' 'sha256-qnVkQSG7pWu17hBhIw0kCpfEB3XGvt0mNRa6+uM6OUU='",
-  "img-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join("; ");
+async function buildPageCsp(): Promise<string> {
+  const hashes = await Promise.all(
+    CHART_INLINE_STYLES.map(async (style) => {
+      const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(style));
+      return `'sha256-${btoa(String.fromCharCode(...new Uint8Array(digest)))}'`;
+    }),
+  );
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    `style-src 'self' 'unsafe-hashes' ${hashes.join(" ")}`,
+    "img-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+let pageCsp: Promise<string> | undefined;
+/** The page's CSP, computed once per isolate. */
+export const PAGE_CSP = (): Promise<string> => {
+  pageCsp ??= buildPageCsp();
+  return pageCsp;
+};
 
 /** Data answers are never rendered as a document, so they may load nothing at all. */
 export const DATA_CSP = "default-src 'none'; frame-ancestors 'none'";

@@ -22,7 +22,7 @@ app.use("*", async (c, next) => {
   const res = new Response(c.res.body, c.res);
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.headers.set(name, value);
   const isPage = res.headers.get("Content-Type")?.startsWith("text/html") ?? false;
-  res.headers.set("Content-Security-Policy", isPage ? PAGE_CSP : DATA_CSP);
+  res.headers.set("Content-Security-Policy", isPage ? await PAGE_CSP() : DATA_CSP);
   if (c.req.path.startsWith("/api/")) res.headers.set("Access-Control-Allow-Origin", "*");
   c.res = res;
 });
@@ -30,6 +30,15 @@ app.use("*", async (c, next) => {
 /** The page data as stored by the summarizer, or null before its first run. */
 async function pageText(env: SiteEnv): Promise<string | null> {
   return env[BINDING.SUMMARY].get(PAGE_KEY, "text");
+}
+
+/**
+ * Before the first summary: not cached anywhere, so the first summary shows at once instead of
+ * after the cache expires. Costs one KV read per view only while there is nothing to show.
+ */
+function uncached(response: Response): Response {
+  response.headers.set("Cache-Control", "no-store");
+  return response;
 }
 
 const json = (body: string) =>
@@ -45,7 +54,7 @@ app.get("/", (c) =>
 app.get("/api/v1/page", (c) =>
   cachedAnswer(c.req.raw, c.executionCtx, async () => {
     const text = await pageText(c.env);
-    if (text === null) return { response: json(JSON.stringify(EMPTY_PAGE)) };
+    if (text === null) return { response: uncached(json(JSON.stringify(EMPTY_PAGE))) };
     const page = JSON.parse(text) as PageData;
     return { response: json(text), lastModified: page.generatedAt };
   }),
@@ -54,7 +63,8 @@ app.get("/api/v1/page", (c) =>
 app.get("/api/v1/series", (c) =>
   cachedAnswer(c.req.raw, c.executionCtx, async () => {
     const text = await pageText(c.env);
-    const page = text === null ? EMPTY_PAGE : (JSON.parse(text) as PageData);
+    if (text === null) return { response: uncached(json(JSON.stringify({ keys: [] }))) };
+    const page = JSON.parse(text) as PageData;
     return { response: json(JSON.stringify({ keys: page.keys })), lastModified: page.generatedAt };
   }),
 );

@@ -53,6 +53,20 @@ describe("before the first summary", () => {
     expect(await json(await worker.fetch(at("/api/v1/series")))).toEqual({ keys: [] });
   });
 
+  it("does not cache the empty state, so the first summary shows at once", async () => {
+    const at = freshOrigin();
+    for (const path of ["/api/v1/page", "/api/v1/series"]) {
+      const empty = await worker.fetch(at(path));
+      expect(empty.headers.get("Cache-Control")).toBe("no-store");
+      expect(empty.headers.get("ETag")).toBeNull();
+    }
+    await summarize(SERIES, GENERATED);
+    expect(await json(await worker.fetch(at("/api/v1/page")))).toMatchObject({ asOf: D2 });
+    expect(await json(await worker.fetch(at("/api/v1/series")))).toMatchObject({
+      keys: Object.keys(SERIES).sort(),
+    });
+  });
+
   it("answers a well-formed but unpublished key with the 404 error shape", async () => {
     const res = await worker.fetch(freshOrigin()("/api/v1/series/systems__total"));
     expect(res.status).toBe(404);
@@ -189,6 +203,10 @@ describe("headers", () => {
     expect(csp).toMatch(/(^|; )default-src 'self'(;|$)/);
     expect(csp).toMatch(/(^|; )script-src 'self'(;|$)/);
     expect(csp).toMatch(/(^|; )connect-src 'self'(;|$)/);
+    // The bar fills frappe-charts writes as style attributes are allowed by hash, one by one.
+    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode("fill: #2b6cb0"));
+    const hash = btoa(String.fromCharCode(...new Uint8Array(digest)));
+    expect(csp).toContain(`'sha256-${hash}'`);
   });
 });
 

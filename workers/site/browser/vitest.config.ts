@@ -1,0 +1,14 @@
+import { defineConfig } from "vitest/config";
+
+// The site in headless Chromium against the local stack (wrangler dev with all three workers):
+// `npm run test:browser`. Kept out of the root projects because it needs /usr/bin/chromium.
+export default defineConfig({
+  test: {
+    name: "site-browser",
+    root: import.meta.dirname,
+    include: ["*.browser.test.ts"],
+    environment: "node",
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
+  },
+});
