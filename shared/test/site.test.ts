@@ -241,7 +241,7 @@ describe("the site's generated assets", () => {
     const script = fileURLToPath(
       new URL("../../workers/site/scripts/build-assets.mjs", import.meta.url),
     );
-    // Throws, with the stale files in its message, when a committed file is out of date.
+    // Throws, with the stale files in its message, when a built file is out of date.
     execFileSync(process.execPath, [script, "--check"], { stdio: "pipe" });
   });
 });

@@ -1,8 +1,9 @@
-// Builds the generated files of public/ (committed, so `wrangler dev` and `wrangler deploy` need
-// no build step): the page's chart logic from shared/src/site-charts.ts, and frappe-charts from
-// the pinned npm package. `--check` writes nothing and fails when a committed file is stale
-// (CI runs it through shared/test/site-assets.test.ts).
-import { readFile, writeFile } from "node:fs/promises";
+// Builds the generated files of public/: the page's chart logic from shared/src/site-charts.ts,
+// and frappe-charts from the pinned npm package (so no third-party code is committed here). Run
+// by npm install, npm start, npm test and wrangler's custom build (dev and deploy). `--check`
+// writes nothing and fails when a built file is stale (shared/test/site.test.ts runs it).
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
@@ -49,7 +50,10 @@ for (const [path, text] of Object.entries(await outputs())) {
   const current = await readFile(`${site}${path}`, "utf8").catch(() => null);
   if (current === text) continue;
   if (check) stale.push(path);
-  else await writeFile(`${site}${path}`, text);
+  else {
+    await mkdir(dirname(`${site}${path}`), { recursive: true });
+    await writeFile(`${site}${path}`, text);
+  }
 }
 if (stale.length > 0) {
   console.error(`stale: ${stale.join(", ")}; run: npm run assets -w workers/site`);
