@@ -27,6 +27,5 @@ export function problemBody(problem: Problem): { error: string; issues: Issue[] 
 
 /** A JSON error response; the single place error responses are made. */
 export function problemResponse(problem: Problem, headers?: HeadersInit): Response {
-  const response = Response.json(problemBody(problem), { status: problem.status, headers });
-  return response;
+  return Response.json(problemBody(problem), { status: problem.status, headers });
 }
