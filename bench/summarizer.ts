@@ -28,7 +28,7 @@ async function workerScript(): Promise<string> {
 function workerdCpuMs(): number {
   const ticks = 100; // USER_HZ on Linux
   let total = 0;
-  for (const pid of readFileSync("/proc/self/task/" + process.pid + "/children", "utf8")
+  for (const pid of readFileSync(`/proc/self/task/${process.pid}/children`, "utf8")
     .trim()
     .split(/\s+/)
     .filter(Boolean)) {
@@ -65,12 +65,25 @@ async function measure(mf: Miniflare, path: string): Promise<Run> {
   return { ...body, wallMs: performance.now() - started, cpuMs: workerdCpuMs() - cpu };
 }
 
-const row = (n: number, what: string, r: Run) =>
-  `| ${n.toLocaleString("en")} | ${what} | ${r.systems} | ${r.kvOps} | ${r.writes} | ${r.pending} | ${r.wallMs.toFixed(0)} | ${r.cpuMs.toFixed(0)} |`;
+/** One measured run: `installations` systems in RAW, run `what`. */
+export interface Measured extends Run {
+  installations: number;
+  what: string;
+}
 
-export async function benchSummarizer(sizes = [1_000, 10_000, 100_000]): Promise<string> {
+const line = (r: Measured) =>
+  `| ${r.installations.toLocaleString("en")} | ${r.what} | ${r.systems} | ${r.kvOps} | ${r.writes} | ${r.pending} | ${r.wallMs.toFixed(0)} | ${r.cpuMs.toFixed(0)} |`;
+
+export const OURS = "ours: nightly run (budget 900)";
+export const NAIVE = "naive: list, then read every key";
+
+export async function benchSummarizer(
+  sizes = [1_000, 10_000, 100_000],
+): Promise<{ table: string; runs: Measured[] }> {
   const script = await workerScript();
-  const rows: string[] = [];
+  const runs: Measured[] = [];
+  const row = (installations: number, what: string, run: Run) =>
+    runs.push({ ...run, installations, what });
   for (const n of sizes) {
     const mf = new Miniflare({
       modules: true,
@@ -94,22 +107,18 @@ export async function benchSummarizer(sizes = [1_000, 10_000, 100_000]): Promise
         );
       }
       const nightly = await measure(mf, `/ours?day=${DAY}`);
-      rows.push(row(n, "ours: nightly run (budget 900)", nightly));
+      row(n, OURS, nightly);
       if (nightly.pending > 0)
-        rows.push(row(n, "ours: finishing run", await measure(mf, `/finish?day=${DAY}`)));
-      rows.push(row(n, "naive: list, then read every key", await measure(mf, `/naive?day=${DAY}`)));
-      rows.push(row(n, "ours: rerun of the same day", await measure(mf, `/ours?day=${DAY}`)));
-      rows.push(
-        row(n, "ours: next day, nobody checked in", await measure(mf, `/ours?day=${DAY + DAY_MS}`)),
-      );
+        row(n, "ours: finishing run", await measure(mf, `/finish?day=${DAY}`));
+      row(n, NAIVE, await measure(mf, `/naive?day=${DAY}`));
+      row(n, "ours: rerun of the same day", await measure(mf, `/ours?day=${DAY}`));
+      row(n, "ours: next day, nobody checked in", await measure(mf, `/ours?day=${DAY + DAY_MS}`));
       if (n === sizes[sizes.length - 1]) {
         await mf.dispatchFetch(`http://bench/history?day=${DAY}&series=3000&days=1095`);
-        rows.push(
-          row(
-            n,
-            "ours: rerun with 3,000 more series × 3 years",
-            await measure(mf, `/ours?day=${DAY}`),
-          ),
+        row(
+          n,
+          "ours: rerun with 3,000 more series × 3 years",
+          await measure(mf, `/ours?day=${DAY}`),
         );
       }
       console.error(`summarizer: ${n.toLocaleString("en")} installations measured`);
@@ -117,14 +126,15 @@ export async function benchSummarizer(sizes = [1_000, 10_000, 100_000]): Promise
       await mf.dispose();
     }
   }
-  return [
+  const table = [
     "| installations | run | systems | KV ops | series writes | left pending | wall ms | workerd CPU ms |",
     "|---:|---|---:|---:|---:|---:|---:|---:|",
-    ...rows,
+    ...runs.map(line),
   ].join("\n");
+  return { table, runs };
 }
 
 if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("summarizer.ts")) {
   const sizes = process.argv.slice(2).map(Number).filter(Boolean);
-  console.log(await benchSummarizer(sizes.length ? sizes : undefined));
+  console.log((await benchSummarizer(sizes.length ? sizes : undefined)).table);
 }

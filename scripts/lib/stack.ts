@@ -1,19 +1,32 @@
 /**
- * The local stack for the browser test: `npm start`'s wrangler command on a spare port with a
- * throwaway --persist-to directory, and the history a demo would build through the front door
- * (check-ins with a simulated time, then `PUT /?day=D` for each day).
+ * The local stack for the browser test, the benchmarks and the load test: `npm start`'s wrangler
+ * command on a spare port with a throwaway --persist-to directory, and the history a demo would
+ * build through the front door (check-ins with a simulated time, then `PUT /?day=D` for each day).
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { create, toBinary } from "@bufbuild/protobuf";
-import { AnalyticsSchema } from "../../../shared/src/gen/analytics_pb";
-import { DAY_MS, HEADER } from "../../../shared/src/names";
-import { isoDay } from "../../../shared/src/time";
+import { AnalyticsSchema } from "../../shared/src/gen/analytics_pb";
+import { DAY_MS, HEADER } from "../../shared/src/names";
+import { isoDay } from "../../shared/src/time";
 
-const root = join(import.meta.dirname, "../../..");
+/**
+ * The repository root: the first folder up from this module that holds wrangler. Found rather
+ * than fixed, because scripts/run.mjs runs this module bundled from node_modules/.cache.
+ */
+function repositoryRoot(): string {
+  let dir = import.meta.dirname;
+  while (!existsSync(join(dir, "node_modules/wrangler/bin/wrangler.js"))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`wrangler not found above ${import.meta.dirname}`);
+    dir = parent;
+  }
+  return dir;
+}
 
 export interface Stack {
   origin: string;
@@ -30,7 +43,7 @@ async function sparePort(): Promise<number> {
 }
 
 export async function startStack(): Promise<Stack> {
-  const state = await mkdtemp(join(tmpdir(), "pulp-analytics-browser-"));
+  const state = await mkdtemp(join(tmpdir(), "pulp-analytics-stack-"));
   const port = await sparePort();
   const configs = ["ingest", "site", "summarizer"].flatMap((w) => [
     "-c",
@@ -55,7 +68,7 @@ export async function startStack(): Promise<Stack> {
       "ALLOW_SIMULATED_TIME:true",
     ],
     {
-      cwd: root,
+      cwd: repositoryRoot(),
       env: {
         ...process.env,
         WRANGLER_SEND_METRICS: "false",
@@ -95,7 +108,7 @@ export async function startStack(): Promise<Stack> {
  * fetch, sent again when wrangler dev answers that the worker restarted mid-request: it reloads
  * when a source file changes, and others may be editing the tree while this runs.
  */
-async function send(url: string, init: RequestInit): Promise<Response> {
+export async function send(url: string, init: RequestInit): Promise<Response> {
   for (let attempt = 1; ; attempt++) {
     const res = await fetch(url, init);
     if (res.status !== 503 || attempt === 5) return res;

@@ -8,8 +8,8 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildHistory, type Stack, startStack } from "../../../scripts/lib/stack";
 import { buildPageData } from "../../../shared/src/page";
-import { buildHistory, type Stack, startStack } from "./stack";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SCREENSHOTS = join(import.meta.dirname, "screenshots");

@@ -1,0 +1,91 @@
+/**
+ * `npm run bench`: every benchmark of the project in one run, printed as one Markdown report and
+ * written to bench/results.md. Figures that matter are ratios or counts measured side by side
+ * in this run, because the machine is shared and absolute times drift with its load.
+ */
+import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { availableParallelism, cpus, totalmem } from "node:os";
+import { startStack } from "../scripts/lib/stack";
+import { benchAggregate } from "./aggregate";
+import { benchDecode } from "./decode";
+import { benchIngest } from "./ingest";
+import { benchSite } from "./site";
+import { benchSummarizer, type Measured, NAIVE, OURS } from "./summarizer";
+
+const COMMAND = "npm run bench";
+const started = performance.now();
+
+function commit(): string {
+  try {
+    const hash = execFileSync("git", ["rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+    const dirty = execFileSync("git", ["status", "--porcelain", "--untracked-files=no"], {
+      encoding: "utf8",
+    });
+    return dirty.trim() ? `${hash} + uncommitted changes` : hash;
+  } catch {
+    return "unknown";
+  }
+}
+
+/** Naive ÷ ours at the largest size: ours counts the nightly run plus its finishing run. */
+function summarizerRatios(runs: Measured[]): string {
+  const largest = Math.max(...runs.map((r) => r.installations));
+  const at = runs.filter((r) => r.installations === largest);
+  const ours = at.filter((r) => r.what === OURS || r.what === "ours: finishing run");
+  const naive = at.find((r) => r.what === NAIVE);
+  if (!naive || ours.length === 0) return "";
+  const sum = (key: "kvOps" | "cpuMs" | "wallMs") => ours.reduce((n, r) => n + r[key], 0);
+  const ratio = (key: "kvOps" | "cpuMs" | "wallMs") => (naive[key] / sum(key)).toFixed(1);
+  return [
+    `At ${largest.toLocaleString("en")} installations the naive design makes **${ratio("kvOps")}×** the KV operations of ours`,
+    `(${naive.kvOps.toLocaleString("en")} against ${sum("kvOps").toLocaleString("en")}${ours.length > 1 ? ", nightly and finishing run together" : ""}),`,
+    `uses **${ratio("cpuMs")}×** its workerd CPU time and **${ratio("wallMs")}×** its wall time.`,
+  ].join(" ");
+}
+
+const sections: string[] = [];
+const section = (title: string, ...body: string[]) =>
+  sections.push(`## ${title}\n\n${body.filter(Boolean).join("\n\n")}`);
+
+section("Decode + validate in isolation (Node)", benchDecode());
+section("Pure aggregation throughput (Node)", benchAggregate());
+
+const stack = await startStack();
+try {
+  const site = await benchSite(stack.origin);
+  section(
+    "Site through the local stack",
+    "45 days × 40 installations of history posted through the front door and summarized (`PUT /?day=D` per day), as the browser test does.",
+    "Page weight (HTML and every script and style it loads, fetched through the front door, gzip -9 in Node):",
+    site.weight,
+    "Time until every chart is drawn, headless Chromium (playwright-core, /usr/bin/chromium):",
+    site.charts,
+    'KV reads per view: 1 uncached (the `_page` key; `/` itself reads none), 0 cached, asserted on the real local SUMMARY binding by `workers/site/test/site.test.ts` › "KV reads per view" › "costs one read uncached and none once cached".',
+  );
+  section("Ingest through the local stack (autocannon)", await benchIngest(stack.origin));
+} finally {
+  await stack.stop();
+}
+
+const summarizer = await benchSummarizer();
+section(
+  "Summarizer: ours against the naive design (Miniflare, in-memory KV)",
+  summarizer.table,
+  summarizerRatios(summarizer.runs),
+);
+
+const cpu = cpus()[0]?.model ?? "unknown CPU";
+const report = [
+  "# Benchmark results",
+  "",
+  `Command: \`${COMMAND}\` (took ${((performance.now() - started) / 60_000).toFixed(1)} min).`,
+  `Run on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC at ${commit()};`,
+  `${availableParallelism()} CPUs (nproc; ${cpu}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}; the machine is shared with other jobs.`,
+  "",
+  sections.join("\n\n"),
+  "",
+].join("\n");
+
+writeFileSync("bench/results.md", report);
+console.log(report);
