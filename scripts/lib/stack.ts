@@ -78,9 +78,14 @@ export async function startStack(): Promise<Stack> {
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
+  // Kept for the error message of a failed start only: a benchmark's request log would fill it.
   let log = "";
-  child.stdout?.on("data", (chunk) => (log += chunk));
-  child.stderr?.on("data", (chunk) => (log += chunk));
+  let started = false;
+  const keep = (chunk: Buffer) => {
+    if (!started) log += chunk;
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
   const origin = `http://127.0.0.1:${port}`;
   const stop = async () => {
     if (child.exitCode === null) {
@@ -97,7 +102,10 @@ export async function startStack(): Promise<Stack> {
       (r) => r.ok,
       () => false,
     );
-    if (ready) return { origin, stop };
+    if (ready) {
+      started = true;
+      return { origin, stop };
+    }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   await stop();
