@@ -1,0 +1,94 @@
+/**
+ * `npm run screenshots [-- URL]`: the README's pictures of the page, retaken from a running stack
+ * that `npm run demo` has filled (default http://127.0.0.1:${PORT:-8787}/). Writes
+ * docs/screenshots/page-{desktop,phone}.png (the whole page) and page-{desktop,phone}-top.png
+ * (what the first screen shows). Needs Debian's Chromium (CHROMIUM_PATH to use another).
+ */
+import { mkdir, stat } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { chromium, type Page } from "playwright-core";
+
+const origin = (process.argv[2] ?? `http://127.0.0.1:${process.env.PORT ?? "8787"}`).replace(
+  /\/+$/,
+  "",
+);
+const out = resolve("docs/screenshots");
+const views = [
+  { name: "desktop", viewport: { width: 1280, height: 900 }, mobile: false },
+  { name: "phone", viewport: { width: 390, height: 844 }, mobile: true },
+] as const;
+
+// What frappe-charts draws for data points: lines, dots, bars, percentage slices.
+const MARKS =
+  "path.line-graph-path, .dataset-units rect, .dataset-units circle, rect.percentage-bar";
+
+/** The charts (by data-name) that show no data mark yet. */
+function undrawn(page: Page): Promise<string[]> {
+  return page.$$eval(
+    ".frappe",
+    (charts, marks) =>
+      charts.filter((c) => c.querySelector(marks) === null).map((c) => c.dataset.name ?? "?"),
+    MARKS,
+  );
+}
+
+/** frappe-charts draws zeros first and animates its data in: wait until every chart has some. */
+async function settled(page: Page): Promise<void> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const missing = await undrawn(page);
+    if (missing.length === 0) break;
+    if (Date.now() > deadline) throw new Error(`charts without data: ${missing.join(", ")}`);
+    await page.waitForTimeout(250);
+  }
+  // The last animation frames, so no chart is caught halfway.
+  await page.waitForTimeout(1000);
+}
+
+await mkdir(out, { recursive: true });
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+  ],
+});
+try {
+  for (const { name, viewport, mobile } of views) {
+    const context = await browser.newContext({
+      viewport,
+      isMobile: mobile,
+      hasTouch: mobile,
+      deviceScaleFactor: 1,
+    });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on("console", (m) => {
+      if (m.type() === "error") problems.push(m.text());
+    });
+    page.on("pageerror", (e) => problems.push(e.message));
+    await page.goto(`${origin}/`);
+    const asOf = page.locator("#as-of");
+    await asOf.filter({ hasText: "Data as of" }).waitFor({ timeout: 15_000 });
+    await settled(page);
+    for (const [file, fullPage] of [
+      [`page-${name}.png`, true],
+      [`page-${name}-top.png`, false],
+    ] as const) {
+      const path = join(out, file);
+      await page.screenshot({ path, fullPage });
+      const kb = Math.round((await stat(path)).size / 1024);
+      console.log(`${path} (${kb} KB)`);
+    }
+    console.log(`  ${name}: ${(await asOf.textContent())?.trim()}`);
+    if (problems.length > 0) console.log(`  ${name}: page errors: ${problems.join("; ")}`);
+    await context.close();
+  }
+} finally {
+  await browser.close();
+}
