@@ -108,6 +108,9 @@ function draw(target, name, chart, options) {
   }
   // Without animation frappe-charts never swaps its SVG while a resize redraws it (that throws).
   const instance = new Chart(canvas, { height: 220, colors, animate: 0, ...options, data });
+  // frappe-charts first draws zeros and its data only 700 ms later; draw the data now (its own
+  // delayed update then redraws the same data, unseen).
+  instance.update(data);
   drawn.set(name, { chart: instance, shape });
 }
 
