@@ -4,10 +4,9 @@
  * every chart is drawn in headless Chromium, next to the same load's DOMContentLoaded.
  */
 import { gzipSync } from "node:zlib";
-import { chromium } from "playwright-core";
+import { launchChromium } from "../scripts/lib/chromium";
 import { buildHistory } from "../scripts/lib/stack";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const LOADS = 5;
 // What frappe-charts draws for data points; the browser test waits for the same marks.
 const MARKS =
@@ -57,18 +56,7 @@ async function pageWeight(origin: string): Promise<string> {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 async function chartTimes(origin: string, latest: string): Promise<string> {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  const browser = await launchChromium();
   const loads: Array<{ dcl: number; drawn: number; charts: number }> = [];
   try {
     // One unmeasured load first: it fills the site's edge cache, as any earlier visitor would.

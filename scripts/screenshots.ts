@@ -6,7 +6,8 @@
  */
 import { mkdir, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
+import { launchChromium } from "./lib/chromium";
 
 const origin = (process.argv[2] ?? `http://127.0.0.1:${process.env.PORT ?? "8787"}`).replace(
   /\/+$/,
@@ -46,18 +47,7 @@ async function settled(page: Page): Promise<void> {
 }
 
 await mkdir(out, { recursive: true });
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-  args: [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-  ],
-});
+const browser = await launchChromium();
 try {
   for (const { name, viewport, mobile } of views) {
     const context = await browser.newContext({
