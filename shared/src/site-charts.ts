@@ -178,36 +178,53 @@ export function components(page: PageData): string[] {
 const percent = (part: number, whole: number) =>
   whole > 0 ? Math.round((part / whole) * 1000) / 10 : 0;
 
+type Member = { label: string; key: string };
+
+/**
+ * The `top` members with the most installations on the latest day (ties in `order`), in
+ * `order`, and the rest, which charts add up as "Other".
+ */
+function topByLatest(
+  page: PageData,
+  members: readonly Member[],
+  top: number,
+  order: (a: Member, b: Member) => number,
+): { shown: Member[]; rest: Member[] } {
+  const ranked = [...members].sort(
+    (a, b) => latest(page, b.key) - latest(page, a.key) || order(a, b),
+  );
+  return { shown: ranked.slice(0, top).sort(order), rest: ranked.slice(top) };
+}
+
+const byVersion = (a: Member, b: Member) => compareVersions(a.label, b.label);
+
 /**
  * Shares in percent over time of a family of series (one per label). The `top` labels with the
- * most installations on the latest day are shown in natural order; the rest add up to "Other".
+ * most installations on the latest day are shown in `order`; the rest add up to "Other", first.
+ * A day on which no member has a point is left out: its shares are unknown, and frappe-charts
+ * cannot draw a gap, so drawn as 0 % every version would seem to vanish for that day (a small
+ * plugin that no persistent installation reported that day).
  */
 function shareChart(
   page: PageData,
   days: readonly number[],
-  members: ReadonlyArray<{ label: string; key: string }>,
+  members: readonly Member[],
   top: number,
+  order: (a: Member, b: Member) => number = byVersion,
 ): ChartModel {
-  const ranked = [...members].sort((a, b) => latest(page, b.key) - latest(page, a.key));
-  const shown = ranked.slice(0, top).sort((a, b) => compareVersions(a.label, b.label));
-  const rest = ranked.slice(top);
+  const { shown, rest } = topByLatest(page, members, top, order);
   const values = new Map(members.map((m) => [m.key, valuesOn(page.series[m.key], days)]));
-  const totals = days.map((_, i) =>
-    members.reduce((sum, m) => sum + (values.get(m.key)?.[i] ?? 0), 0),
-  );
-  const share = (keys: string[]) =>
-    totals.map((total, i) =>
-      percent(
-        keys.reduce((sum, key) => sum + (values.get(key)?.[i] ?? 0), 0),
-        total,
-      ),
-    );
+  const sum = (keys: readonly string[], i: number) =>
+    keys.reduce((total, key) => total + (values.get(key)?.[i] ?? 0), 0);
+  const allKeys = members.map((m) => m.key);
+  const reported = days.flatMap((_, i) => (sum(allKeys, i) > 0 ? [i] : []));
+  const share = (keys: string[]) => reported.map((i) => percent(sum(keys, i), sum(allKeys, i)));
   const datasets = shown.map((m) => ({ name: m.label, values: share([m.key]) }));
   if (rest.length > 0) datasets.unshift({ name: "Other", values: share(rest.map((m) => m.key)) });
   return {
-    labels: labelsOf(days),
+    labels: labelsOf(reported.map((i) => days[i] as number)),
     datasets,
-    keys: [...members].sort((a, b) => compareVersions(a.label, b.label)).map((m) => m.key),
+    keys: [...members].sort(order).map((m) => m.key),
   };
 }
 
@@ -250,26 +267,29 @@ const byMajor = (a: { label: string }, b: { label: string }) =>
   Number(a.label === "unknown") - Number(b.label === "unknown") ||
   compareVersions(a.label, b.label);
 
+/**
+ * PostgreSQL majors a chart names: one per palette color, so no two share one; the smallest on
+ * the latest day beyond that add up to "Other" (in its own gray), as in the versions charts.
+ */
+export const TOP_MAJORS = CHART_COLORS.length;
+
+/** Shares of the latest day: "Other" first, then majors in numeric order, "unknown" last. */
 export function postgresqlLatestChart(page: PageData): ChartModel {
-  const majors = family(page, POSTGRESQL_PREFIX)
-    .filter((m) => latest(page, m.key) > 0)
-    .sort(byMajor);
-  const total = majors.reduce((sum, m) => sum + latest(page, m.key), 0);
+  const majors = family(page, POSTGRESQL_PREFIX).filter((m) => latest(page, m.key) > 0);
+  const { shown, rest } = topByLatest(page, majors, TOP_MAJORS, byMajor);
+  const count = (group: readonly Member[]) => group.reduce((n, m) => n + latest(page, m.key), 0);
+  const total = count(majors);
+  const slices = shown.map((m) => ({ label: m.label, installations: count([m]) }));
+  if (rest.length > 0) slices.unshift({ label: "Other", installations: count(rest) });
   return {
-    labels: majors.map((m) => m.label),
-    datasets: [
-      { name: "Share (%)", values: majors.map((m) => percent(latest(page, m.key), total)) },
-    ],
-    keys: majors.map((m) => m.key),
+    labels: slices.map((s) => s.label),
+    datasets: [{ name: "Share (%)", values: slices.map((s) => percent(s.installations, total)) }],
+    keys: majors.sort(byMajor).map((m) => m.key),
   };
 }
 
 export function postgresqlShareChart(page: PageData, days: readonly number[]): ChartModel {
-  const majors = family(page, POSTGRESQL_PREFIX).sort(byMajor);
-  const chart = shareChart(page, days, majors, majors.length);
-  // shareChart orders versions naturally; keep "unknown" last here too.
-  chart.datasets.sort((a, b) => byMajor({ label: a.name }, { label: b.name }));
-  return chart;
+  return shareChart(page, days, family(page, POSTGRESQL_PREFIX), TOP_MAJORS, byMajor);
 }
 
 /** Order of the power-of-two buckets `0`, `1`, `2`, `3-4`, `5-8`, … by their lower bound. */

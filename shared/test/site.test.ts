@@ -17,6 +17,7 @@ import {
   postgresqlLatestChart,
   postgresqlShareChart,
   rbacCharts,
+  TOP_MAJORS,
   TOP_VERSIONS,
   versionShareChart,
 } from "../src/site-charts";
@@ -184,6 +185,23 @@ describe("chart data", () => {
     expect(chart.keys).toEqual(["versions__core__3.9", "versions__core__3.10"]);
   });
 
+  it("leaves out the days on which no installation reported the component, not 0 %", () => {
+    const core = versionShareChart(page, "core", [D1, D2, D3]);
+    expect(core.labels).toEqual(["2026-04-01", "2026-04-03"]);
+    expect(core.datasets).toEqual([
+      { name: "3.9", values: [100, 33.3] },
+      { name: "3.10", values: [0, 66.7] },
+    ]);
+    const file = versionShareChart(page, "file", [D1, D2, D3]);
+    expect(file.labels).toEqual(["2026-04-03"]);
+    expect(file.datasets).toEqual([{ name: "1.2", values: [100] }]);
+    expect(versionShareChart(page, "file", [D1, D2])).toMatchObject({
+      labels: [],
+      datasets: [{ name: "1.2", values: [] }],
+      keys: ["versions__file__1.2"],
+    });
+  });
+
   it("lists exact versions of the latest day, newest first", () => {
     expect(exactVersions(page, "core").map((r) => [r.version, r.installations, r.share])).toEqual([
       ["3.10.11", 1, 33.3],
@@ -202,6 +220,33 @@ describe("chart data", () => {
       "15",
       "unknown",
     ]);
+  });
+
+  it("names no more PostgreSQL majors than there are colors, the smallest as Other", () => {
+    // 9.6 … 17 and unknown: 10 majors, 9.6 and 10 the smallest on the latest day.
+    const majors = ["9.6", ...Array.from({ length: 8 }, (_, i) => String(10 + i)), "unknown"];
+    const many = buildPageData(
+      new Map(
+        majors.map((major, i) => [
+          `postgresql__${major}`,
+          [
+            [D1, 1],
+            [D2, i + 1],
+          ],
+        ]),
+      ) as Map<string, Array<[number, number]>>,
+      0,
+    );
+    expect(majors).toHaveLength(TOP_MAJORS + 2);
+    const named = ["11", "12", "13", "14", "15", "16", "17", "unknown"];
+    const latest = postgresqlLatestChart(many);
+    expect(latest.labels).toEqual(["Other", ...named]);
+    // 1 + 2 of 55 installations, then 3 … 10 of 55.
+    expect(latest.datasets[0]?.values).toEqual([5.5, 5.5, 7.3, 9.1, 10.9, 12.7, 14.5, 16.4, 18.2]);
+    expect(latest.keys).toHaveLength(majors.length);
+    const share = postgresqlShareChart(many, [D1, D2]);
+    expect(share.datasets.map((d) => d.name)).toEqual(["Other", ...named]);
+    expect(share.datasets[0]?.values).toEqual([20, 5.5]);
   });
 
   it("orders age and RBAC buckets by their lower bound", () => {

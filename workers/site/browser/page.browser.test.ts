@@ -86,6 +86,42 @@ async function undrawn(page: Page): Promise<string[]> {
   return Object.entries(await marks(page)).flatMap(([name, count]) => (count > 0 ? [] : [name]));
 }
 
+/** The PostgreSQL share bar's slice colors left to right, and its legend's, as `rgb(r, g, b)`. */
+async function pgColors(page: Page): Promise<{ slices: string[]; legend: string[] }> {
+  const latest = "#postgresql .chart-latest";
+  const fills = await page.$$eval(`${latest} rect.percentage-bar`, (rects) =>
+    rects
+      .map((rect) => ({ x: Number(rect.getAttribute("x")), fill: rect.getAttribute("fill") ?? "" }))
+      .sort((a, b) => a.x - b.x)
+      .map(({ fill }) => fill),
+  );
+  // The swatches' colors are set through CSSOM, which writes them back as rgb().
+  const legend = await page.$$eval(`${latest} .legend .swatch`, (swatches) =>
+    swatches.map((swatch) => /rgb\([^)]*\)/.exec(swatch.getAttribute("style") ?? "")?.[0] ?? ""),
+  );
+  const rgb = (hex: string) =>
+    `rgb(${[1, 3, 5].map((i) => Number.parseInt(hex.slice(i, i + 2), 16)).join(", ")})`;
+  return { slices: fills.map(rgb), legend };
+}
+
+/** Per bucket chart: its shown x-axis labels that overlap the next one or are cut short. */
+async function crowdedLabels(page: Page): Promise<string[]> {
+  return page.$$eval('.frappe[data-name="age"], .frappe[data-name^="rbac:"]', (charts) =>
+    charts.flatMap((chart) => {
+      const labels = [...chart.querySelectorAll(".x.axis text")].filter(
+        (text) => (text.textContent ?? "") !== "",
+      );
+      const boxes = labels.map((text) => text.getBoundingClientRect());
+      return labels.flatMap((text, i) => {
+        const next = boxes[i + 1];
+        const label = `${chart.getAttribute("data-name")}: ${text.textContent}`;
+        if (text.textContent?.includes("..")) return [`${label} (cut)`];
+        return next && (boxes[i]?.right ?? 0) > next.left ? [`${label} (overlaps)`] : [];
+      });
+    }),
+  );
+}
+
 describe("the page", () => {
   it("shows a friendly empty state before the first summary", async () => {
     const { page, problems } = await open(DESKTOP);
@@ -130,6 +166,14 @@ describe("the page", () => {
         ]),
       );
       expect(await page.locator(".nodata").count()).toBe(0);
+      // Slices and legend in the same order, each in a color of its own.
+      const pg = await pgColors(page);
+      expect(pg.slices.length).toBeGreaterThan(1);
+      expect(pg.legend).toEqual(pg.slices);
+      expect(new Set(pg.slices).size).toBe(pg.slices.length);
+      expect(await crowdedLabels(page)).toEqual([]);
+      const articles = await page.locator("#components article").count();
+      const figures = await page.locator("#rbac figure").count();
       // The allowlist keeps in-house plugins off the public page.
       expect(await page.textContent("#components")).not.toContain("acme_internal");
       // Every range redraws without errors; the tooltip (frappe's one inline style) passes the CSP.
@@ -138,6 +182,9 @@ describe("the page", () => {
         expect(await page.getAttribute(`[data-range="${range}"]`, "aria-pressed")).toBe("true");
         await expect.poll(() => undrawn(page)).toEqual([]);
       }
+      // A new range redraws the time series in place and adds no chart.
+      expect(await page.locator("#components article").count()).toBe(articles);
+      expect(await page.locator("#rbac figure").count()).toBe(figures);
       await page.hover("#installations .frappe svg", {
         position: { x: viewport.width / 3, y: 100 },
       });

@@ -73,6 +73,7 @@ function draw(target, name, chart, options) {
   const data = {
     labels: chart.labels.map(model.escapeHtml),
     datasets: chart.datasets.map((d) => ({ name: model.escapeHtml(d.name), values: d.values })),
+    yMarkers: options.yMarkers,
   };
   const shape = `${options.type}/${chart.datasets.length}`;
   const current = drawn.get(name);
@@ -115,16 +116,27 @@ function draw(target, name, chart, options) {
 }
 
 // frappe-charts cannot draw a line through a single point (the first summarized day): bars then.
-const timeLine = (days, tooltip = (v) => v) => ({
-  type: days.length > 1 ? "line" : "bar",
+// By the chart's own days: a share chart leaves out days without any report.
+const timeLine = (chart, tooltip = (v) => v) => ({
+  type: chart.labels.length > 1 ? "line" : "bar",
   axisOptions: { xIsSeries: true, xAxisMode: "tick", shortenYAxisNumbers: true },
-  lineOptions: { hideDots: days.length > DOTS_UP_TO ? 1 : 0, dotSize: 3 },
+  lineOptions: { hideDots: chart.labels.length > DOTS_UP_TO ? 1 : 0, dotSize: 3 },
   tooltipOptions: { formatTooltipY: tooltip },
 });
-const shares = (days) => timeLine(days, (v) => `${v}%`);
+// An unlabeled marker at 0 % keeps 0 on the y axis: frappe-charts would scale a share that is
+// 100 % every day (a component with one version) from 100 up to 600.
+const shares = (chart) => ({
+  ...timeLine(chart, (v) => `${v}%`),
+  yMarkers: [{ label: "", value: 0 }],
+});
+// Bucket labels ("0", "3-4", … "1025-2048") are longer than a bar is wide on a phone, and
+// frappe-charts would overlap them or cut them to "...". As a series it labels every n-th bar
+// instead, n from the longest label at a generous 7 px a character (its 10 px digits are about
+// 6), so shown labels never touch; every bar stays (merging the tail would hide, say, how many
+// installations are over a year old) and its tooltip names its whole bucket.
 const latestBars = {
   type: "bar",
-  axisOptions: { xAxisMode: "tick" },
+  axisOptions: { xAxisMode: "tick", xIsSeries: true },
   barOptions: { spaceRatio: 0.3 },
 };
 
@@ -194,7 +206,10 @@ function layout(page) {
   draw(postgresql.latest, "postgresql:latest", pgLatest, {
     type: "percentage",
     height: 110,
-    maxSlices: 8,
+    // Beyond maxSlices frappe-charts sorts the slices largest first and merges the tail into a
+    // "Rest" of its own, out of step with the legend: the model already names at most one
+    // major per palette color plus "Other".
+    maxSlices: model.TOP_MAJORS + 1,
   });
 
   const age = card("age");
@@ -223,26 +238,22 @@ function render(page, range, components) {
 
   const installations = card("installations");
   const systems = model.installationsChart(page, days);
-  draw(installations.chart, "installations", systems, timeLine(days));
+  draw(installations.chart, "installations", systems, timeLine(systems));
   installations.links.replaceChildren(dataLinks(systems.keys));
 
   for (const [component, target] of components) {
-    draw(
-      target,
-      `versions:${component}`,
-      model.versionShareChart(page, component, days),
-      shares(days),
-    );
+    const versions = model.versionShareChart(page, component, days);
+    draw(target, `versions:${component}`, versions, shares(versions));
   }
 
   const deployment = card("deployment");
   const size = model.deploymentChart(page, days);
-  draw(deployment.chart, "deployment", size, timeLine(days));
+  draw(deployment.chart, "deployment", size, timeLine(size));
   deployment.links.replaceChildren(dataLinks(size.keys));
 
   const postgresql = card("postgresql");
   const pgShare = model.postgresqlShareChart(page, days);
-  draw(postgresql.chart, "postgresql", pgShare, shares(days));
+  draw(postgresql.chart, "postgresql", pgShare, shares(pgShare));
   postgresql.links.replaceChildren(dataLinks(pgShare.keys));
 }
 
@@ -285,7 +296,8 @@ async function main() {
       range = button.dataset.range;
       history.replaceState(null, "", `#range=${range}`);
       showRange(range);
-      const components = layout(page);
+      // Only the time-series charts depend on the range: laying out again would add every
+      // component and RBAC chart a second time.
       render(page, range, components);
     });
   }
