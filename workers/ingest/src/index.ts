@@ -61,7 +61,6 @@ app.put("/", (c) => {
 });
 
 app.all("/", (c) => methodNotAllowed(allowedOnRoot(c.env)));
-app.post("*", () => problemResponse({ status: 404, error: "check-ins are posted to /" }));
 app.all("*", () => methodNotAllowed("GET, HEAD"));
 
 app.onError((error) => {

@@ -45,10 +45,14 @@ describe("the front door (dev)", () => {
     expect(res.headers.get("Allow")).toBe("GET, HEAD");
   });
 
-  it("answers POST elsewhere with 404", async () => {
+  it("answers POST elsewhere with 405, as any other method there (contract §1)", async () => {
     const res = await post("{}", { "Content-Type": "application/json" }, "/api/v1/series");
-    expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ error: "check-ins are posted to /", issues: [] });
+    expect(res.status).toBe(405);
+    expect(res.headers.get("Allow")).toBe("GET, HEAD");
+    expect(await res.json()).toEqual({
+      error: "method not allowed; allowed: GET, HEAD",
+      issues: [],
+    });
   });
 
   it("accepts pre-release versions in dev", async () => {
