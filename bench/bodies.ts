@@ -8,7 +8,7 @@
 import { create, toBinary } from "@bufbuild/protobuf";
 import type { Facts } from "../shared/src/checkin";
 import { AnalyticsSchema } from "../shared/src/gen/analytics_pb";
-import { factsOf, systemId } from "./population";
+import { installationFacts, systemId } from "./population";
 
 export type Form = "protobuf" | "protojson" | "json-3.20";
 
@@ -27,7 +27,7 @@ function protobufInit(id: string, facts: Facts) {
 
 /** The body of installation `i` in `form`, with its id (or `id` in its place). */
 export function bodyOf(i: number, form: Form, id = systemId(i)): Uint8Array {
-  const facts = factsOf(i);
+  const facts = installationFacts(i);
   if (form === "protobuf") {
     return toBinary(AnalyticsSchema, create(AnalyticsSchema, protobufInit(id, facts)));
   }

@@ -27,7 +27,7 @@ export function systemId(i: number): string {
 }
 
 /** The facts of installation `i` (same `i`, same facts). */
-export function factsOf(i: number): Facts {
+export function installationFacts(i: number): Facts {
   const r = random(i + 1);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)] as T;
   // Upgrades lag: recent minors are common, old ones a long tail; patches likewise.
@@ -68,6 +68,6 @@ export function recordOf(i: number, day: number): SystemRecord {
   return {
     firstSeen: day - age * DAY_MS + 3_600_000,
     lastCheckIn: day + 3_600_000 + (i % 72_000) * 1000,
-    facts: factsOf(i),
+    facts: installationFacts(i),
   };
 }

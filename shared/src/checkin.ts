@@ -94,6 +94,10 @@ export type Component = z.output<typeof ComponentSchema>;
 /** Everything a check-in says about an installation except which one it is. */
 export type Facts = Omit<CheckIn, "systemId">;
 
+export function factsOf({ systemId: _id, ...facts }: CheckIn): Facts {
+  return facts;
+}
+
 /** The RBAC measures in a fixed order (used by the metadata codec and the series names). */
 export const RBAC_MEASURES = [
   "users",

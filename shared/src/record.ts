@@ -6,7 +6,7 @@
  *   summary can see, so it is not written: a KV write saved (and the one-write-per-second-per-key
  *   limit never hit by a retrying client). Any other check-in is written, renewing the TTL.
  */
-import type { CheckIn } from "./checkin";
+import { type CheckIn, factsOf } from "./checkin";
 import type { BodyFormat } from "./decode";
 import { encodeMeta, parseMeta, type RawMeta } from "./metadata";
 import { sameUtcDay } from "./time";
@@ -38,11 +38,14 @@ export function planWrite(stored: Stored | null, incoming: Incoming): Plan {
     return { write: false };
   }
   const firstSeen = previous ? Math.min(previous.f, incoming.now) : incoming.now;
-  const { systemId: _id, ...facts } = incoming.checkIn;
   const valueFormat = incoming.format === "protobuf" ? "p" : "j";
   return {
     write: true,
-    meta: encodeMeta(facts, { firstSeen, lastCheckIn: incoming.now }, valueFormat),
+    meta: encodeMeta(
+      factsOf(incoming.checkIn),
+      { firstSeen, lastCheckIn: incoming.now },
+      valueFormat,
+    ),
   };
 }
 

@@ -4,7 +4,7 @@
  * metadata cannot say (an overflow entry, or metadata missing or not ours), and only for entries
  * that may belong to D. Whatever cannot be read or decoded is skipped and counted, never fatal.
  */
-import type { Facts } from "@pulp-analytics/shared/checkin";
+import { type Facts, factsOf } from "@pulp-analytics/shared/checkin";
 import { decodeCheckIn } from "@pulp-analytics/shared/decode";
 import { factsFromMeta, parseMeta, type RawMeta } from "@pulp-analytics/shared/metadata";
 import { RAW_TTL_SECONDS } from "@pulp-analytics/shared/names";
@@ -93,10 +93,7 @@ async function readFacts(
     meta?.x === "j" ? ["application/json"] : meta?.x === "p" ? [null] : [null, "application/json"];
   for (const contentType of contentTypes) {
     const decoded = decodeCheckIn(bytes, contentType);
-    if (decoded.ok) {
-      const { systemId: _id, ...facts } = decoded.value.checkIn;
-      return facts;
-    }
+    if (decoded.ok) return factsOf(decoded.value.checkIn);
   }
   return null;
 }
