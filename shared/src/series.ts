@@ -15,17 +15,23 @@ import type { Point } from "./keys";
 
 /** A stored series value, normalised (sorted, one point per day), or null when it is not one. */
 export function parseSeries(text: string): Point[] | null {
+  const points = parseJsonAs(SeriesSchema, text);
+  if (!points) return null;
+  const byDay = new Map<number, number>();
+  for (const [day, value] of points) byDay.set(day, value);
+  return [...byDay].sort((a, b) => a[0] - b[0]);
+}
+
+/** `text` as JSON of `schema`'s shape, or null when it is not JSON or not that shape. */
+function parseJsonAs<T>(schema: z.ZodType<T>, text: string): T | null {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
     return null;
   }
-  const parsed = SeriesSchema.safeParse(json);
-  if (!parsed.success) return null;
-  const byDay = new Map<number, number>();
-  for (const [day, value] of parsed.data) byDay.set(day, value);
-  return [...byDay].sort((a, b) => a[0] - b[0]);
+  const parsed = schema.safeParse(json);
+  return parsed.success ? parsed.data : null;
 }
 
 const SeriesSchema = z.array(z.tuple([z.number().int(), z.number()]));
@@ -90,15 +96,9 @@ export function serializeJournal(days: readonly JournalDay[]): string {
 
 /** The journal's days, oldest first, or null when the text is not a journal. */
 export function parseJournal(text: string): JournalDay[] | null {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  const parsed = JournalSchema.safeParse(json);
-  if (!parsed.success) return null;
-  return parsed.data.days
+  const journal = parseJsonAs(JournalSchema, text);
+  if (!journal) return null;
+  return journal.days
     .map((d) => ({ day: d.day, points: new Map(d.points) }))
     .sort((a, b) => a.day - b.day);
 }
