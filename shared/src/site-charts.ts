@@ -295,15 +295,18 @@ export function postgresqlShareChart(page: PageData, days: readonly number[]): C
 /** Order of the power-of-two buckets `0`, `1`, `2`, `3-4`, `5-8`, … by their lower bound. */
 export const bucketStart = (bucket: string): number => Number.parseInt(bucket, 10);
 
-export function ageChart(page: PageData): ChartModel {
-  const buckets = family(page, AGE_PREFIX).sort(
-    (a, b) => bucketStart(a.label) - bucketStart(b.label),
-  );
+/** Installations per bucket of one bucketed family (age, an RBAC measure), on the latest day. */
+function bucketChart(page: PageData, prefix: string, name: string): ChartModel {
+  const buckets = family(page, prefix).sort((a, b) => bucketStart(a.label) - bucketStart(b.label));
   return {
     labels: buckets.map((b) => b.label),
-    datasets: [{ name: "Installations", values: buckets.map((b) => latest(page, b.key)) }],
+    datasets: [{ name, values: buckets.map((b) => latest(page, b.key)) }],
     keys: buckets.map((b) => b.key),
   };
+}
+
+export function ageChart(page: PageData): ChartModel {
+  return bucketChart(page, AGE_PREFIX, "Installations");
 }
 
 export const RBAC_LABEL: Record<RbacMeasure, string> = {
@@ -317,16 +320,8 @@ export const RBAC_LABEL: Record<RbacMeasure, string> = {
 /** One chart per RBAC measure: installations by bucket of that count, on the latest day. */
 export function rbacCharts(page: PageData): Array<{ measure: RbacMeasure; chart: ChartModel }> {
   return (Object.keys(RBAC_LABEL) as RbacMeasure[]).flatMap((measure) => {
-    const buckets = family(page, `${RBAC_PREFIX}${measure}__`).sort(
-      (a, b) => bucketStart(a.label) - bucketStart(b.label),
-    );
-    if (buckets.length === 0) return [];
-    const chart = {
-      labels: buckets.map((b) => b.label),
-      datasets: [{ name: RBAC_LABEL[measure], values: buckets.map((b) => latest(page, b.key)) }],
-      keys: buckets.map((b) => b.key),
-    };
-    return [{ measure, chart }];
+    const chart = bucketChart(page, `${RBAC_PREFIX}${measure}__`, RBAC_LABEL[measure]);
+    return chart.keys.length === 0 ? [] : [{ measure, chart }];
   });
 }
 
