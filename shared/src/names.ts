@@ -13,6 +13,8 @@ export const BINDING = {
   SITE: "SITE",
   /** Service binding from ingest to the summarizer: dev environment only. */
   SUMMARIZER: "SUMMARIZER",
+  /** Workers Rate Limiting binding of ingest: check-ins per client address (see RATE_LIMIT). */
+  CHECKIN_LIMITER: "CHECKIN_LIMITER",
 } as const;
 
 /** Plain-text configuration variables (`vars` in wrangler.jsonc). */
@@ -23,8 +25,19 @@ export const VAR = {
   ALLOW_SIMULATED_TIME: "ALLOW_SIMULATED_TIME",
   /** Whole days a system must have been known before day D to count as persistent on D. */
   PERSISTENT_MIN_AGE_DAYS: "PERSISTENT_MIN_AGE_DAYS",
-  /** Comma-separated component names that may be published. */
+  /** Comma-separated component names that may be published (the summarizer and ingest). */
   PUBLISHED_COMPONENTS: "PUBLISHED_COMPONENTS",
+  /**
+   * "true" on the local stack only (scripts/lib/stack.ts passes it with --var; no config file
+   * may set it): the dev `PUT /` then asks for no token.
+   */
+  LOCAL_STACK: "LOCAL_STACK",
+} as const;
+
+/** Secrets (`wrangler secret put`), never in a config file. */
+export const SECRET = {
+  /** Dev ingest: the bearer token `PUT /` must present (contract §5). */
+  SUMMARY_TRIGGER_TOKEN: "SUMMARY_TRIGGER_TOKEN",
 } as const;
 
 export const ENVIRONMENTS = ["dev", "production"] as const;
