@@ -106,6 +106,38 @@ const cases: Case[] = [
     octets,
     400,
   ],
+  // series-key minting (issue 10): versions and PostgreSQL numbers that no release has
+  ...(
+    [
+      "03.040.0",
+      "99999999999999999999999.1.0",
+      "1000000.0.0",
+      "3.40.0+evil.attacker_text",
+      "3.40.0-x",
+      "1!3.40.0",
+      `3.${"1".repeat(40)}`,
+    ] as const
+  ).map(
+    (version): Case => [
+      `the version ${version.slice(0, 40)}`,
+      encode({ ...release323, components: [{ name: "core", version }] }),
+      octets,
+      400,
+    ],
+  ),
+  [
+    "PostgreSQL 9999999 (major 999)",
+    encode({ ...release323, postgresqlVersion: 9_999_999 }),
+    octets,
+    400,
+  ],
+  ["PostgreSQL 1000000 (major 100)", withJson({ postgresqlVersion: 1_000_000 }), json, 400],
+  [
+    "a leading-zero version in the 3.20 JSON",
+    JSON.stringify({ system_id: ids.v4, versions: [{ component: "core", version: "03.20.0" }] }),
+    json,
+    400,
+  ],
   // JSON
   ["unparseable JSON", "{", json, 400],
   ["a JSON array", "[]", json, 400],
