@@ -60,8 +60,13 @@ export const DAY_MS = 86_400_000;
 /** RAW entries expire unless renewed by a check-in (contract §2). */
 export const RAW_TTL_SECONDS = 60 * 24 * 60 * 60;
 
-/** The largest request body ingest reads (contract §2: real payloads are < 2 KiB). */
-export const MAX_BODY_BYTES = 64 * 1024;
+/**
+ * The largest request body ingest reads. Real check-ins are under 2 KiB; the largest one the
+ * schema can accept (100 components with 64-character names and 32-character versions, every
+ * optional fact) is about 10.5 KB as protobuf and 13 KB as compact JSON, so 16 KiB refuses
+ * nothing valid and stops a client from making us read, hold and parse more than that.
+ */
+export const MAX_BODY_BYTES = 16 * 1024;
 
 /** Cloudflare's limit on the metadata of one KV key, serialized as JSON. */
 export const MAX_METADATA_BYTES = 1024;

@@ -1,6 +1,7 @@
 /** The one schema's rules for versions (contract §2, issue 10): what may become a series name. */
 import { describe, expect, it } from "vitest";
 import { CheckInSchema, LIMITS, preReleaseComponents } from "../src/checkin";
+import { parseCheckInTime } from "../src/time";
 
 const checkIn = (version: string, postgresqlVersion: number | null = null) => ({
   systemId: "019357a8-3c2d-7e4f-b123-4567890abcde",
@@ -87,5 +88,42 @@ describe("PostgreSQL server_version", () => {
     ["fractional", 150_004.5],
   ])("refuses %s (%d)", (_why, v) => {
     expect(pg(v)).toBe(false);
+  });
+});
+
+describe("parseCheckInTime (contract §7)", () => {
+  it.each([
+    ["2026-11-24T09:30:00Z", Date.UTC(2026, 10, 24, 9, 30)],
+    ["2026-11-24T09:30Z", Date.UTC(2026, 10, 24, 9, 30)],
+    ["2026-11-24T09:30:00.123Z", Date.UTC(2026, 10, 24, 9, 30, 0, 123)],
+    ["2026-11-24T11:30:00+02:00", Date.UTC(2026, 10, 24, 9, 30)],
+    ["2000-01-01T00:00:00Z", Date.UTC(2000, 0, 1)],
+    ["2028-02-29T12:00:00Z", Date.UTC(2028, 1, 29, 12)],
+  ])("reads %s", (text, epochMs) => {
+    expect(parseCheckInTime(text)).toBe(epochMs);
+  });
+
+  it.each([
+    "0000-01-01T00:00:00Z",
+    "1999-12-31T23:59:59Z",
+    "2000-01-01T00:30:00+01:00",
+    "2026-02-30T00:00:00Z",
+    "2027-02-29T00:00:00Z",
+    "2026-13-01T00:00:00Z",
+    "2026-00-10T00:00:00Z",
+    "2026-11-24T24:00:00Z",
+    "2026-11-24T09:60:00Z",
+    "2026-11-24T09:30:60Z",
+    "2026-11-24",
+    "2026-11-24T09:30:00",
+    "-000001-01-01T00:00:00Z",
+    "+275760-09-13T00:00:00Z",
+    "-1",
+    "1732440600000",
+    "yesterday",
+    "",
+    "2026-11-24T09:30:00Zjunk",
+  ])("refuses %s", (text) => {
+    expect(parseCheckInTime(text)).toBeNull();
   });
 });

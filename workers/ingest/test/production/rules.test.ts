@@ -46,6 +46,15 @@ describe("production rules", () => {
     const res = await worker.fetch("http://analytics.test/?day=2026-11-20", { method: "PUT" });
     expect(res.status).toBe(405);
     expect(res.headers.get("Allow")).toBe("GET, HEAD, POST");
+    expect(res.headers.get("X-Frame-Options")).toBe("DENY");
+  });
+
+  it("answers PUT / with 405 even with a bearer token", async () => {
+    const res = await worker.fetch("http://analytics.test/", {
+      method: "PUT",
+      headers: { Authorization: "Bearer anything" },
+    });
+    expect(res.status).toBe(405);
   });
 });
 
