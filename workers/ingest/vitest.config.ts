@@ -21,7 +21,12 @@ export default defineConfig({
           SITE: (request: Request) =>
             Response.json({ worker: "site", method: request.method, url: request.url }),
           SUMMARIZER: (request: Request) =>
-            Response.json({ worker: "summarizer", method: request.method, url: request.url }),
+            Response.json({
+              worker: "summarizer",
+              method: request.method,
+              url: request.url,
+              authorization: request.headers.get("Authorization"),
+            }),
         },
       },
     }),

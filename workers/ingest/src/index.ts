@@ -102,7 +102,10 @@ app.put("/", async (c) => {
     log({ event: "trigger", status: 401, error: refused.log });
     return problemResponse(refused.problem, { "WWW-Authenticate": 'Bearer realm="summary"' });
   }
-  return target.fetch(c.req.raw);
+  // The token has done its job here: the summarizer never sees it.
+  const forwarded = new Request(c.req.raw);
+  forwarded.headers.delete("Authorization");
+  return target.fetch(forwarded);
 });
 
 app.all("/", (c) => methodNotAllowed(allowedOnRoot(c.env)));
