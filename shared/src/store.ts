@@ -298,6 +298,11 @@ export interface ApplyOptions {
    * and removed after the last, and a journal left by a failed run is applied first.
    */
   journal?: boolean;
+  /**
+   * At most this many series a group has never had may enter it per day (the summarizer's
+   * defence against invented versions; see {@link capNewSeries}). Unset: no cap (imports).
+   */
+  maxNewSeriesPerGroup?: number;
 }
 
 export interface ApplyResult {
@@ -310,6 +315,8 @@ export interface ApplyResult {
   deletes: number;
   /** The journal's days that this run replayed (a failed run finished). */
   replayed: string[];
+  /** New series left out by {@link ApplyOptions.maxNewSeriesPerGroup}, sorted. */
+  capped: string[];
 }
 
 /** Key → new value (null: delete). */
@@ -347,7 +354,9 @@ export async function applyDays(
     writes: 0,
     deletes: 0,
     replayed: replayed.map((d) => isoDay(d.day)),
+    capped: [],
   };
+  const capped = new Set<string>();
   /** The latest text of every key this run has read or planned (null: absent). */
   const known = new Map<string, string | null>();
   const writes: Writes = new Map();
@@ -375,11 +384,13 @@ export async function applyDays(
     const applied = await planYear(kv, names, known, writes, year, yearDays, options);
     result.daysApplied.push(...applied.applied.map(isoDay));
     result.daysKept.push(...applied.kept.map(isoDay));
+    for (const key of applied.dropped) capped.add(key);
     // Without a journal nothing ties the years together: write each as it is planned, so an
     // import of many years holds one year at a time.
     if (!options.journal) await flush();
   }
 
+  result.capped = [...capped].sort();
   const changed = options.journal ? writes.size > 0 : result.writes + result.deletes > 0;
   if (changed || journalListed || !names.has(PAGE_KEY)) {
     const page = await buildPage(kv, names, known, options.now);
@@ -408,11 +419,14 @@ async function planYear(
   year: number,
   days: readonly DayPoints[],
   options: ApplyOptions,
-): Promise<{ applied: number[]; kept: number[] }> {
+): Promise<{ applied: number[]; kept: number[]; dropped: Set<string> }> {
   const stored = [...names].filter((name) => parseChunkKey(name)?.year === year);
   const wanted = [...stored, weeklyKey(year), keysKey(year)];
-  const texts = await kv.getMany(wanted.filter((name) => names.has(name)));
-  for (const name of wanted) known.set(name, texts.get(name) ?? null);
+  // Last year's keys tell a series that is new from one that continues into a new year.
+  if (options.maxNewSeriesPerGroup !== undefined) wanted.push(keysKey(year - 1));
+  const texts = await kv.getMany(wanted.filter((name) => names.has(name) && !known.has(name)));
+  for (const name of wanted) if (!known.has(name)) known.set(name, texts.get(name) ?? null);
+  const previousKeys = new Set(parseKeys(known.get(keysKey(year - 1))));
 
   const systems = parseChunk(known.get(chunkKey(SYSTEMS_GROUP, year)));
   const storedDays = new Set((systems.get(SYSTEMS_TOTAL) ?? []).map((p) => p[0]));
@@ -442,13 +456,30 @@ async function planYear(
   );
 
   let samples = new Set<number>();
+  const dropped = new Set<string>();
   const weekly = new Map<string, Point[]>();
   const keys = new Set<string>();
   for (const group of ordered) {
     const key = chunkKey(group, year);
     const series = parseChunk(known.get(key));
     const byDay = pointsByGroup.get(group);
-    for (const d of applied) applyDayToGroup(series, d.day, byDay?.get(d.day) ?? EMPTY);
+    for (const d of applied) {
+      let points = byDay?.get(d.day) ?? EMPTY;
+      if (options.maxNewSeriesPerGroup !== undefined) {
+        const capped = capNewSeries(
+          points,
+          d.day,
+          series,
+          previousKeys,
+          options.maxNewSeriesPerGroup,
+        );
+        capped.dropped.forEach((key) => {
+          dropped.add(key);
+        });
+        points = capped.points;
+      }
+      applyDayToGroup(series, d.day, points);
+    }
     plan(writes, names, known, key, serializeChunk(year, series));
 
     if (group === SYSTEMS_GROUP) samples = weeklySampleDays(year, series.get(SYSTEMS_TOTAL) ?? []);
@@ -461,7 +492,34 @@ async function planYear(
   }
   plan(writes, names, known, weeklyKey(year), serializeChunk(year, weekly));
   plan(writes, names, known, keysKey(year), serializeKeys(year, keys));
-  return { applied: applied.map((d) => d.day), kept: kept.map((d) => d.day) };
+  return { applied: applied.map((d) => d.day), kept: kept.map((d) => d.day), dropped };
+}
+
+/**
+ * Day `day`'s points of one group with at most `max` series the group has never had (no point on
+ * another day of this year's chunk, not in last year's key list), the largest first: a flood of
+ * invented versions cannot mint series without bound, a real new release, counted by real
+ * installations, outranks them, and a rerun of the day admits the same ones. A group with no
+ * series yet (the first summary, a new component) is not capped.
+ */
+export function capNewSeries(
+  points: ReadonlyMap<string, number>,
+  day: number,
+  series: ReadonlyMap<string, Point[]>,
+  previousKeys: ReadonlySet<string>,
+  max: number,
+): { points: ReadonlyMap<string, number>; dropped: string[] } {
+  const known = (key: string) =>
+    previousKeys.has(key) || (series.get(key)?.some((p) => p[0] !== day) ?? false);
+  if (![...series.keys(), ...points.keys()].some(known)) return { points, dropped: [] };
+  const fresh = [...points]
+    .filter(([key]) => !known(key))
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  if (fresh.length <= max) return { points, dropped: [] };
+  const dropped = fresh.slice(max).map(([key]) => key);
+  const kept = new Map(points);
+  for (const key of dropped) kept.delete(key);
+  return { points: kept, dropped };
 }
 
 const EMPTY: ReadonlyMap<string, number> = new Map();
@@ -569,6 +627,29 @@ async function clearJournal(kv: SummaryKV): Promise<void> {
   } catch (error) {
     console.warn(JSON.stringify({ event: "summary-journal", error: String(error) }));
   }
+}
+
+/**
+ * The days from `from` to `to` (00:00 UTC, inclusive) that SUMMARY holds a summary of: those with
+ * a `systems__total` point. A list and one bulk read of the system counts' chunks.
+ */
+export async function summarizedDays(
+  kv: SummaryKV,
+  from: number,
+  to: number,
+): Promise<Set<number>> {
+  const years = new Set<number>();
+  for (let year = yearOf(from); year <= yearOf(to); year++) years.add(year);
+  const names = (await kv.list(`${CHUNK_PREFIX}${SYSTEMS_GROUP}:`)).filter((name) =>
+    years.has(parseChunkKey(name)?.year ?? -1),
+  );
+  const days = new Set<number>();
+  for (const text of (await kv.getMany(names)).values()) {
+    for (const [day] of parseChunk(text).get(SYSTEMS_TOTAL) ?? []) {
+      if (day >= from && day <= to) days.add(day);
+    }
+  }
+  return days;
 }
 
 /** Every point of one series across the given chunk texts, oldest first (the series API). */

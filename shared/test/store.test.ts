@@ -6,6 +6,7 @@ import type { PageData, WeeklyHistory } from "../src/page";
 import {
   applyDays,
   applyDayToGroup,
+  capNewSeries,
   chunkKey,
   type DayPoints,
   groupOf,
@@ -339,5 +340,60 @@ describe("applyDays", () => {
     expect(
       seriesFromChunks("systems__total", [kv.data.get(chunkKey("systems", 2026)) as string]),
     ).toHaveLength(3);
+  });
+});
+
+describe("capNewSeries", () => {
+  const d1 = day("2026-03-01");
+  const points = (entries: Record<string, number>) => new Map(Object.entries(entries));
+
+  it("lets at most `max` never-seen series in, the largest counts first", () => {
+    const series = new Map<string, Point[]>([["versions__core__3.49", [[d1, 5]]]]);
+    const capped = capNewSeries(
+      points({
+        "versions__core__3.49": 6,
+        "versions__core__3.50": 3,
+        "versions__core__1000.0": 1,
+        "versions__core__1001.0": 1,
+        "versions__core__3.48": 2,
+      }),
+      day("2026-03-02"),
+      series,
+      new Set(["versions__core__3.48"]),
+      1,
+    );
+    // 3.49 exists, 3.48 continues from last year; of the new ones only the largest enters.
+    expect([...capped.points.keys()].sort()).toEqual([
+      "versions__core__3.48",
+      "versions__core__3.49",
+      "versions__core__3.50",
+    ]);
+    expect(capped.dropped).toEqual(["versions__core__1000.0", "versions__core__1001.0"]);
+  });
+
+  it("does not cap a group's first series", () => {
+    const first = points({ "versions__core__3.49": 1, "versions__core__3.50": 1 });
+    expect(capNewSeries(first, d1, new Map(), new Set(), 1).points).toBe(first);
+  });
+
+  it("applies through applyDays and reports what it left out, rerun after rerun alike", async () => {
+    const kv = memoryKV();
+    await applyDays(kv, [D("2026-11-26", { systems__total: 1, "versions__core__3.49": 1 })], {
+      now: NOW,
+    });
+    const flood: Record<string, number> = { systems__total: 60, "versions__core__3.49": 1 };
+    for (let i = 0; i < 50; i++) flood[`versions__core__${1000 + i}.0`] = 1;
+    flood["versions__file__7.7"] = 9;
+    const day27 = D("2026-11-27", flood);
+    const result = await applyDays(kv, [day27], { now: NOW, maxNewSeriesPerGroup: 20 });
+    expect(result.capped).toHaveLength(30);
+    const core = parseChunk(kv.data.get(chunkKey("versions__core", 2026)));
+    expect(core.size).toBe(21);
+    // Another group is untouched by core's flood (and has no series yet: not capped at all).
+    expect(
+      parseChunk(kv.data.get(chunkKey("versions__file", 2026))).has("versions__file__7.7"),
+    ).toBe(true);
+    const again = await applyDays(kv, [day27], { now: NOW, maxNewSeriesPerGroup: 20 });
+    expect(again.writes + again.deletes).toBe(0);
   });
 });

@@ -7,9 +7,9 @@
 import type { SummarizerEnv } from "@pulp-analytics/shared/env";
 import { problemResponse } from "@pulp-analytics/shared/errors";
 import { DAY_MS, FINISH_CRON } from "@pulp-analytics/shared/names";
-import { parseIsoDay, startOfUtcDay } from "@pulp-analytics/shared/time";
+import { isoDay, parseIsoDay, startOfUtcDay } from "@pulp-analytics/shared/time";
 import { Hono } from "hono";
-import { finishPending, type RunResult, summarize } from "./run";
+import { finishPending, RETENTION_DAYS, type RunResult, summarize } from "./run";
 
 const app = new Hono<{ Bindings: SummarizerEnv }>();
 
@@ -17,10 +17,13 @@ app.put("/", async (c) => {
   const today = startOfUtcDay(Date.now());
   const requested = c.req.query("day");
   const day = requested === undefined ? today : parseIsoDay(requested);
-  if (day === null || day > today) {
+  // RAW keeps check-ins for RETENTION_DAYS: an older day cannot be summarized again, and trying
+  // would replace its history with nothing.
+  const earliest = today - (RETENTION_DAYS - 1) * DAY_MS;
+  if (day === null || day > today || day < earliest) {
     return problemResponse({
       status: 400,
-      error: "day must be a calendar day YYYY-MM-DD, today or earlier",
+      error: `day must be a calendar day YYYY-MM-DD from ${isoDay(earliest)} (RAW's ${RETENTION_DAYS} days) to today`,
       issues: [{ path: "day", message: `not a day that can be summarized: ${requested}` }],
     });
   }
@@ -49,6 +52,16 @@ function log(trigger: "cron" | "put", { report, applied }: RunResult): void {
   console.log(JSON.stringify({ event: "summary", trigger, ...report }));
   if (applied.replayed.length > 0) {
     console.warn(JSON.stringify({ event: "summary-replayed", days: applied.replayed }));
+  }
+  // Many brand-new series in one night is what a flood of invented versions looks like.
+  if (applied.capped.length > 0) {
+    console.warn(
+      JSON.stringify({
+        event: "summary-capped",
+        newSeriesLeftOut: applied.capped.length,
+        examples: applied.capped.slice(0, 5),
+      }),
+    );
   }
 }
 

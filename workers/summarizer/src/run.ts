@@ -1,9 +1,12 @@
 /**
- * One summary run for day D: RAW → day summary → SUMMARY through the store (shared/src/store.ts).
+ * One summary run for day D: RAW → day summaries → SUMMARY through the store (shared/src/store.ts).
+ * The run also fills every earlier day of RAW's retention window that has recorded check-ins but
+ * no summary (a missed night), exactly: RAW records each system's check-in days.
  *
  * KV plan (arithmetic in docs/architecture.md, "Summarizer"):
- * 1. RAW `list()` pages to the end, aggregated page by page (+ a value read for the rare entry
- *    whose metadata cannot say).
+ * 0. Which days of the window SUMMARY already has: a list and one bulk read.
+ * 1. RAW `list()` pages to the end, aggregated page by page into each day's running summary (+ a
+ *    value read for the rare entry whose metadata cannot say).
  * 2. SUMMARY `list()`, one bulk read of D's year (one chunk per group), the journal if one is
  *    left, and in January to March the year before for the page's recent days.
  * 3. Writes only where the stored bytes change: journal, chunks, weekly history, key list,
@@ -11,15 +14,36 @@
  */
 import type { SummarizerEnv } from "@pulp-analytics/shared/env";
 import { JOURNAL_KEY } from "@pulp-analytics/shared/keys";
-import { BINDING, VAR } from "@pulp-analytics/shared/names";
-import { type ApplyResult, applyDays, summaryStore } from "@pulp-analytics/shared/store";
-import { DaySummarizer, parseSummaryConfig } from "@pulp-analytics/shared/summary";
+import { BINDING, DAY_MS, RAW_TTL_SECONDS, VAR } from "@pulp-analytics/shared/names";
+import {
+  type ApplyResult,
+  applyDays,
+  summarizedDays,
+  summaryStore,
+} from "@pulp-analytics/shared/store";
+import {
+  checkInDaysOf,
+  DaySummarizer,
+  type DaySummary,
+  parseSummaryConfig,
+} from "@pulp-analytics/shared/summary";
 import { isoDay } from "@pulp-analytics/shared/time";
 import { countingKV, type OpCounter } from "./kv";
 import { scanRaw } from "./raw";
 
 /** Value reads for entries whose metadata lacks the facts; beyond this they are skipped. */
 export const VALUE_READ_BUDGET = 100;
+
+/**
+ * Series a group has never had that may enter it per day, the largest counts first. A real night
+ * brings a few (a new release's x.y and patch versions); a flood of invented versions from fake
+ * installations then mints at most this many keys a group a night, and never holds back a real
+ * series of another group (docs/architecture.md, "Threat model").
+ */
+export const MAX_NEW_SERIES_PER_GROUP = 20;
+
+/** Days RAW keeps a system's check-ins for (its TTL): how far back a run can summarize. */
+export const RETENTION_DAYS = RAW_TTL_SECONDS / (DAY_MS / 1000);
 
 /** Contract §5. */
 export interface RunReport {
@@ -29,6 +53,8 @@ export interface RunReport {
   skipped: number;
   kvOps: number;
   ms: number;
+  /** Earlier days this run filled (missed nights), oldest first. */
+  backfilled: string[];
 }
 
 export interface RunResult {
@@ -56,13 +82,31 @@ export async function summarize(
     publishedComponents: env[VAR.PUBLISHED_COMPONENTS],
   });
 
-  const summarizer = new DaySummarizer(day, config);
-  const scan = await scanRaw(raw, day, VALUE_READ_BUDGET, (system) => summarizer.add(system));
-  const result = summarizer.result();
-  const applied = await applyDays(summaryStore(summary), [{ day, points: result.points }], {
-    now: options.now ?? Date.now(),
-    journal: true,
+  const store = summaryStore(summary);
+  const windowStart = day - (RETENTION_DAYS - 1) * DAY_MS;
+  const summarized = await summarizedDays(store, windowStart, day - DAY_MS);
+  // D itself, and every earlier day of the window without a summary that someone checked in on.
+  const wanted = (d: number) => d === day || (d >= windowStart && d < day && !summarized.has(d));
+  const summarizers = new Map<number, DaySummarizer>([[day, new DaySummarizer(day, config)]]);
+  const scan = await scanRaw(raw, wanted, VALUE_READ_BUDGET, (system) => {
+    for (const d of checkInDaysOf(system)) {
+      if (!wanted(d)) continue;
+      const summarizer = summarizers.get(d) ?? new DaySummarizer(d, config);
+      summarizers.set(d, summarizer);
+      summarizer.add(system);
+    }
   });
+  const results = [...summarizers.values()].map((s) => s.result()).sort((a, b) => a.day - b.day);
+  const applied = await applyDays(
+    store,
+    results.map((r) => ({ day: r.day, points: r.points })),
+    {
+      now: options.now ?? Date.now(),
+      journal: true,
+      maxNewSeriesPerGroup: MAX_NEW_SERIES_PER_GROUP,
+    },
+  );
+  const result = results.find((r) => r.day === day) as DaySummary;
 
   return {
     report: {
@@ -72,6 +116,7 @@ export async function summarize(
       skipped: scan.skipped,
       kvOps: counter.ops,
       ms: Date.now() - started,
+      backfilled: results.filter((r) => r.day !== day).map((r) => isoDay(r.day)),
     },
     applied,
   };

@@ -49,11 +49,12 @@ it("summarizes thousands of systems from list pages alone, then reruns without a
   const groups = new Set([...expected.points.keys()].map(groupOf));
 
   const first = await put(D);
-  // 3 RAW list pages (1,000 + 1,000 + 500), 1 SUMMARY list (empty, nothing to read), then
-  // journal put, one put per group's year chunk, the weekly history, the key list, `_page`,
-  // journal delete. No RAW value is read, and the count follows groups, not series.
+  // 3 RAW list pages (1,000 + 1,000 + 500), 2 SUMMARY lists (the days already summarized, then
+  // the store's; empty, nothing to read), then journal put, one put per group's year chunk, the
+  // weekly history, the key list, `_page`, journal delete. No RAW value is read, and the count
+  // follows groups, not series.
   expect(first).toMatchObject({ day: isoDay(D), systems: N, persistent: N, skipped: 0 });
-  expect(first.kvOps).toBe(3 + 1 + 1 + groups.size + 2 + 1 + 1);
+  expect(first.kvOps).toBe(3 + 2 + 1 + groups.size + 2 + 1 + 1);
   expect(W).toBeGreaterThan(100);
   expect(groups.size).toBeLessThan(20);
   expect(first.ms).toBeGreaterThanOrEqual(0);
@@ -71,10 +72,11 @@ it("summarizes thousands of systems from list pages alone, then reruns without a
   expect(page.asOf).toBe(D);
   expect(unpackBlock(page.recent).get("systems__total")).toEqual([[D, N]]);
 
-  // The rerun reads everything (3 RAW pages, 1 SUMMARY list, one bulk read of the year) and
-  // finds nothing to change: SUMMARY stays identical, byte for byte.
+  // The rerun reads everything (3 RAW pages; the system counts' chunk, a list and a read; the
+  // store's list and one bulk read of the year) and finds nothing to change: SUMMARY stays
+  // identical, byte for byte.
   const second = await put(D);
   expect(second).toMatchObject({ day: isoDay(D), systems: N, persistent: N, skipped: 0 });
-  expect(second.kvOps).toBe(3 + 1 + 1);
+  expect(second.kvOps).toBe(3 + 2 + 2);
   expect(await dumpSummary()).toEqual(dump);
 });

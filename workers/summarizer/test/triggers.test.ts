@@ -110,7 +110,7 @@ it("PUT / summarizes today so far, PUT /?day= the given day", async () => {
   expect(today.status).toBe(200);
   const report = await today.json();
   expect(Object.keys(report as object).sort()).toEqual(
-    ["day", "kvOps", "ms", "persistent", "skipped", "systems"].sort(),
+    ["backfilled", "day", "kvOps", "ms", "persistent", "skipped", "systems"].sort(),
   );
   expect(report).toMatchObject({ day: isoDay(daysAgo(0)), systems: 2, persistent: 2 });
 
@@ -123,7 +123,14 @@ it("PUT / summarizes today so far, PUT /?day= the given day", async () => {
 });
 
 it("refuses days that are not calendar days or have not begun, and other methods", async () => {
-  for (const day of ["2026-02-30", "yesterday", "2026-1-1", isoDay(daysAgo(-1))]) {
+  // Not a day, tomorrow, and a day RAW no longer keeps (60 days back is the limit).
+  for (const day of [
+    "2026-02-30",
+    "yesterday",
+    "2026-1-1",
+    isoDay(daysAgo(-1)),
+    isoDay(daysAgo(60)),
+  ]) {
     const res = await request(`/?day=${day}`);
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({
