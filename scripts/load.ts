@@ -13,6 +13,11 @@
  * 4. Hang-ups (issue 10): a client that announces a body and hangs up mid-upload, one that
  *    gives up during a slow chunked upload, and a 5 MB chunked POST: the stack answers every
  *    request afterwards (wrangler dev alone exits on each of these; scripts/lib/front.ts).
+ * 5. Invented versions (issue 10), on a stack of its own: after a day of real history, 1,000
+ *    check-ins from one address, each a new system with a new core version `1000.0.0`…
+ *    `1999.0.0`, beside a real new plugin release: the run stays far inside its KV budget, the
+ *    real new series is published by that first run, at most 20 invented series a group enter,
+ *    and `_page` stays small.
  *
  * Prints one line per check and `N passed, M failed`; exits 1 if any failed. Bodies that got a
  * 5xx are written to a folder named in the output, to be replayed with curl --data-binary.
@@ -150,6 +155,89 @@ async function flood(origin: string, before: number): Promise<string> {
     `systems ${before} → ${report.systems}; ${key} on ${day}: ${point}`,
   );
   return id;
+}
+
+/** The summarizer's cap on brand-new series per group and night (workers/summarizer/src/run.ts). */
+const NEW_SERIES_CAP = 20;
+const INVENTED = 1_000;
+
+async function inventedVersions(origin: string): Promise<void> {
+  const yesterday = new Date(now.getTime() - 86_400_000);
+  const post = (id: string, at: Date, components: Array<{ name: string; version: string }>) =>
+    send(`${origin}/`, {
+      method: "POST",
+      headers: { "content-type": JSON_TYPE, [HEADER.SIMULATED_TIME]: at.toISOString() },
+      body: JSON.stringify({ systemId: id, components }),
+    });
+  const real = Array.from({ length: 30 }, (_, i) => distinctId(3, i));
+  const realComponents = (i: number) => [
+    { name: "core", version: `3.${45 + (i % 4)}.${i % 3}` },
+    { name: "file", version: "1.16.0" },
+  ];
+  // Yesterday: real history, so today's keys are measured against series that exist.
+  for (const [i, id] of real.entries()) await post(id, yesterday, realComponents(i));
+  const first = await send(`${origin}/?day=${isoDay(yesterday.getTime())}`, { method: "PUT" });
+  if (first.status !== 200) throw new Error(`PUT yesterday: ${first.status}`);
+  const pageBefore = (await (await fetch(`${origin}/api/v1/page`)).text()).length;
+
+  // Today: the same installations, five of them on a new file release, and the flood.
+  for (const [i, id] of real.entries()) {
+    await post(
+      id,
+      now,
+      i < 5
+        ? [...realComponents(i).slice(0, 1), { name: "file", version: "7.7.0" }]
+        : realComponents(i),
+    );
+  }
+  const statuses = new Map<number, number>();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 32 }, async () => {
+      while (next < INVENTED) {
+        const n = next++;
+        const res = await post(distinctId(4, n), now, [
+          { name: "core", version: `${1000 + n}.0.0` },
+        ]);
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        await res.arrayBuffer();
+      }
+    }),
+  );
+  check(
+    `invented versions: ${INVENTED.toLocaleString("en")} check-ins from one address, each a new version, accepted (the local limit is above load tests)`,
+    statuses.get(200) === INVENTED,
+    [...statuses].map(([status, count]) => `${count}× ${status}`).join(", "),
+  );
+  const res = await send(`${origin}/?day=${day}`, { method: "PUT" });
+  const report = (await res.json()) as Report & { kvOps: number };
+  check(
+    "invented versions: the run stays far inside one invocation's 1,000 KV operations",
+    res.status === 200 && report.kvOps < 200 && report.systems === real.length + INVENTED,
+    `kvOps ${report.kvOps}, systems ${report.systems}`,
+  );
+  const fileSeries = await fetch(`${origin}/api/v1/series/versions__file__7.7`);
+  const points = fileSeries.ok ? ((await fileSeries.json()) as Array<[number, number]>) : [];
+  check(
+    "invented versions: the real new release is published by the first run",
+    points.some(([at, value]) => isoDay(at) === day && value === 5),
+    `versions__file__7.7: ${fileSeries.status} ${JSON.stringify(points)}`,
+  );
+  const { keys } = (await (await fetch(`${origin}/api/v1/series`)).json()) as { keys: string[] };
+  const invented = (prefix: string) =>
+    keys.filter((key) => key.startsWith(prefix) && /__1\d{3}\.0(\.0)?$/.test(key)).length;
+  check(
+    `invented versions: at most ${NEW_SERIES_CAP} invented series entered each group`,
+    invented("versions__core__") <= NEW_SERIES_CAP &&
+      invented("versions_xyz__core__") <= NEW_SERIES_CAP,
+    `x.y ${invented("versions__core__")}, exact ${invented("versions_xyz__core__")}`,
+  );
+  const pageAfter = (await (await fetch(`${origin}/api/v1/page`)).text()).length;
+  check(
+    "invented versions: _page stays small",
+    pageAfter < 32 * 1024,
+    `${pageBefore.toLocaleString("en")} → ${pageAfter.toLocaleString("en")} bytes`,
+  );
 }
 
 /** Seeded pseudo-random numbers (mulberry32), so a failing fuzz run can be repeated exactly. */
@@ -394,6 +482,15 @@ try {
   check("the run finished", false, String(error));
 } finally {
   await stack.stop();
+}
+// Its own stack: the invented versions need a day of history before them.
+const clean = await startStack();
+try {
+  await inventedVersions(clean.origin);
+} catch (error) {
+  check("the invented-versions run finished", false, String(error));
+} finally {
+  await clean.stop();
 }
 console.log(
   `${passed} passed, ${failed} failed in ${((performance.now() - started) / 1000).toFixed(0)} s`,
