@@ -18,7 +18,7 @@ import { isoDay } from "../../shared/src/time";
  * The repository root: the first folder up from this module that holds wrangler. Found rather
  * than fixed, because scripts/run.mjs runs this module bundled from node_modules/.cache.
  */
-function repositoryRoot(): string {
+export function repositoryRoot(): string {
   let dir = import.meta.dirname;
   while (!existsSync(join(dir, "node_modules/wrangler/bin/wrangler.js"))) {
     const parent = dirname(dir);
