@@ -21,10 +21,9 @@ import { HistoryImport, type ImportTally } from "@pulp-analytics/shared/import";
 import { ENVIRONMENTS, type Environment, VAR } from "@pulp-analytics/shared/names";
 import { applyDays } from "@pulp-analytics/shared/store";
 import { parseSummaryConfig } from "@pulp-analytics/shared/summary";
-import { unstable_readConfig } from "wrangler";
 import { readDump } from "./lib/dump-reader";
 import { repositoryRoot } from "./lib/stack";
-import { type KvTarget, SUMMARIZER_CONFIG, WranglerSummaryKV } from "./lib/wrangler-kv";
+import { type KvTarget, summarizerVars, WranglerSummaryKV } from "./lib/wrangler-kv";
 
 const USAGE =
   "usage: npm run import -- FILE [--dry-run] [--env dev|production] [--persist-to DIR] [--replace-days] [--yes] [--skip-malformed]";
@@ -68,12 +67,9 @@ const where = target.local
   : `SUMMARY of the deployed ${target.env} environment`;
 
 // The allowlist of the summarizer that publishes this namespace: history is published as it is.
-const summarizerVars = unstable_readConfig(
-  { config: resolve(root, SUMMARIZER_CONFIG), env: target.env },
-  { hideWarnings: true },
-).vars as Record<string, string | undefined>;
+const vars = await summarizerVars(target.env, root);
 const { publishedComponents } = parseSummaryConfig({
-  publishedComponents: summarizerVars[VAR.PUBLISHED_COMPONENTS],
+  publishedComponents: vars[VAR.PUBLISHED_COMPONENTS],
 });
 
 const started = performance.now();

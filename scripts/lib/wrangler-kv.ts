@@ -144,11 +144,42 @@ export class WranglerSummaryKV implements SummaryKV {
       throw new Error(`wrangler ${args.slice(0, 3).join(" ")} failed (exit ${code}):\n${stderr}`);
     }
     if (!parse) return undefined;
-    // wrangler may print a banner before the JSON.
-    const start = stdout.search(/^[[{]/m);
-    if (start < 0) throw new Error(`wrangler ${args.slice(0, 3).join(" ")} printed no JSON`);
-    return JSON.parse(stdout.slice(start));
+    const json = jsonOutput(stdout);
+    if (json === null) throw new Error(`wrangler ${args.slice(0, 3).join(" ")} printed no JSON`);
+    return JSON.parse(json);
   }
+}
+
+/**
+ * The JSON document in wrangler's output, which can have a banner before it and a "Success!"
+ * after it: from the first line opening an array or object at column 0 to the first line
+ * closing it at column 0 (wrangler indents everything inside).
+ */
+export function jsonOutput(stdout: string): string | null {
+  const lines = stdout.split("\n");
+  const start = lines.findIndex((line) => /^[[{]/.test(line));
+  if (start < 0) return null;
+  if (/^(\[\]|\{\})\s*$/.test(lines[start] as string)) return lines[start] as string;
+  const end = lines.findIndex((line, i) => i > start && /^[\]}]\s*$/.test(line));
+  return end < 0 ? null : lines.slice(start, end + 1).join("\n");
+}
+
+/**
+ * The summarizer's variables in one environment, as wrangler resolves its config. Read in a
+ * child process: loading wrangler costs about 180 MB, which would otherwise count against the
+ * importer's own memory for the rest of a long import.
+ */
+export async function summarizerVars(env: Environment, root = repositoryRoot()) {
+  const script = `import { unstable_readConfig } from "wrangler";
+const config = unstable_readConfig({ config: ${JSON.stringify(SUMMARIZER_CONFIG)}, env: ${JSON.stringify(env)} }, { hideWarnings: true });
+process.stdout.write(JSON.stringify(config.vars ?? {}));`;
+  const { code, stdout, stderr } = await run(
+    process.execPath,
+    ["--input-type=module", "-e", script],
+    root,
+  );
+  if (code !== 0) throw new Error(`cannot read ${SUMMARIZER_CONFIG}:\n${stderr}`);
+  return JSON.parse(stdout) as Record<string, string | undefined>;
 }
 
 function run(
