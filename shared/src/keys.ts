@@ -40,7 +40,15 @@ export const rbacKey = (measure: RbacMeasure, bucket: string) =>
  */
 export const SERIES_KEY = /^[a-z][a-z0-9_]*__[0-9A-Za-z_.+!-]{1,200}$/;
 
-export const isSeriesKey = (key: string): boolean => SERIES_KEY.test(key) && !key.startsWith("_");
+/**
+ * No published key is longer (the longest real one is under 60 characters); it also keeps every
+ * SUMMARY key built from a series key far inside KV's 512-byte limit, so a long name is a 404,
+ * never a KV error.
+ */
+export const MAX_SERIES_KEY_LENGTH = 256;
+
+export const isSeriesKey = (key: string): boolean =>
+  key.length <= MAX_SERIES_KEY_LENGTH && SERIES_KEY.test(key) && !key.startsWith("_");
 
 /** The one key the site reads to render its page (see page.ts). */
 export const PAGE_KEY = "_page";

@@ -20,8 +20,24 @@ import {
   VERSIONS_XYZ_PREFIX,
 } from "./keys";
 import { DAY_MS } from "./names";
-import type { PageData } from "./page";
+import { type PageData, recentSeries } from "./page";
 import { isoDay } from "./time";
+
+/** What the charts are drawn from: the latest day, each series' points, that day's exact versions. */
+export interface ChartPage {
+  asOf: number | null;
+  series: Record<string, Point[]>;
+  latestXyz: Record<string, number>;
+}
+
+/** The page data's recent days as the charts read them. */
+export function chartPage(page: PageData): ChartPage {
+  return {
+    asOf: page.asOf,
+    series: Object.fromEntries(recentSeries(page)),
+    latestXyz: page.latestXyz,
+  };
+}
 
 /** The series colors of every chart, in order; "Other" is always {@link OTHER_COLOR}. */
 export const CHART_COLORS = [
@@ -78,7 +94,7 @@ export interface ExactVersion {
  * summarized day. A range longer than {@link MAX_POINTS} days is sampled every n-th day,
  * counting back from the latest, so the latest day is always shown.
  */
-export function chartDays(page: PageData, range: RangeId): number[] {
+export function chartDays(page: ChartPage, range: RangeId): number[] {
   if (page.asOf === null) return [];
   let first = page.asOf;
   for (const points of Object.values(page.series)) {
@@ -100,12 +116,12 @@ function valuesOn(points: readonly Point[] | undefined, days: readonly number[])
   return days.map((day) => byDay.get(day) ?? 0);
 }
 
-const latest = (page: PageData, key: string): number =>
+const latest = (page: ChartPage, key: string): number =>
   page.asOf === null ? 0 : (new Map(page.series[key] ?? []).get(page.asOf) ?? 0);
 
 const labelsOf = (days: readonly number[]) => days.map(isoDay);
 
-export function installationsChart(page: PageData, days: readonly number[]): ChartModel {
+export function installationsChart(page: ChartPage, days: readonly number[]): ChartModel {
   return {
     labels: labelsOf(days),
     datasets: [
@@ -122,7 +138,7 @@ const KIND_LABEL: Record<ProcessKind, string> = {
 };
 const MEASURE_LABEL: Record<ProcessMeasure, string> = { processes: "processes", hosts: "hosts" };
 
-export function deploymentChart(page: PageData, days: readonly number[]): ChartModel {
+export function deploymentChart(page: ChartPage, days: readonly number[]): ChartModel {
   const keys = PROCESS_KINDS.flatMap((kind) =>
     PROCESS_MEASURES.map((measure) => ({ kind, measure, key: processKey(kind, measure, "mean") })),
   );
@@ -161,7 +177,7 @@ function splitKey(key: string, prefix: string): [string, string] | null {
 }
 
 /** Published components, core first, then by installations on the latest day. */
-export function components(page: PageData): string[] {
+export function components(page: ChartPage): string[] {
   const totals = new Map<string, number>();
   for (const key of Object.keys(page.series)) {
     const parts = splitKey(key, VERSIONS_PREFIX);
@@ -185,7 +201,7 @@ type Member = { label: string; key: string };
  * `order`, and the rest, which charts add up as "Other".
  */
 function topByLatest(
-  page: PageData,
+  page: ChartPage,
   members: readonly Member[],
   top: number,
   order: (a: Member, b: Member) => number,
@@ -206,7 +222,7 @@ const byVersion = (a: Member, b: Member) => compareVersions(a.label, b.label);
  * plugin that no persistent installation reported that day).
  */
 function shareChart(
-  page: PageData,
+  page: ChartPage,
   days: readonly number[],
   members: readonly Member[],
   top: number,
@@ -232,7 +248,7 @@ function shareChart(
 export const TOP_VERSIONS = 6;
 
 export function versionShareChart(
-  page: PageData,
+  page: ChartPage,
   component: string,
   days: readonly number[],
 ): ChartModel {
@@ -244,7 +260,7 @@ export function versionShareChart(
 }
 
 /** The exact versions of a component on the latest day, newest first. */
-export function exactVersions(page: PageData, component: string): ExactVersion[] {
+export function exactVersions(page: ChartPage, component: string): ExactVersion[] {
   const rows = Object.entries(page.latestXyz).flatMap(([key, installations]) => {
     const parts = splitKey(key, VERSIONS_XYZ_PREFIX);
     return parts && parts[0] === component ? [{ version: parts[1], installations, key }] : [];
@@ -256,7 +272,7 @@ export function exactVersions(page: PageData, component: string): ExactVersion[]
 }
 
 /** Series of one prefix, by their bucket or label (the rest of the key). */
-function family(page: PageData, prefix: string): Array<{ label: string; key: string }> {
+function family(page: ChartPage, prefix: string): Array<{ label: string; key: string }> {
   return Object.keys(page.series)
     .filter((key) => key.startsWith(prefix))
     .map((key) => ({ label: key.slice(prefix.length), key }));
@@ -274,7 +290,7 @@ const byMajor = (a: { label: string }, b: { label: string }) =>
 export const TOP_MAJORS = CHART_COLORS.length;
 
 /** Shares of the latest day: "Other" first, then majors in numeric order, "unknown" last. */
-export function postgresqlLatestChart(page: PageData): ChartModel {
+export function postgresqlLatestChart(page: ChartPage): ChartModel {
   const majors = family(page, POSTGRESQL_PREFIX).filter((m) => latest(page, m.key) > 0);
   const { shown, rest } = topByLatest(page, majors, TOP_MAJORS, byMajor);
   const count = (group: readonly Member[]) => group.reduce((n, m) => n + latest(page, m.key), 0);
@@ -288,7 +304,7 @@ export function postgresqlLatestChart(page: PageData): ChartModel {
   };
 }
 
-export function postgresqlShareChart(page: PageData, days: readonly number[]): ChartModel {
+export function postgresqlShareChart(page: ChartPage, days: readonly number[]): ChartModel {
   return shareChart(page, days, family(page, POSTGRESQL_PREFIX), TOP_MAJORS, byMajor);
 }
 
@@ -296,7 +312,7 @@ export function postgresqlShareChart(page: PageData, days: readonly number[]): C
 export const bucketStart = (bucket: string): number => Number.parseInt(bucket, 10);
 
 /** Installations per bucket of one bucketed family (age, an RBAC measure), on the latest day. */
-function bucketChart(page: PageData, prefix: string, name: string): ChartModel {
+function bucketChart(page: ChartPage, prefix: string, name: string): ChartModel {
   const buckets = family(page, prefix).sort((a, b) => bucketStart(a.label) - bucketStart(b.label));
   return {
     labels: buckets.map((b) => b.label),
@@ -305,7 +321,7 @@ function bucketChart(page: PageData, prefix: string, name: string): ChartModel {
   };
 }
 
-export function ageChart(page: PageData): ChartModel {
+export function ageChart(page: ChartPage): ChartModel {
   return bucketChart(page, AGE_PREFIX, "Installations");
 }
 
@@ -318,7 +334,7 @@ export const RBAC_LABEL: Record<RbacMeasure, string> = {
 };
 
 /** One chart per RBAC measure: installations by bucket of that count, on the latest day. */
-export function rbacCharts(page: PageData): Array<{ measure: RbacMeasure; chart: ChartModel }> {
+export function rbacCharts(page: ChartPage): Array<{ measure: RbacMeasure; chart: ChartModel }> {
   return (Object.keys(RBAC_LABEL) as RbacMeasure[]).flatMap((measure) => {
     const chart = bucketChart(page, `${RBAC_PREFIX}${measure}__`, RBAC_LABEL[measure]);
     return chart.keys.length === 0 ? [] : [{ measure, chart }];

@@ -138,25 +138,30 @@ export function roundMean(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
-export function summarizeDay(
-  day: number,
-  systems: Iterable<SystemRecord>,
-  config: SummaryConfig,
-): DaySummary {
-  const points = new Map<string, number>();
-  const increment = (key: string) => points.set(key, (points.get(key) ?? 0) + 1);
+/**
+ * Day D's summary built one system at a time, so a run holds running counts and never the
+ * population (100,000 systems' facts would not fit a Worker's memory beside everything else).
+ */
+export class DaySummarizer {
+  private readonly counts = new Map<string, number>();
   // Running stats, not value lists: 100,000 systems would not fit Math.min(...values)'s arguments.
-  const stats = new Map<string, { n: number; sum: number; min: number; max: number }>();
-  let total = 0;
-  let persistent = 0;
+  private readonly stats = new Map<string, { n: number; sum: number; min: number; max: number }>();
+  private total = 0;
+  private persistent = 0;
 
-  for (const system of systems) {
-    if (!isInPopulation(day, system.lastCheckIn)) continue;
-    total++;
-    const age = ageDays(day, system.firstSeen);
-    increment(ageKey(bucket(age)));
-    if (age < config.persistentMinAgeDays) continue;
-    persistent++;
+  constructor(
+    readonly day: number,
+    private readonly config: SummaryConfig,
+  ) {}
+
+  /** Counts `system` if it belongs to D. */
+  add(system: SystemRecord): void {
+    if (!isInPopulation(this.day, system.lastCheckIn)) return;
+    this.total++;
+    const age = ageDays(this.day, system.firstSeen);
+    this.increment(ageKey(bucket(age)));
+    if (age < this.config.persistentMinAgeDays) return;
+    this.persistent++;
 
     const { facts } = system;
     for (const kind of PROCESS_KINDS) {
@@ -165,8 +170,8 @@ export function summarizeDay(
       for (const measure of PROCESS_MEASURES) {
         const key = processKey(kind, measure, "mean");
         const value = counts[measure];
-        const s = stats.get(key);
-        if (!s) stats.set(key, { n: 1, sum: value, min: value, max: value });
+        const s = this.stats.get(key);
+        if (!s) this.stats.set(key, { n: 1, sum: value, min: value, max: value });
         else {
           s.n++;
           s.sum += value;
@@ -176,34 +181,51 @@ export function summarizeDay(
       }
     }
     for (const component of facts.components) {
-      if (!config.publishedComponents.has(component.name)) continue;
-      increment(versionsKey(component.name, versionXY(component.version)));
-      increment(versionsXyzKey(component.name, component.version));
+      if (!this.config.publishedComponents.has(component.name)) continue;
+      this.increment(versionsKey(component.name, versionXY(component.version)));
+      this.increment(versionsXyzKey(component.name, component.version));
     }
-    increment(postgresqlKey(postgresqlMajor(facts.postgresqlVersion)));
+    this.increment(postgresqlKey(postgresqlMajor(facts.postgresqlVersion)));
     if (facts.rbacStats) {
       for (const measure of RBAC_MEASURES) {
-        increment(rbacKey(measure, bucket(rbacValue(facts.rbacStats, measure))));
+        this.increment(rbacKey(measure, bucket(rbacValue(facts.rbacStats, measure))));
       }
     }
   }
 
-  for (const kind of PROCESS_KINDS) {
-    for (const measure of PROCESS_MEASURES) {
-      const s = stats.get(processKey(kind, measure, "mean"));
-      if (!s) continue;
-      points.set(processKey(kind, measure, "mean"), roundMean(s.sum / s.n));
-      points.set(processKey(kind, measure, "min"), s.min);
-      points.set(processKey(kind, measure, "max"), s.max);
+  result(): DaySummary {
+    const points = new Map(this.counts);
+    for (const kind of PROCESS_KINDS) {
+      for (const measure of PROCESS_MEASURES) {
+        const s = this.stats.get(processKey(kind, measure, "mean"));
+        if (!s) continue;
+        points.set(processKey(kind, measure, "mean"), roundMean(s.sum / s.n));
+        points.set(processKey(kind, measure, "min"), s.min);
+        points.set(processKey(kind, measure, "max"), s.max);
+      }
     }
-  }
-  if (total > 0) points.set(SYSTEMS_TOTAL, total);
-  if (persistent > 0) points.set(SYSTEMS_PERSISTENT, persistent);
+    if (this.total > 0) points.set(SYSTEMS_TOTAL, this.total);
+    if (this.persistent > 0) points.set(SYSTEMS_PERSISTENT, this.persistent);
 
-  // The site refuses keys outside SERIES_KEY; a version string that cannot be one is dropped
-  // here rather than written where nobody can read it.
-  for (const key of points.keys()) if (!isSeriesKey(key)) points.delete(key);
-  return { day, systems: total, persistent, points };
+    // The site refuses keys outside SERIES_KEY; a version string that cannot be one is dropped
+    // here rather than written where nobody can read it.
+    for (const key of points.keys()) if (!isSeriesKey(key)) points.delete(key);
+    return { day: this.day, systems: this.total, persistent: this.persistent, points };
+  }
+
+  private increment(key: string): void {
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  }
+}
+
+export function summarizeDay(
+  day: number,
+  systems: Iterable<SystemRecord>,
+  config: SummaryConfig,
+): DaySummary {
+  const summarizer = new DaySummarizer(day, config);
+  for (const system of systems) summarizer.add(system);
+  return summarizer.result();
 }
 
 function processCounts(facts: Facts, kind: ProcessKind) {

@@ -1,11 +1,12 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import type { Point } from "../src/keys";
 import { DAY_MS } from "../src/names";
-import { buildPageData } from "../src/page";
 import { parseSeriesRequest, seriesCsv } from "../src/site";
 import {
   ageChart,
+  type ChartPage,
   chartDays,
   compareVersions,
   components,
@@ -21,6 +22,24 @@ import {
   TOP_VERSIONS,
   versionShareChart,
 } from "../src/site-charts";
+
+/** What the charts read (ChartPage) from whole series, as the page data's recent days give it. */
+function buildPageData(all: Map<string, Point[]>, _generatedAt: number): ChartPage {
+  let asOf: number | null = null;
+  for (const points of all.values()) {
+    const last = points[points.length - 1];
+    if (last && (asOf === null || last[0] > asOf)) asOf = last[0];
+  }
+  const series: Record<string, Point[]> = {};
+  const latestXyz: Record<string, number> = {};
+  for (const [key, points] of all) {
+    if (points.length === 0) continue;
+    if (!key.startsWith("versions_xyz__")) series[key] = points;
+    else if (points[points.length - 1]?.[0] === asOf)
+      latestXyz[key] = points[points.length - 1]?.[1] as number;
+  }
+  return { asOf, series, latestXyz };
+}
 
 const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
 const D1 = day("2026-04-01");

@@ -10,7 +10,8 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../../../scripts/lib/chromium";
 import { buildHistory, type Stack, startStack } from "../../../scripts/lib/stack";
-import { buildPageData } from "../../../shared/src/page";
+import { packBlock } from "../../../shared/src/packed";
+import type { PageData } from "../../../shared/src/page";
 
 const SCREENSHOTS = join(import.meta.dirname, "screenshots");
 const DESKTOP = { width: 1280, height: 900 };
@@ -187,15 +188,21 @@ describe("the page", () => {
     const { page, problems } = await open(DESKTOP);
     const day = Date.UTC(2026, 3, 1);
     const evil = `<img src=x onerror="window.pwned=1">`;
-    const hostile = buildPageData(
-      new Map([
-        ["systems__total", [[day, 3]]],
-        [`versions__${evil}__3.1`, [[day, 2]]],
-        [`versions_xyz__${evil}__${evil}`, [[day, 2]]],
-        [`age__${evil}`, [[day, 1]]],
-      ] as Array<[string, Array<[number, number]>]>),
-      day,
-    );
+    const hostile: PageData = {
+      v: 2,
+      generatedAt: day,
+      asOf: day,
+      recent: packBlock(
+        [
+          ["systems__total", [[day, 3]]],
+          [`versions__${evil}__3.1`, [[day, 2]]],
+          [`age__${evil}`, [[day, 1]]],
+        ],
+        day,
+      ),
+      latestXyz: { [`versions_xyz__${evil}__${evil}`]: 2 },
+      years: [],
+    };
     // Served in place of the real page data: the stack's own data never contains such names.
     await page.route(`${stack.origin}/api/v1/page`, (route) => route.fulfill({ json: hostile }));
     await page.goto(stack.origin);

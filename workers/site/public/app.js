@@ -270,21 +270,22 @@ function showRange(range) {
 
 async function main() {
   const status = document.getElementById("as-of");
-  let page;
+  let data;
   try {
     const response = await fetch("/api/v1/page");
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    page = await response.json();
+    data = await response.json();
   } catch {
     status.textContent = "The data could not be loaded right now; please try again later.";
     return;
   }
+  const page = model.chartPage(data);
   if (page.asOf === null) {
     status.textContent = "No summary yet.";
     document.getElementById("empty").hidden = false;
     return;
   }
-  status.textContent = `Data as of ${model.isoDay(page.asOf)} (UTC), from ${page.keys.length} published series.`;
+  status.textContent = `Data as of ${model.isoDay(page.asOf)} (UTC).`;
   document.getElementById("charts").hidden = false;
   document.getElementById("controls").hidden = false;
   let range = rangeFromHash();

@@ -53,3 +53,6 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
  */
 export const CACHE_SECONDS = 300;
 export const CACHE_CONTROL = `public, max-age=${CACHE_SECONDS}`;
+
+/** Dev and the local stack: a summary run shows at once; browsers revalidate every time. */
+export const NO_CACHE = "no-cache";

@@ -1,7 +1,8 @@
 /**
  * The summarizer worker (contract §3, §5): the 00:00 UTC cron summarizes the day that just
- * ended, and the finishing crons at 00:10–00:50 write what it had to leave pending; `PUT /` (reachable only through the dev environment's service binding from ingest)
- * summarizes today so far or `?day=YYYY-MM-DD` and answers the run report.
+ * ended, and the finishing crons at 00:10–00:50 finish the writes of a run that failed part way;
+ * `PUT /` (reachable only through the dev environment's service binding from ingest) summarizes
+ * today so far or `?day=YYYY-MM-DD` and answers the run report.
  */
 import type { SummarizerEnv } from "@pulp-analytics/shared/env";
 import { problemResponse } from "@pulp-analytics/shared/errors";
@@ -41,13 +42,13 @@ app.onError((error) => {
 });
 
 /**
- * The run report as one JSON line; a second line only when writes had to wait for the next run
- * (budget), which an operator should see before it becomes a habit.
+ * The run report as one JSON line; a second line only when the run finished a failed run's
+ * writes from its journal, which an operator should see.
  */
-function log(trigger: "cron" | "put", { report, pendingWrites }: RunResult): void {
+function log(trigger: "cron" | "put", { report, applied }: RunResult): void {
   console.log(JSON.stringify({ event: "summary", trigger, ...report }));
-  if (pendingWrites > 0) {
-    console.warn(JSON.stringify({ event: "summary-pending", day: report.day, pendingWrites }));
+  if (applied.replayed.length > 0) {
+    console.warn(JSON.stringify({ event: "summary-replayed", days: applied.replayed }));
   }
 }
 

@@ -11,18 +11,20 @@ import { RAW_TTL_SECONDS } from "@pulp-analytics/shared/names";
 import { isInPopulation, type SystemRecord } from "@pulp-analytics/shared/summary";
 
 export interface RawScan {
-  /** The systems whose last check-in is on D. */
-  systems: SystemRecord[];
   /** Entries that could not be read, decoded or placed in time. */
   skipped: number;
 }
 
+/**
+ * Hands every system whose last check-in is on D to `onSystem` as its list page is read, so the
+ * caller aggregates as it goes and no more than one page of entries is ever held.
+ */
 export async function scanRaw(
   raw: KVNamespace,
   day: number,
   maxValueReads: number,
+  onSystem: (system: SystemRecord) => void,
 ): Promise<RawScan> {
-  const systems: SystemRecord[] = [];
   let skipped = 0;
   let valueReads = 0;
   let cursor: string | undefined;
@@ -32,7 +34,7 @@ export async function scanRaw(
       const meta = parseMeta(entry.metadata);
       const facts = meta ? factsFromMeta(meta) : null;
       if (meta && facts) {
-        if (isInPopulation(day, meta.l)) systems.push(recordOf(meta, facts));
+        if (isInPopulation(day, meta.l)) onSystem(recordOf(meta, facts));
         continue;
       }
       const times = meta ? { firstSeen: meta.f, lastCheckIn: meta.l } : timesFromExpiration(entry);
@@ -49,14 +51,14 @@ export async function scanRaw(
       }
       valueReads++;
       const valueFacts = await readFacts(raw, entry.name, meta);
-      if (valueFacts) systems.push({ ...times, facts: valueFacts });
+      if (valueFacts) onSystem({ ...times, facts: valueFacts });
       else skipped++;
     }
     // A page may be empty and still not the last: only list_complete ends the listing.
     if (page.list_complete) break;
     cursor = page.cursor;
   }
-  return { systems, skipped };
+  return { skipped };
 }
 
 function recordOf(meta: RawMeta, facts: Facts): SystemRecord {
