@@ -30,6 +30,8 @@ export function repositoryRoot(): string {
 
 export interface Stack {
   origin: string;
+  /** Its KV on disk (`--persist-to`), for tools that write it beside the stack (the importer). */
+  persistTo: string;
   stop(): Promise<void>;
 }
 
@@ -104,7 +106,7 @@ export async function startStack(): Promise<Stack> {
     );
     if (ready) {
       started = true;
-      return { origin, stop };
+      return { origin, persistTo: state, stop };
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }

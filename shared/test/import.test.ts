@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { detectDumpFormat, HistoryImport } from "../src/import";
 import type { DayPoints } from "../src/store";
 import { DEFAULT_PUBLISHED_COMPONENTS, parseSummaryConfig } from "../src/summary";
+import { DJANGO_EXPECTED } from "./fixtures/import/expected";
 
 const fixture = (name: string) =>
   readFileSync(new URL(`fixtures/import/${name}`, import.meta.url), "utf8");
@@ -29,62 +30,6 @@ function importDjango(records: unknown[]): HistoryImport {
   for (const record of records) history.addDjangoRecord(record);
   return history;
 }
-
-const DJANGO_EXPECTED = {
-  "2023-12-31": {
-    age__1: 2,
-    postgresql__13: 2,
-    systems__persistent: 2,
-    systems__total: 2,
-    "versions__core__3.40": 2,
-    "versions_xyz__core__3.40.1": 2,
-  },
-  "2024-03-01": {
-    age__0: 3,
-    age__1: 2,
-    "age__3-4": 5,
-    "age__33-64": 5,
-    online_content_apps__processes__mean: 2,
-    online_workers__hosts__mean: 1.5,
-    online_workers__processes__mean: 4.12,
-    postgresql__15: 5,
-    postgresql__16: 2,
-    "postgresql__9.6": 1,
-    postgresql__unknown: 4,
-    "rbac__custom_access_policies__9-16": 1,
-    rbac__custom_roles__2: 2,
-    rbac__groups__1: 6,
-    rbac__users__0: 5,
-    "rbac__users__3-4": 3,
-    "rbac__users__65-128": 1,
-    systems__persistent: 12,
-    systems__total: 15,
-    "versions__core__3.48": 5,
-    "versions__core__3.49": 7,
-    "versions__rpm__3.25": 4,
-    "versions_xyz__core__3.48.0": 4,
-    "versions_xyz__core__3.49.1": 4,
-    "versions_xyz__core__3.49.2": 3,
-    "versions_xyz__rpm__3.25.1": 4,
-  },
-  "2024-03-02": {
-    age__0: 2,
-    age__2: 3,
-    postgresql__17: 3,
-    systems__persistent: 3,
-    systems__total: 5,
-    "versions__core__3.49": 3,
-    "versions_xyz__core__3.49.2": 3,
-  },
-  "2024-03-04": {
-    "age__9-16": 1,
-    online_workers__processes__mean: 0,
-    systems__persistent: 1,
-    systems__total: 1,
-    "versions__file__1.16": 1,
-    "versions_xyz__file__1.16.0": 1,
-  },
-};
 
 describe("detectDumpFormat", () => {
   it.each([
