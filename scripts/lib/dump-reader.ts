@@ -51,17 +51,23 @@ export async function readDump(
   };
 
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-    const bytesOfChunk = chunk as Buffer;
+    let data = chunk as Buffer;
+    bytes += data.length;
     if (format === null) {
-      format = detectDumpFormat(bytesOfChunk.subarray(0, 64).toString("utf8"));
+      // A byte-order mark (some editors write one) is not JSON; leading blank chunks say nothing.
+      if (bytes === data.length && data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) {
+        data = data.subarray(3);
+      }
+      const head = data.toString("utf8", 0, Math.min(data.length, 4096));
+      if (head.trim() === "") continue;
+      format = detectDumpFormat(head);
       if (format === null) {
         throw new Error(
           `${path} is neither a Django dumpdata (a JSON array) nor a {key: value} dump (a JSON object)`,
         );
       }
     }
-    parser.write(bytesOfChunk);
-    bytes += bytesOfChunk.length;
+    parser.write(data);
     if (performance.now() - lastReported >= every) {
       lastReported = performance.now();
       report();
