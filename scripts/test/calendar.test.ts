@@ -87,9 +87,9 @@ describe("ReleaseCalendar", () => {
   });
 
   it("adopts a release after it comes out and leaves it as newer ones come", () => {
-    const series = summarized.map(
-      (day) => calendar.dayPoints(day).get("versions__core__3.50") ?? 0,
-    );
+    // Weekly: every day would cost seconds on a busy machine.
+    const weekly = summarized.filter((_, i) => i % 7 === 0);
+    const series = weekly.map((day) => calendar.dayPoints(day).get("versions__core__3.50") ?? 0);
     const peak = series.indexOf(Math.max(...series));
     expect(series[0]).toBe(0);
     expect(peak).toBeGreaterThan(0);
