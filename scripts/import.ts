@@ -144,7 +144,7 @@ if (values["dry-run"]) {
   process.stdout.write("\nNothing to write: SUMMARY already holds this history.\n");
 } else {
   if (!target.local && !values.yes) await confirm();
-  await kv.flush();
+  await kv.flush().catch((error: unknown) => fail((error as Error).message));
   process.stdout.write(`\nWritten to ${where}.\n`);
 }
 const seconds = (performance.now() - started) / 1000;

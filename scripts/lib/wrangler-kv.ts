@@ -31,6 +31,9 @@ export class WranglerSummaryKV implements SummaryKV {
   /** Key → value to put, or null to delete. */
   private readonly held = new Map<string, string | null>();
   private names: Set<string> | null = null;
+  /** The keys SUMMARY had at the first list, and the values read since (null: absent). */
+  private listedAtStart: ReadonlySet<string> = new Set();
+  private readonly read = new Map<string, string | null>();
   /** wrangler processes started, for the operator. */
   calls = 0;
 
@@ -43,6 +46,7 @@ export class WranglerSummaryKV implements SummaryKV {
     if (!this.names) {
       const listed = (await this.wrangler(["kv", "key", "list"])) as { name: string }[];
       this.names = new Set(listed.map((entry) => entry.name));
+      this.listedAtStart = new Set(this.names);
     }
     return [...this.names].filter((name) => name.startsWith(prefix));
   }
@@ -55,14 +59,24 @@ export class WranglerSummaryKV implements SummaryKV {
       if (held === undefined) missing.push(key);
       else if (held !== null) values.set(key, held);
     }
-    for (let i = 0; i < missing.length; i += BULK_GET_KEYS) {
-      const batch = missing.slice(i, i + BULK_GET_KEYS);
+    for (const [key, value] of await this.stored(missing)) {
+      if (!this.read.has(key)) this.read.set(key, value);
+      if (value !== null) values.set(key, value);
+    }
+    return values;
+  }
+
+  /** What SUMMARY holds now for `keys` (null: absent), a hundred keys to a bulk read. */
+  private async stored(keys: string[]): Promise<Map<string, string | null>> {
+    const values = new Map<string, string | null>();
+    for (let i = 0; i < keys.length; i += BULK_GET_KEYS) {
+      const batch = keys.slice(i, i + BULK_GET_KEYS);
       const got = (await this.withFile(batch, (file) =>
         this.wrangler(["kv", "bulk", "get", file]),
       )) as Record<string, { value: string | null }>;
       for (const key of batch) {
         const value = got[key]?.value;
-        if (typeof value === "string") values.set(key, value);
+        values.set(key, typeof value === "string" ? value : null);
       }
     }
     return values;
@@ -89,8 +103,27 @@ export class WranglerSummaryKV implements SummaryKV {
     return { puts: puts.sort((a, b) => (a[0] < b[0] ? -1 : 1)), deletes: deletes.sort() };
   }
 
-  /** Writes everything held: one bulk put and one bulk delete. */
+  /**
+   * Writes everything held: one bulk put and one bulk delete. First checks that no key about to
+   * be written changed since it was read (or, never read, appeared since the first list): a
+   * summary run between planning and writing (the 00:00 cron, a `PUT /`) would otherwise lose
+   * its day under the import's older copy of the year. Then nothing is written and the import
+   * is simply run again. (`_page`, listed and rewritten without being read, is not checked:
+   * every run rebuilds it whole.)
+   */
   async flush(): Promise<void> {
+    const checked = [...this.held.keys()].filter(
+      (key) => this.read.has(key) || !this.listedAtStart.has(key),
+    );
+    const changed: string[] = [];
+    for (const [key, now] of await this.stored(checked)) {
+      if (now !== (this.read.get(key) ?? null)) changed.push(key);
+    }
+    if (changed.length > 0) {
+      throw new Error(
+        `SUMMARY changed while the import was planned (a summary run?): ${changed.slice(0, 5).join(", ")}${changed.length > 5 ? ", …" : ""}. Nothing was written; run the import again.`,
+      );
+    }
     const puts = [...this.held]
       .filter((entry): entry is [string, string] => entry[1] !== null)
       .map(([key, value]) => ({ key, value }));
