@@ -66,13 +66,13 @@ export interface DjangoDay {
   numbers: [RbacMeasure, number, number][];
 }
 
-export const DJANGO_MEAN_FIELDS = {
+const DJANGO_MEAN_FIELDS = {
   online_worker_processes_avg: ["online_workers", "processes"],
   online_worker_hosts_avg: ["online_workers", "hosts"],
   online_content_app_processes_avg: ["online_content_apps", "processes"],
   online_content_app_hosts_avg: ["online_content_apps", "hosts"],
 } as const satisfies Record<string, [ProcessKind, ProcessMeasure]>;
-export type DjangoMeanField = keyof typeof DJANGO_MEAN_FIELDS;
+type DjangoMeanField = keyof typeof DJANGO_MEAN_FIELDS;
 
 /** A hash of integers to [0, 1): the calendar's only source of chance. */
 function noise(...values: number[]): number {
@@ -91,7 +91,7 @@ function noise(...values: number[]): number {
  * `total` split in proportion to `weights`, in whole numbers that add up to `total`: each share
  * is the step of the rounded running sum, so no rounding error accumulates.
  */
-export function allocate(total: number, weights: readonly number[]): number[] {
+function allocate(total: number, weights: readonly number[]): number[] {
   const sum = weights.reduce((a, b) => a + b, 0);
   const counts = new Array<number>(weights.length).fill(0);
   if (sum <= 0 || total <= 0) return counts;

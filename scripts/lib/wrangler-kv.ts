@@ -25,7 +25,7 @@ export type KvTarget = { env: Environment } & (
 /** Cloudflare's limit on keys in one bulk read. */
 const BULK_GET_KEYS = 100;
 
-export const SUMMARIZER_CONFIG = "workers/summarizer/wrangler.jsonc";
+const SUMMARIZER_CONFIG = "workers/summarizer/wrangler.jsonc";
 
 export class WranglerSummaryKV implements SummaryKV {
   /** Key → value to put, or null to delete. */
