@@ -10,10 +10,15 @@
  *    mutated JSON, random content types): no 5xx, and the summary counts exactly the systems
  *    whose bodies were accepted, so nothing rejected reached RAW.
  *
+ * 4. Hang-ups (issue 10): a client that announces a body and hangs up mid-upload, one that
+ *    gives up during a slow chunked upload, and a 5 MB chunked POST: the stack answers every
+ *    request afterwards (wrangler dev alone exits on each of these; scripts/lib/front.ts).
+ *
  * Prints one line per check and `N passed, M failed`; exits 1 if any failed. Bodies that got a
  * 5xx are written to a folder named in the output, to be replayed with curl --data-binary.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
@@ -306,8 +311,82 @@ async function fuzz(origin: string, known: Set<string>, before: number): Promise
   );
 }
 
+/** Writes `head` and `chunks` on a raw connection, then hangs up without reading an answer. */
+async function hangUp(origin: string, head: string, chunks: Buffer[], gapMs: number) {
+  const { hostname, port } = new URL(origin);
+  const socket = connect(Number(port), hostname);
+  socket.on("error", () => {});
+  await new Promise<void>((resolve) => socket.once("connect", resolve));
+  socket.write(head);
+  for (const chunk of chunks) {
+    socket.write(chunk);
+    await new Promise((resolve) => setTimeout(resolve, gapMs));
+  }
+  socket.destroy();
+}
+
+async function alive(origin: string): Promise<boolean> {
+  return fetch(`${origin}/api/v1/series`).then(
+    (r) => r.ok,
+    () => false,
+  );
+}
+
+async function hangUps(origin: string): Promise<void> {
+  const chunk = (text: string) => Buffer.from(`${text.length.toString(16)}\r\n${text}\r\n`);
+  const cases: Array<[string, () => Promise<unknown>]> = [
+    [
+      "a client announcing 100 bytes that sends 3 and hangs up",
+      () =>
+        hangUp(
+          origin,
+          "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n",
+          [Buffer.from("abc")],
+          1_000,
+        ),
+    ],
+    [
+      "a client giving up during a slow chunked upload",
+      () =>
+        hangUp(
+          origin,
+          "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n",
+          Array.from({ length: 5 }, () => chunk("x".repeat(1_000))),
+          100,
+        ),
+    ],
+    [
+      "a 5 MB chunked POST",
+      async () => {
+        const body = new Uint8Array(5_000_000);
+        const stream = new ReadableStream<Uint8Array>({
+          start(controller) {
+            for (let at = 0; at < body.length; at += 65_536) {
+              controller.enqueue(body.subarray(at, at + 65_536));
+            }
+            controller.close();
+          },
+        });
+        const res = await fetch(`${origin}/`, {
+          method: "POST",
+          body: stream,
+          duplex: "half",
+        } as RequestInit).catch(() => null);
+        await res?.arrayBuffer().catch(() => null);
+        return res?.status;
+      },
+    ],
+  ];
+  for (const [name, attack] of cases) {
+    await attack();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    check(`hang-up: ${name}; the stack still answers`, await alive(origin));
+  }
+}
+
 const stack = await startStack();
 try {
+  await hangUps(stack.origin);
   const known = await load(stack.origin);
   known.add(await flood(stack.origin, known.size));
   await fuzz(stack.origin, known, known.size);

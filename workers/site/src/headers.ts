@@ -37,14 +37,8 @@ export const PAGE_CSP = (): Promise<string> => {
   return pageCsp;
 };
 
-/** Data answers are never rendered as a document, so they may load nothing at all. */
-export const DATA_CSP = "default-src 'none'; frame-ancestors 'none'";
-
-export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  "X-Content-Type-Options": "nosniff",
-  "Referrer-Policy": "no-referrer",
-  "X-Frame-Options": "DENY",
-};
+// Shared with ingest, whose own answers carry the same headers (issue 10).
+export { DATA_CSP, SECURITY_HEADERS } from "@pulp-analytics/shared/headers";
 
 /**
  * Summaries change once a day (the 00:00 UTC cron), so five minutes of caching, in the browser

@@ -5,7 +5,8 @@
  */
 import type { ReadOnlyKV, SiteEnv } from "@pulp-analytics/shared/env";
 import { problemResponse } from "@pulp-analytics/shared/errors";
-import { PAGE_KEY } from "@pulp-analytics/shared/keys";
+import { healthOf } from "@pulp-analytics/shared/health";
+import { JOURNAL_KEY, PAGE_KEY } from "@pulp-analytics/shared/keys";
 import { BINDING, VAR } from "@pulp-analytics/shared/names";
 import type { PageData } from "@pulp-analytics/shared/page";
 import { EMPTY_PAGE, parseSeriesRequest, seriesCsv } from "@pulp-analytics/shared/site";
@@ -13,6 +14,7 @@ import {
   CHUNK_PREFIX,
   groupOf,
   KEYS_PREFIX,
+  parseJournal,
   parseKeys,
   seriesFromChunks,
   weeklyKey,
@@ -79,6 +81,25 @@ app.get("/api/v1/page/weekly/:year{[0-9]{4}}", (c) =>
       return { response: notFound("no weekly history", `no weekly history for ${year}`) };
     }
     return { response: json(text) };
+  }),
+);
+
+// For uptime monitors: 200 when the latest summary is fresh, 503 when stale or empty (contract §4).
+app.get("/api/v1/health", (c) =>
+  answer(c, async () => {
+    const kv = c.env[BINDING.SUMMARY];
+    const text = await kv.get(PAGE_KEY, "text");
+    const page = text === null ? EMPTY_PAGE : (JSON.parse(text) as PageData);
+    const journal = await kv.list({ prefix: JOURNAL_KEY });
+    let pending = 0;
+    if (journal.keys.some((key) => key.name === JOURNAL_KEY)) {
+      pending = parseJournal((await kv.get(JOURNAL_KEY, "text")) ?? "")?.length ?? 1;
+    }
+    const health = healthOf(page, Date.now(), pending);
+    const response = Response.json(health, { status: health.status === "ok" ? 200 : 503 });
+    // A stale or empty answer is never kept: the monitor must see the recovery at once.
+    if (health.status !== "ok") response.headers.set("Cache-Control", "no-store");
+    return { response };
   }),
 );
 

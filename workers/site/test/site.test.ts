@@ -164,6 +164,43 @@ describe("with summarized data", () => {
   });
 });
 
+describe("health", () => {
+  const today = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+
+  it("is 503 empty before the first summary, 200 ok with yesterday's, 503 stale with an old one", async () => {
+    const empty = await worker.fetch(freshOrigin()("/api/v1/health"));
+    expect(empty.status).toBe(503);
+    expect(empty.headers.get("Cache-Control")).toBe("no-store");
+    expect(await json(empty)).toEqual({
+      status: "empty",
+      asOf: null,
+      generatedAt: null,
+      ageHours: null,
+      pendingWrites: 0,
+    });
+
+    const yesterday = today - 86_400_000;
+    await summarize({ systems__total: [[yesterday, 4]] }, today + 1_000);
+    const ok = await worker.fetch(freshOrigin()("/api/v1/health"));
+    expect(ok.status).toBe(200);
+    expect(await json(ok)).toMatchObject({
+      status: "ok",
+      asOf: new Date(yesterday).toISOString().slice(0, 10),
+      generatedAt: new Date(today + 1_000).toISOString(),
+      pendingWrites: 0,
+    });
+
+    await reset();
+    await summarize({ systems__total: [[today - 5 * 86_400_000, 4]] }, today - 4 * 86_400_000);
+    await summary.put("_journal", JSON.stringify({ v: 1, days: [{ day: today, points: [] }] }));
+    const stale = await worker.fetch(freshOrigin()("/api/v1/health"));
+    expect(stale.status).toBe(503);
+    const body = (await json(stale)) as { status: string; ageHours: number; pendingWrites: number };
+    expect(body).toMatchObject({ status: "stale", pendingWrites: 1 });
+    expect(body.ageHours).toBeGreaterThanOrEqual(4 * 24);
+  });
+});
+
 describe("escaping", () => {
   it("echoes a hostile series name only inside JSON, never as markup", async () => {
     const name = "%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E";
