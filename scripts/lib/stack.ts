@@ -20,7 +20,7 @@ import { startFront } from "./front";
  * The repository root: the first folder up from this module that holds wrangler. Found rather
  * than fixed, because scripts/run.mjs runs this module bundled from node_modules/.cache.
  */
-function repositoryRoot(): string {
+export function repositoryRoot(): string {
   let dir = import.meta.dirname;
   while (!existsSync(join(dir, "node_modules/wrangler/bin/wrangler.js"))) {
     const parent = dirname(dir);
@@ -32,6 +32,8 @@ function repositoryRoot(): string {
 
 export interface Stack {
   origin: string;
+  /** Its KV on disk (`--persist-to`), for tools that write it beside the stack (the importer). */
+  persistTo: string;
   stop(): Promise<void>;
 }
 
@@ -133,7 +135,7 @@ export async function launchStack(options: StackOptions): Promise<RunningStack> 
       (r) => r.ok,
       () => false,
     );
-    if (ready) return { origin, stop, exited };
+    if (ready) return { origin, persistTo: options.persistTo, stop, exited };
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   await stop();
@@ -163,6 +165,7 @@ export async function startStack(): Promise<Stack> {
   started = true;
   return {
     origin: stack.origin,
+    persistTo: state,
     stop: async () => {
       await stack.stop();
       await rm(state, { recursive: true, force: true });
