@@ -9,7 +9,9 @@
  * `<group>__`, and within a group keys sorted, each key's years oldest first.
  */
 
-import { parseChunk, parseChunkKey } from "./store";
+import type { Point } from "./keys";
+import { type Packed, pack, unpack } from "./packed";
+import { parseChunk, parseChunkKey, yearOf, yearStart } from "./store";
 import { isoDay } from "./time";
 
 export const EXPORT_HEADER = "date,key,value";
@@ -42,17 +44,38 @@ export function exportChunks(names: Iterable<string>): ExportChunk[] {
 
 /**
  * One group's rows from its year chunks (oldest first): one string per key, keys sorted.
- * Empties `texts`, so that only the parsed years are held while the rows are written.
+ * Empties `texts`. Each year is parsed once and held packed (a few bytes a point, as stored)
+ * rather than as points, so a group of ten big years stays a few times its stored size.
  */
-export function* groupRows(texts: string[]): Generator<string> {
-  const years = texts.splice(0).map((text) => parseChunk(text));
-  const keys = [...new Set(years.flatMap((series) => [...series.keys()]))].sort();
+export function* groupRows(
+  texts: string[],
+  dates: Map<number, string> = new Map(),
+): Generator<string> {
+  const years = texts.splice(0).map((text) => {
+    const series = new Map<string, Packed>();
+    let start = 0;
+    for (const [key, points] of parseChunk(text)) {
+      start = yearStart(yearOf((points[0] as Point)[0]));
+      series.set(key, pack(points, start));
+    }
+    return { start, series };
+  });
+  const keys = [...new Set(years.flatMap((year) => [...year.series.keys()]))].sort();
   for (const key of keys) {
     let rows = "";
-    for (const series of years) {
-      for (const [at, value] of series.get(key) ?? []) rows += `${isoDay(at)},${key},${value}\r\n`;
+    for (const year of years) {
+      const packed = year.series.get(key);
+      if (!packed) continue;
+      for (const [at, value] of unpack(packed, year.start)) {
+        let date = dates.get(at);
+        if (date === undefined) {
+          date = isoDay(at);
+          dates.set(at, date);
+        }
+        rows += `${date},${key},${value}\r\n`;
+      }
       // Written: let it go, so the group's memory shrinks as its keys are written.
-      series.delete(key);
+      year.series.delete(key);
     }
     if (rows !== "") yield rows;
   }
@@ -71,12 +94,14 @@ export async function* exportCsv(
   yield `${EXPORT_HEADER}\r\n`;
   let group: string | null = null;
   const texts: string[] = [];
+  // Every row of a day spells its date the same way: spelled once per day, not per row.
+  const dates = new Map<number, string>();
   for (let i = 0; i < chunks.length; i += batch) {
     const slice = chunks.slice(i, i + batch);
     const read = await getMany(slice.map((chunk) => chunk.name));
     for (const chunk of slice) {
       if (chunk.group !== group) {
-        yield* groupRows(texts);
+        yield* groupRows(texts, dates);
         group = chunk.group;
       }
       const text = read.get(chunk.name);
@@ -84,5 +109,5 @@ export async function* exportCsv(
       if (text !== undefined) texts.push(text);
     }
   }
-  yield* groupRows(texts);
+  yield* groupRows(texts, dates);
 }
