@@ -2,8 +2,8 @@
  * Answers too big to hold in memory (`/api/v1/export.csv`): written as they are produced, and, in
  * production, kept in the edge cache without buffering them in the worker.
  *
- * cache.ts hashes a whole body for its ETag, which a streamed export cannot afford (tens of MB
- * at 100,000 installations × 10 years). Here, in production, a cache miss streams the body
+ * cache.ts hashes a whole body for its ETag, which a streamed export cannot afford (hundreds
+ * of MB at 100,000 installations × 10 years). Here, in production, a cache miss streams the body
  * straight into the Cache API (`cache.put` reads it as fast as the cache takes it, so memory stays
  * at one group of chunks) and then answers from the cache entry; later views for five minutes
  * cost no KV read. Teeing the body to the client and the cache at once would buffer the whole
