@@ -5,8 +5,10 @@
  */
 import type { ReadOnlyKV, SiteEnv } from "@pulp-analytics/shared/env";
 import { problemResponse } from "@pulp-analytics/shared/errors";
+import { EXPORT_HEADER, exportChunks, exportCsv } from "@pulp-analytics/shared/export";
 import { healthOf } from "@pulp-analytics/shared/health";
 import { JOURNAL_KEY, PAGE_KEY } from "@pulp-analytics/shared/keys";
+import { OPENMETRICS_CONTENT_TYPE, openMetrics } from "@pulp-analytics/shared/metrics";
 import { BINDING, VAR } from "@pulp-analytics/shared/names";
 import type { PageData } from "@pulp-analytics/shared/page";
 import { EMPTY_PAGE, parseSeriesRequest, seriesCsv } from "@pulp-analytics/shared/site";
@@ -23,6 +25,7 @@ import { type Context, Hono } from "hono";
 import { cachedAnswer, type Produced } from "./cache";
 import { DATA_CSP, PAGE_CSP, SECURITY_HEADERS } from "./headers";
 import { PAGE_HTML } from "./html";
+import { streamedAnswer, textStream } from "./stream";
 
 const app = new Hono<{ Bindings: SiteEnv }>();
 
@@ -165,6 +168,42 @@ async function getMany(kv: ReadOnlyKV, keys: string[]): Promise<Map<string, stri
   }
   return texts;
 }
+
+// ─── Open data for other tools (issue 12): /metrics and /api/v1/export.csv ──────────────────
+
+// The latest summarized day in OpenMetrics text for Prometheus: one read of `_page`, cached like
+// the page data. Before the first summary: only `# EOF`, never cached.
+app.get("/metrics", (c) =>
+  answer(c, async () => {
+    const text = await c.env[BINDING.SUMMARY].get(PAGE_KEY, "text");
+    const page = text === null ? EMPTY_PAGE : (JSON.parse(text) as PageData);
+    const response = new Response(openMetrics(page), {
+      headers: { "Content-Type": OPENMETRICS_CONTENT_TYPE },
+    });
+    if (page.asOf === null) return { response: uncached(response) };
+    return { response, lastModified: page.generatedAt };
+  }),
+);
+
+// Every series, every day, as one CSV, streamed: a list of `c:` and one bulk read per ten chunks,
+// rows written group by group as the chunks arrive (shared/src/export.ts, src/stream.ts).
+app.get("/api/v1/export.csv", (c) =>
+  streamedAnswer(c.req.raw, c.req.path, c.env[VAR.ENVIRONMENT], async () => {
+    const kv = c.env[BINDING.SUMMARY];
+    const chunks = exportChunks(await listAll(kv, CHUNK_PREFIX));
+    const headers = {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": 'attachment; filename="pulp-analytics.csv"',
+    };
+    if (chunks.length === 0) {
+      return uncached(new Response(`${EXPORT_HEADER}\r\n`, { headers }));
+    }
+    const rows = exportCsv(chunks, (names) => getMany(kv, names));
+    return new Response(textStream(rows), { headers });
+  }),
+);
+
+// ─── end of open data ───────────────────────────────────────────────────────────────────────
 
 app.get("/api/*", () =>
   problemResponse({ status: 404, error: "no such API route; see /api/v1/series" }),
