@@ -188,6 +188,45 @@ export function distributionStats(values: ReadonlyMap<number, number>): Record<S
   };
 }
 
+/** What a persistent system adds to any day it belongs to, whatever its age. */
+export interface SystemKeys {
+  /** Count series it adds one to: versions, PostgreSQL major, RBAC buckets. */
+  counted: string[];
+  /** Process measures it reported: the measure's mean key → its value. */
+  measured: Array<[string, number]>;
+}
+
+export function systemKeys(facts: Facts, config: SummaryConfig): SystemKeys {
+  const counted: string[] = [];
+  const measured: Array<[string, number]> = [];
+  for (const kind of PROCESS_KINDS) {
+    const counts = processCounts(facts, kind);
+    if (!counts) continue;
+    for (const measure of PROCESS_MEASURES) {
+      measured.push([processKey(kind, measure, "mean"), counts[measure]]);
+    }
+  }
+  for (const component of facts.components) {
+    if (!config.publishedComponents.has(component.name)) continue;
+    counted.push(versionsKey(component.name, versionXY(component.version)));
+    counted.push(versionsXyzKey(component.name, component.version));
+  }
+  counted.push(postgresqlKey(postgresqlMajor(facts.postgresqlVersion)));
+  if (facts.rbacStats) {
+    for (const measure of RBAC_MEASURES) {
+      counted.push(rbacKey(measure, bucket(rbacValue(facts.rbacStats, measure))));
+    }
+  }
+  return { counted, measured };
+}
+
+const AGE_KEYS: string[] = [];
+/** `age__<bucket>` of an age in days, built once per age. */
+function ageKeyOf(age: number): string {
+  AGE_KEYS[age] ??= ageKey(bucket(age));
+  return AGE_KEYS[age] as string;
+}
+
 /**
  * Day D's summary built one system at a time, so a run holds running counts and never the
  * population (100,000 systems' facts would not fit a Worker's memory beside everything else).
@@ -205,36 +244,22 @@ export class DaySummarizer {
     private readonly config: SummaryConfig,
   ) {}
 
-  /** Counts `system` if it belongs to D. */
-  add(system: SystemRecord): void {
+  /**
+   * Counts `system` if it belongs to D. `keys` are its day-independent keys when the caller
+   * already has them (a run that fills several days computes them once per system).
+   */
+  add(system: SystemRecord, keys: SystemKeys = systemKeys(system.facts, this.config)): void {
     if (!isInPopulation(this.day, system)) return;
     this.total++;
     const age = ageDays(this.day, system.firstSeen);
-    this.increment(ageKey(bucket(age)));
+    this.increment(ageKeyOf(age));
     if (age < this.config.persistentMinAgeDays) return;
     this.persistent++;
-
-    const { facts } = system;
-    for (const kind of PROCESS_KINDS) {
-      const counts = processCounts(facts, kind);
-      if (!counts) continue;
-      for (const measure of PROCESS_MEASURES) {
-        const key = processKey(kind, measure, "mean");
-        const values = this.stats.get(key) ?? new Map<number, number>();
-        this.stats.set(key, values);
-        values.set(counts[measure], (values.get(counts[measure]) ?? 0) + 1);
-      }
-    }
-    for (const component of facts.components) {
-      if (!this.config.publishedComponents.has(component.name)) continue;
-      this.increment(versionsKey(component.name, versionXY(component.version)));
-      this.increment(versionsXyzKey(component.name, component.version));
-    }
-    this.increment(postgresqlKey(postgresqlMajor(facts.postgresqlVersion)));
-    if (facts.rbacStats) {
-      for (const measure of RBAC_MEASURES) {
-        this.increment(rbacKey(measure, bucket(rbacValue(facts.rbacStats, measure))));
-      }
+    for (const key of keys.counted) this.increment(key);
+    for (const [key, value] of keys.measured) {
+      const values = this.stats.get(key) ?? new Map<number, number>();
+      this.stats.set(key, values);
+      values.set(value, (values.get(value) ?? 0) + 1);
     }
   }
 

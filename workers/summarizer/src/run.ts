@@ -26,6 +26,7 @@ import {
   DaySummarizer,
   type DaySummary,
   parseSummaryConfig,
+  systemKeys,
 } from "@pulp-analytics/shared/summary";
 import { isoDay } from "@pulp-analytics/shared/time";
 import { countingKV, type OpCounter } from "./kv";
@@ -89,11 +90,13 @@ export async function summarize(
   const wanted = (d: number) => d === day || (d >= windowStart && d < day && !summarized.has(d));
   const summarizers = new Map<number, DaySummarizer>([[day, new DaySummarizer(day, config)]]);
   const scan = await scanRaw(raw, wanted, VALUE_READ_BUDGET, (system) => {
+    // Its keys once, for every day it is counted on.
+    const keys = systemKeys(system.facts, config);
     for (const d of checkInDaysOf(system)) {
       if (!wanted(d)) continue;
       const summarizer = summarizers.get(d) ?? new DaySummarizer(d, config);
       summarizers.set(d, summarizer);
-      summarizer.add(system);
+      summarizer.add(system, keys);
     }
   });
   const results = [...summarizers.values()].map((s) => s.result()).sort((a, b) => a.day - b.day);
