@@ -10,6 +10,7 @@ import { startStack } from "../scripts/lib/stack";
 import { benchAggregate } from "./aggregate";
 import { benchDecode } from "./decode";
 import { benchIngest } from "./ingest";
+import { benchNightly, HEAP_CAP_MB, nightlyTable } from "./nightly";
 import { benchSite } from "./site";
 import { benchSummarizer, type Measured, NAIVE, OURS } from "./summarizer";
 
@@ -68,9 +69,16 @@ try {
   await stack.stop();
 }
 
+const nightly = await benchNightly();
+section(
+  "Summarizer: a night at 1, 5 and 10 years of history (Node, heap capped)",
+  "`node scripts/run.mjs bench/nightly.ts` alone. SUMMARY holds the last 1, 5 or 10 years of one ten-year calendar of Pulp-like releases (`bench/calendar.ts`: core at about 14 x.y a year, 13 published plugins at 2–8), so the current year, all a night touches, is the same in every row; RAW holds the day's installations (`bench/population.ts`), as ingest writes their metadata. Each run is a Node process with `--max-old-space-size=${HEAP_CAP_MB}` (half a Worker's 128 MB) over in-memory bindings that keep values outside the heap (`bench/kv-namespace.ts`); the peak heap is sampled at every KV call (an upper bound: it includes garbage not yet collected). The last two rows miss the whole retention window (59 nights, recorded in RAW) and fill it in one run.",
+  nightlyTable(nightly),
+);
+
 const summarizer = await benchSummarizer();
 section(
-  "Summarizer: ours against the naive design (Miniflare, in-memory KV)",
+  "Summarizer: ours against the naive design (Miniflare, in-memory KV, no history)",
   summarizer.table,
   summarizerRatios(summarizer.runs),
 );

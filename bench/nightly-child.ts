@@ -13,6 +13,14 @@ import { summarize } from "../workers/summarizer/src/run";
 import { lines, newTraffic, rawNamespace, summaryNamespace, type Traffic } from "./kv-namespace";
 
 const [summaryFile, rawFile, dayArg] = process.argv.slice(2) as [string, string, string];
+
+/**
+ * What this child reports of a run. The same child is also bundled with the summarizer of the
+ * baseline commit (bench/nightly.ts), whose result has `seriesWrites` and no `applied`.
+ */
+type AnyResult = Awaited<ReturnType<typeof summarize>> & { seriesWrites?: number };
+const writesOf = (result: AnyResult) =>
+  result.applied ? result.applied.writes + result.applied.deletes : (result.seriesWrites ?? 0);
 const day = Number(dayArg);
 
 const summary = new Map<string, Buffer>();
@@ -51,13 +59,13 @@ async function run(traffic: Traffic) {
   const base = process.memoryUsage().heapUsed;
   const cpu = process.cpuUsage();
   const started = performance.now();
-  const result = await summarize(env, day, { now: day + DAY_MS });
+  const result: AnyResult = await summarize(env, day, { now: day + DAY_MS });
   const used = process.cpuUsage(cpu);
   return {
     systems: result.report.systems,
-    backfilled: result.report.backfilled.length,
+    backfilled: result.report.backfilled?.length ?? 0,
     kvOps: result.report.kvOps,
-    writes: result.applied.writes + result.applied.deletes,
+    writes: writesOf(result),
     bytesRead: traffic.bytesRead,
     bytesWritten: traffic.bytesWritten,
     rawBytesRead: traffic.rawBytesRead,

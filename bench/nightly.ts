@@ -9,36 +9,35 @@
  * Two more sizes miss the whole retention window (59 nights, recorded in RAW): what one run fills.
  * Alone: `node scripts/run.mjs bench/nightly.ts [YEARSxINSTALLATIONS[xMISSED] …]`, e.g. `10x100000`.
  */
-import { spawnSync } from "node:child_process";
+import { execSync, spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { build } from "esbuild";
+import { build, type Plugin } from "esbuild";
+import type { Point } from "../shared/src/keys";
 import { memoryKV } from "../shared/src/memory-kv";
 import { encodeMeta } from "../shared/src/metadata";
 import { DAY_MS, RAW_TTL_SECONDS } from "../shared/src/names";
-import { applyDays, yearOf } from "../shared/src/store";
+import { applyDays, parseChunk, parseChunkKey, yearOf } from "../shared/src/store";
 import { ReleaseCalendar } from "./calendar";
 import { recordOf, systemId } from "./population";
 
 /** Half a Worker's 128 MB: the target for one run's peak heap (issue 9). */
 export const HEAP_CAP_MB = 64;
+/** The baseline is held to the Worker's own limit: does it fit at all? */
+export const BASELINE_HEAP_CAP_MB = 128;
 /** The summarized day; the history ends the day before. */
 const DAY = Date.UTC(2026, 10, 20);
 
-export interface NightlyRun {
+export interface NightlyRun extends ChildResult {
   years: number;
   installations: number;
   /** Nights before the day without a summary, which the run fills (RAW records those days). */
   missed: number;
   historyKeys: number;
   historyMB: number;
-  first: Measured;
-  rerun: Measured;
-  identical: boolean;
-  /** Exit status of the capped child: non-zero means it did not fit (or failed). */
-  status: number | null;
-  error?: string;
+  /** The same night with the summarizer of {@link BASELINE_COMMIT}. */
+  baseline?: ChildResult;
 }
 
 interface Measured {
@@ -55,8 +54,26 @@ interface Measured {
   cpuMs: number;
 }
 
-async function childScript(dir: string): Promise<string> {
-  const outfile = join(dir, "nightly-child.mjs");
+/**
+ * The child script, with this checkout's summarizer or, given a `baseline` folder holding an
+ * earlier commit's `shared/` and `workers/summarizer/`, with that one.
+ */
+async function childScript(dir: string, name: string, baseline?: string): Promise<string> {
+  const outfile = join(dir, `${name}.mjs`);
+  const redirect: Plugin = {
+    name: "baseline",
+    setup(build) {
+      if (!baseline) return;
+      build.onResolve({ filter: /workers\/summarizer\/src\/run$/ }, () => ({
+        path: join(baseline, "workers/summarizer/src/run.ts"),
+      }));
+      build.onResolve({ filter: /^@pulp-analytics\/shared\// }, (args) =>
+        args.importer.startsWith(baseline)
+          ? { path: join(baseline, "shared/src", `${args.path.split("/").pop()}.ts`) }
+          : undefined,
+      );
+    },
+  };
   await build({
     entryPoints: [resolve("bench/nightly-child.ts")],
     outfile,
@@ -65,8 +82,43 @@ async function childScript(dir: string): Promise<string> {
     format: "esm",
     target: "node20",
     logLevel: "error",
+    nodePaths: [resolve("node_modules")],
+    plugins: [redirect],
   });
   return outfile;
+}
+
+/**
+ * The design before the years-of-history work, for "before" figures measured in the same run:
+ * one SUMMARY key per series holding its whole history. Its sources come from git.
+ */
+export const BASELINE_COMMIT = "77874d3";
+
+function extractBaseline(dir: string): string | null {
+  const target = join(dir, "baseline");
+  mkdirSync(target, { recursive: true });
+  try {
+    execSync(`git archive ${BASELINE_COMMIT} shared workers/summarizer | tar -x -C ${target}`, {
+      stdio: ["ignore", "ignore", "pipe"],
+    });
+    return target;
+  } catch {
+    return null;
+  }
+}
+
+/** The same history in the baseline's layout: every series' whole history under its own key. */
+function baselineHistory(summary: Map<string, string>): Map<string, string> {
+  const series = new Map<string, Point[]>();
+  for (const [name, text] of summary) {
+    if (!parseChunkKey(name)) continue;
+    for (const [key, points] of parseChunk(text)) {
+      series.set(key, [...(series.get(key) ?? []), ...points]);
+    }
+  }
+  return new Map(
+    [...series].map(([key, points]) => [key, JSON.stringify(points.sort((a, b) => a[0] - b[0]))]),
+  );
 }
 
 /** The longest history measured; shorter ones are its last years. */
@@ -128,17 +180,48 @@ export const DEFAULT_SIZES: Size[] = [
   [10, 100_000, 59],
 ];
 
+interface ChildResult {
+  first?: Measured;
+  rerun?: Measured;
+  identical?: boolean;
+  /** Exit status of the capped child: non-zero means it did not fit (or failed). */
+  status: number | null;
+  error?: string;
+}
+
+function runChild(child: string, capMB: number, summaryFile: string, rawFile: string): ChildResult {
+  const result = spawnSync(
+    process.execPath,
+    [`--max-old-space-size=${capMB}`, "--expose-gc", child, summaryFile, rawFile, String(DAY)],
+    { encoding: "utf8", maxBuffer: 1 << 24 },
+  );
+  try {
+    return { status: result.status, ...JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "") };
+  } catch {
+    const lines = result.stderr.trim().split("\n");
+    const oom = lines.find((line) => /heap out of memory|Allocation failed/.test(line));
+    return { status: result.status, error: oom ?? lines.slice(-2).join(" ") };
+  }
+}
+
+const writeTsv = (file: string, data: Map<string, string>) =>
+  writeFileSync(file, [...data].map(([k, v]) => `${k}\t${v}\n`).join(""));
+
 export async function benchNightly(sizes = DEFAULT_SIZES): Promise<NightlyRun[]> {
   const dir = join(tmpdir(), `pulp-analytics-nightly-${process.pid}`);
   mkdirSync(dir, { recursive: true });
   try {
-    const child = await childScript(dir);
+    const child = await childScript(dir, "nightly-child");
+    const baselineDir = extractBaseline(dir);
+    const baseline = baselineDir
+      ? await childScript(dir, "nightly-child-baseline", baselineDir)
+      : null;
     const runs: NightlyRun[] = [];
     const rawFiles = new Map<string, string>();
     for (const [years, installations, missed] of sizes) {
       const summary = await history(years, installations, missed);
       const summaryFile = join(dir, `summary-${years}-${installations}-${missed}.tsv`);
-      writeFileSync(summaryFile, [...summary].map(([k, v]) => `${k}\t${v}\n`).join(""));
+      writeTsv(summaryFile, summary);
       const rawKey = `${installations}-${missed}`;
       let rawFile = rawFiles.get(rawKey);
       if (!rawFile) {
@@ -146,35 +229,23 @@ export async function benchNightly(sizes = DEFAULT_SIZES): Promise<NightlyRun[]>
         writeFileSync(rawFile, rawLines(installations, missed));
         rawFiles.set(rawKey, rawFile);
       }
-      const result = spawnSync(
-        process.execPath,
-        [
-          `--max-old-space-size=${HEAP_CAP_MB}`,
-          "--expose-gc",
-          child,
-          summaryFile,
-          rawFile,
-          String(DAY),
-        ],
-        { encoding: "utf8", maxBuffer: 1 << 24 },
-      );
-      const historyMB = [...summary.values()].reduce((n, v) => n + v.length, 0) / 2 ** 20;
-      const base = {
+      const run: NightlyRun = {
         years,
         installations,
+        missed,
         historyKeys: summary.size,
-        historyMB,
-        status: result.status,
+        historyMB: [...summary.values()].reduce((n, v) => n + v.length, 0) / 2 ** 20,
+        ...runChild(child, HEAP_CAP_MB, summaryFile, rawFile),
       };
-      const line = result.stdout.trim().split("\n").at(-1) ?? "";
-      try {
-        runs.push({ ...base, ...JSON.parse(line) });
-      } catch {
-        runs.push({
-          ...base,
-          error: result.stderr.trim().split("\n").slice(-3).join(" "),
-        } as NightlyRun);
+      // The baseline cannot fill missed nights: it is measured on ordinary nights only.
+      if (baseline && missed === 0) {
+        const oldFile = join(dir, `baseline-${years}-${installations}.tsv`);
+        writeTsv(oldFile, baselineHistory(summary));
+        run.baseline = runChild(baseline, BASELINE_HEAP_CAP_MB, oldFile, rawFile);
+        rmSync(oldFile);
       }
+      runs.push(run);
+      rmSync(summaryFile);
       console.error(
         `nightly: ${years} y × ${installations.toLocaleString("en")}${missed ? `, ${missed} missed nights` : ""} measured`,
       );
@@ -188,15 +259,37 @@ export async function benchNightly(sizes = DEFAULT_SIZES): Promise<NightlyRun[]>
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(2);
 
 export function nightlyTable(runs: NightlyRun[]): string {
-  return [
-    `| history | installations | missed nights filled | SUMMARY keys (MB) | KV ops | writes | SUMMARY read MB | SUMMARY written MB | RAW listed MB | peak heap MB (base) | wall ms | CPU ms | rerun: KV ops, writes | rerun identical |`,
+  const failed = (r: ChildResult, cap: number) =>
+    r.error && /heap|Allocation failed/.test(r.error)
+      ? `**out of memory at ${cap} MB**`
+      : `**failed** (exit ${r.status}: ${r.error ?? ""})`;
+  const ours = [
+    "| history | installations | missed nights filled | SUMMARY keys (MB) | KV ops | writes | SUMMARY read MB | SUMMARY written MB | RAW listed MB | peak heap MB (base) | wall ms | CPU ms | rerun: KV ops, writes | rerun identical |",
     "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
-    ...runs.map((r) =>
-      r.first
-        ? `| ${r.years} y | ${r.installations.toLocaleString("en")} | ${r.first.backfilled} | ${r.historyKeys} (${r.historyMB.toFixed(1)}) | ${r.first.kvOps} | ${r.first.writes} | ${mb(r.first.bytesRead)} | ${mb(r.first.bytesWritten)} | ${mb(r.first.rawBytesRead)} | ${r.first.peakHeapMB.toFixed(1)} (${r.first.baseHeapMB.toFixed(1)}) | ${r.first.wallMs.toFixed(0)} | ${r.first.cpuMs.toFixed(0)} | ${r.rerun.kvOps}, ${r.rerun.writes} | ${r.identical ? "yes" : "**no**"} |`
-        : `| ${r.years} y | ${r.installations.toLocaleString("en")} | ${r.missed} | ${r.historyKeys} | **failed under ${HEAP_CAP_MB} MB** (exit ${r.status}): ${r.error ?? ""} |||||||||||`,
-    ),
-  ].join("\n");
+    ...runs.map((r) => {
+      const head = `| ${r.years} y | ${r.installations.toLocaleString("en")} |`;
+      if (!r.first || !r.rerun)
+        return `${head} ${r.missed} | ${r.historyKeys} | ${failed(r, HEAP_CAP_MB)} |||||||||`;
+      const f = r.first;
+      return `${head} ${f.backfilled} | ${r.historyKeys} (${r.historyMB.toFixed(1)}) | ${f.kvOps} | ${f.writes} | ${mb(f.bytesRead)} | ${mb(f.bytesWritten)} | ${mb(f.rawBytesRead)} | ${f.peakHeapMB.toFixed(1)} (${f.baseHeapMB.toFixed(1)}) | ${f.wallMs.toFixed(0)} | ${f.cpuMs.toFixed(0)} | ${r.rerun.kvOps}, ${r.rerun.writes} | ${r.identical ? "yes" : "**no**"} |`;
+    }),
+  ];
+  const compared = runs.filter((r) => r.baseline);
+  if (compared.length === 0) return ours.join("\n");
+  const cell = (r: ChildResult, cap: number, pick: (m: Measured) => string) =>
+    r.first ? pick(r.first) : failed(r, cap);
+  const before = [
+    "",
+    `The same nights with the design before this one (commit ${BASELINE_COMMIT}: one SUMMARY key per series holding its whole history, read and rewritten in full), its heap capped at the Worker's ${BASELINE_HEAP_CAP_MB} MB:`,
+    "",
+    "| history | installations | before: KV ops | before: SUMMARY read / written MB | before: peak heap MB | now: KV ops | now: SUMMARY read / written MB | now: peak heap MB |",
+    "|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ...compared.map((r) => {
+      const b = r.baseline as ChildResult;
+      return `| ${r.years} y | ${r.installations.toLocaleString("en")} | ${cell(b, BASELINE_HEAP_CAP_MB, (m) => String(m.kvOps))} | ${cell(b, BASELINE_HEAP_CAP_MB, (m) => `${mb(m.bytesRead)} / ${mb(m.bytesWritten)}`)} | ${cell(b, BASELINE_HEAP_CAP_MB, (m) => m.peakHeapMB.toFixed(1))} | ${cell(r, HEAP_CAP_MB, (m) => String(m.kvOps))} | ${cell(r, HEAP_CAP_MB, (m) => `${mb(m.bytesRead)} / ${mb(m.bytesWritten)}`)} | ${cell(r, HEAP_CAP_MB, (m) => m.peakHeapMB.toFixed(1))} |`;
+    }),
+  ];
+  return [...ours, ...before].join("\n");
 }
 
 if (process.argv[1]?.includes("nightly")) {
