@@ -72,7 +72,7 @@ try {
 const nightly = await benchNightly();
 section(
   "Summarizer: a night at 1, 5 and 10 years of history (Node, heap capped)",
-  "`node scripts/run.mjs bench/nightly.ts` alone. SUMMARY holds the last 1, 5 or 10 years of one ten-year calendar of Pulp-like releases (`bench/calendar.ts`: core at about 14 x.y a year, 13 published plugins at 2–8), so the current year, all a night touches, is the same in every row; RAW holds the day's installations (`bench/population.ts`), as ingest writes their metadata. Each run is a Node process with `--max-old-space-size=${HEAP_CAP_MB}` (half a Worker's 128 MB) over in-memory bindings that keep values outside the heap (`bench/kv-namespace.ts`); the peak heap is sampled at every KV call (an upper bound: it includes garbage not yet collected). The last two rows miss the whole retention window (59 nights, recorded in RAW) and fill it in one run.",
+  `\`node scripts/run.mjs bench/nightly.ts\` alone. SUMMARY holds the last 1, 5 or 10 years of one ten-year calendar of Pulp-like releases (\`bench/calendar.ts\`: core at about 14 x.y a year, 13 published plugins at 2–8), so the current year, all a night touches, is the same in every row; RAW holds the day's installations (\`bench/population.ts\`), as ingest writes their metadata. Each run is a Node process with \`--max-old-space-size=${HEAP_CAP_MB}\` (half a Worker's 128 MB) over in-memory bindings that keep values outside the heap (\`bench/kv-namespace.ts\`); the peak heap is sampled at every KV call (an upper bound: it includes garbage not yet collected). The last two rows miss the whole retention window (59 nights, recorded in RAW) and fill it in one run.`,
   nightlyTable(nightly),
 );
 
