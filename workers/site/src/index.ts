@@ -107,18 +107,35 @@ app.get("/api/v1/health", (c) =>
 );
 
 // Every published key: the key lists of the years (a list and one bulk read).
-app.get("/api/v1/series", (c) =>
-  answer(c, async () => {
-    const kv = c.env[BINDING.SUMMARY];
-    const names = await listAll(kv, KEYS_PREFIX);
-    if (names.length === 0) return { response: uncached(json(JSON.stringify({ keys: [] }))) };
-    const keys = new Set<string>();
-    for (const text of (await getMany(kv, names)).values()) {
-      for (const key of parseKeys(text)) keys.add(key);
-    }
-    return { response: json(JSON.stringify({ keys: [...keys].sort() })) };
-  }),
-);
+const KEY_LIST_PATH = "/api/v1/series";
+
+async function keyList(kv: ReadOnlyKV): Promise<Produced> {
+  const names = await listAll(kv, KEYS_PREFIX);
+  if (names.length === 0) return { response: uncached(json(JSON.stringify({ keys: [] }))) };
+  const keys = new Set<string>();
+  for (const text of (await getMany(kv, names)).values()) {
+    for (const key of parseKeys(text)) keys.add(key);
+  }
+  return { response: json(JSON.stringify({ keys: [...keys].sort() })) };
+}
+
+app.get(KEY_LIST_PATH, (c) => answer(c, () => keyList(c.env[BINDING.SUMMARY])));
+
+/**
+ * The published keys, through the same cache entry as `GET /api/v1/series`: in production a name
+ * that is not published is then a 404 without any KV read, however many such names a client
+ * invents (a series' chunks are a list and a bulk read of up to 10 years).
+ */
+async function publishedKeys(c: Context<{ Bindings: SiteEnv }>): Promise<Set<string>> {
+  const res = await cachedAnswer(
+    new Request(new URL(KEY_LIST_PATH, c.req.url)),
+    KEY_LIST_PATH,
+    c.executionCtx,
+    c.env[VAR.ENVIRONMENT],
+    () => keyList(c.env[BINDING.SUMMARY]),
+  );
+  return new Set(((await res.json()) as { keys: string[] }).keys);
+}
 
 app.get("/api/v1/series/:name", (c) => {
   const name = c.req.param("name");
@@ -131,6 +148,7 @@ app.get("/api/v1/series/:name", (c) => {
   if (!wanted) return unknown();
   // Every day of the series: its group's year chunks (a list and one bulk read).
   return answer(c, async () => {
+    if (!(await publishedKeys(c)).has(wanted.key)) return { response: unknown() };
     const kv = c.env[BINDING.SUMMARY];
     const chunks = await listAll(kv, `${CHUNK_PREFIX}${groupOf(wanted.key)}:`);
     const points = seriesFromChunks(wanted.key, (await getMany(kv, chunks)).values());

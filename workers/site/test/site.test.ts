@@ -352,20 +352,26 @@ describe("KV reads per view", () => {
     await summarize(SERIES, GENERATED);
     const { env, reads } = counting("production");
     const at = freshOrigin();
+    // The published keys (a list and a bulk read, kept in the cache), then the group's chunks.
     await view(env, at, ["/api/v1/series/systems__total"]);
-    expect(reads()).toBe(2);
+    expect(reads()).toBe(4);
     await view(env, at, ["/api/v1/series/systems__total"]);
-    expect(reads()).toBe(2);
+    expect(reads()).toBe(4);
+    await view(env, at, ["/api/v1/series/age__0"]);
+    expect(reads()).toBe(6);
   });
 
-  it("in production caches the 404 of a well-formed key, and every spelling of a path once", async () => {
+  it("in production answers invented names from the cached key list, without a KV read", async () => {
     await summarize(SERIES, GENERATED);
     const { env, reads } = counting("production");
     const at = freshOrigin();
-    await view(env, at, ["/api/v1/series/nope__1", "/api/v1/series/nope__1"]);
-    expect(reads()).toBe(1);
-    await view(env, at, ["/api/v1/page", "/api/v1/p%61ge", "/api/v1/%70age", "/api/%761/page"]);
+    await view(env, at, ["/api/v1/series"]);
     expect(reads()).toBe(2);
+    const invented = Array.from({ length: 20 }, (_, i) => `/api/v1/series/versions__core__9${i}.0`);
+    await view(env, at, [...invented, "/api/v1/series/nope__1", "/api/v1/series/nope__1"]);
+    expect(reads()).toBe(2);
+    await view(env, at, ["/api/v1/page", "/api/v1/p%61ge", "/api/v1/%70age", "/api/%761/page"]);
+    expect(reads()).toBe(3);
   });
 
   it("in dev reads on every view, so a GET after a summary run shows it at once", async () => {
@@ -383,7 +389,8 @@ describe("KV reads per view", () => {
     expect(await after.json()).toEqual([...(SERIES.systems__total ?? []), [D3, 15]]);
     const page = await app.fetch(new Request(at("/api/v1/page")), env, createExecutionContext());
     expect(((await page.json()) as { asOf: number }).asOf).toBe(D3);
-    expect(reads()).toBe(1 + 2 + 1);
+    // The page, then the series (the key list and the group's chunks: 4), then the page again.
+    expect(reads()).toBe(1 + 4 + 1);
   });
 });
 
