@@ -38,7 +38,7 @@ export const EMPTY_PAGE: PageData = {
   v: PAGE_VERSION,
   generatedAt: 0,
   asOf: null,
-  keys: [],
-  series: {},
+  recent: { start: 0, series: {} },
   latestXyz: {},
+  years: [],
 };

@@ -64,8 +64,20 @@ app.get("/api/v1/series", (c) =>
   cachedAnswer(c.req.raw, c.executionCtx, async () => {
     const text = await pageText(c.env);
     if (text === null) return { response: uncached(json(JSON.stringify({ keys: [] }))) };
+    // Interim (page-charts branch): the keys the page data names; the lead's site lists all.
     const page = JSON.parse(text) as PageData;
-    return { response: json(JSON.stringify({ keys: page.keys })), lastModified: page.generatedAt };
+    const keys = [...Object.keys(page.recent.series), ...Object.keys(page.latestXyz)].sort();
+    return { response: json(JSON.stringify({ keys })), lastModified: page.generatedAt };
+  }),
+);
+
+// Interim (page-charts branch): one year of weekly history, `h:<YYYY>` as stored.
+app.get("/api/v1/page/weekly/:year{[0-9]{4}}", (c) =>
+  cachedAnswer(c.req.raw, c.executionCtx, async () => {
+    const text = await c.env[BINDING.SUMMARY].get(`h:${c.req.param("year")}`, "text");
+    if (text === null)
+      return { response: problemResponse({ status: 404, error: "no weekly history that year" }) };
+    return { response: json(text) };
   }),
 );
 

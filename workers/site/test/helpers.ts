@@ -1,7 +1,8 @@
 import { env, exports } from "cloudflare:workers";
 import { PAGE_KEY, type Point } from "@pulp-analytics/shared/keys";
 import { BINDING } from "@pulp-analytics/shared/names";
-import { buildPageData, type PageData } from "@pulp-analytics/shared/page";
+import type { PageData } from "@pulp-analytics/shared/page";
+import { buildPageViews } from "@pulp-analytics/shared/page-views";
 
 /** The worker under test, called in-process (its default export). */
 export const worker = (exports as unknown as { default: Fetcher }).default;
@@ -33,7 +34,7 @@ export async function summarize(
 ): Promise<PageData> {
   const all = new Map(Object.entries(series));
   for (const [key, points] of all) await summary.put(key, JSON.stringify(points));
-  const page = buildPageData(all, generatedAt);
+  const { page } = buildPageViews(all, generatedAt);
   await summary.put(PAGE_KEY, JSON.stringify(page));
   return page;
 }

@@ -20,7 +20,7 @@ import {
   VERSIONS_XYZ_PREFIX,
 } from "@pulp-analytics/shared/keys";
 import { BINDING, VAR } from "@pulp-analytics/shared/names";
-import { buildPageData } from "@pulp-analytics/shared/page";
+import { buildPageViews, weeklyKey } from "@pulp-analytics/shared/page-views";
 import {
   applyDay,
   type JournalDay,
@@ -188,7 +188,10 @@ async function writeDays(
   // Last, and built from what SUMMARY now holds, so the page never shows a point the series
   // API cannot serve. A run that changed nothing leaves it alone (byte-for-byte reruns).
   if (changes.length > 0 || stored.journalListed || !stored.pageListed) {
-    const page = buildPageData(written, options.now ?? Date.now());
+    // Interim (page-charts branch): the page views of page.ts from the whole history in memory,
+    // until the summarizer builds them incrementally.
+    const { page, weekly } = buildPageViews(written, options.now ?? Date.now());
+    for (const year of weekly) await summary.put(weeklyKey(year.year), JSON.stringify(year));
     await summary.put(PAGE_KEY, JSON.stringify(page));
   }
   if (pending.length === 0 && (changes.length > 0 || stored.journalListed)) {
