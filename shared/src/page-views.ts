@@ -6,8 +6,8 @@
  */
 import { type Point, SYSTEMS_TOTAL, VERSIONS_XYZ_PREFIX } from "./keys";
 import { DAY_MS } from "./names";
-import { PAGE_VERSION, type PageData, RECENT_DAYS, type WeeklyHistory } from "./page";
 import { packBlock } from "./packed";
+import { PAGE_VERSION, type PageData, RECENT_DAYS, type WeeklyHistory } from "./page";
 
 /** The SUMMARY key of one year's weekly history. */
 export const weeklyKey = (year: number) => `h:${year}`;
