@@ -7,6 +7,7 @@ import { buildPageViews } from "../src/page-views";
 import { parseSeriesRequest, seriesCsv } from "../src/site";
 import {
   ageChart,
+  bands,
   type ChartData,
   compareVersions,
   components,
@@ -243,38 +244,56 @@ describe("chart models", () => {
     expect(chart.keys).toEqual(["versions__core__3.9", "versions__core__3.10"]);
   });
 
-  it("names the versions with the highest share at any point of the range, the rest as Other", () => {
-    // 3.1 has every installation on D1 and none on D2; nine versions share D2 equally.
-    const later = ["3.2", "3.3", "3.4", "3.5", "3.6", "3.7", "3.8", "3.9", "3.10"];
+  it("cuts weights into runs of consecutive items of about equal weight", () => {
+    // 20 in 3: 5+1+1 = 7 is nearer 20/3 than 8; then 1+1+1 = 3 is nearer 13/2 than 13.
+    expect(bands([5, 1, 1, 1, 1, 1, 10], 3)).toEqual([[0, 1, 2], [3, 4, 5], [6]]);
+    expect(bands([1, 1, 1], 8)).toEqual([[0], [1], [2]]);
+    expect(bands([], 8)).toEqual([]);
+  });
+
+  it("shows every version of the range while they fit, even one gone by the latest day", () => {
+    const chart = versionShareChart(
+      daily(
+        pageOf([
+          [
+            "systems__total",
+            [
+              [D1, 10],
+              [D2, 9],
+            ],
+          ],
+          ["versions__core__3.1", [[D1, 10]]],
+          ["versions__core__3.2", [[D2, 3]]],
+          ["versions__core__3.10", [[D2, 6]]],
+        ]),
+      ),
+      "core",
+    );
+    expect(chart.datasets).toEqual([
+      { name: "3.1", values: [100, 0] },
+      { name: "3.2", values: [0, 33.3] },
+      { name: "3.10", values: [0, 66.7] },
+    ]);
+  });
+
+  it("bands consecutive versions by their weight in the range when there are more than colors", () => {
+    // Shares on D1 (of 100): 3.0–3.5 1 each, 3.6 10, 3.7 20, 3.8 30, 3.9 34. In 8 bands:
+    // 3.0 … 3.6 add up to 16, nearer 1/8 than with 3.7; then each of the heavy three alone.
+    const values = [1, 1, 1, 1, 1, 1, 10, 20, 30, 34];
     const many = pageOf([
-      [
-        "systems__total",
-        [
-          [D1, 10],
-          [D2, 9],
-        ],
-      ],
-      ["versions__core__3.1", [[D1, 10]]],
-      ...later.map((xy): [string, Array<[number, number]>] => [`versions__core__${xy}`, [[D2, 1]]]),
+      ["systems__total", [[D1, 100]]],
+      ...values.map((n, i): [string, Array<[number, number]>] => [
+        `versions__core__3.${i}`,
+        [[D1, n]],
+      ]),
     ]);
     const chart = versionShareChart(daily(many), "core");
     expect(TOP_VERSIONS).toBe(8);
-    // Ties at 1/9 go to the larger on the last day, then to version order: 3.9 and 3.10 are Other.
-    expect(chart.datasets.map((d) => d.name)).toEqual([
-      "Other",
-      "3.1",
-      "3.2",
-      "3.3",
-      "3.4",
-      "3.5",
-      "3.6",
-      "3.7",
-      "3.8",
-    ]);
-    expect(chart.datasets.map((d) => d.values)).toEqual([
-      [0, 22.3],
-      [100, 0],
-      ...Array.from({ length: 7 }, () => [0, 11.1]),
+    expect(chart.datasets).toEqual([
+      { name: "3.0–3.6", values: [16] },
+      { name: "3.7", values: [20] },
+      { name: "3.8", values: [30] },
+      { name: "3.9", values: [34] },
     ]);
     expect(chart.keys).toHaveLength(10);
   });
