@@ -52,7 +52,7 @@ export const PAGE_HTML = `<!doctype html>
     ${section("installations", "Installations reporting", "Installations that checked in each day; persistent ones had already been seen on an earlier day, which leaves out one-off test and CI containers.")}
     <section class="card" id="versions" aria-labelledby="versions-title">
       <h2 id="versions-title">Versions in use</h2>
-      <p class="explain">For each Pulp component, the share of persistent installations running each x.y release, stacked to 100 % per day: the releases with the largest share at any time in the chosen range are named, the rest are "Other". The exact x.y.z versions of the latest day are listed below each chart, by x.y.</p>
+      <p class="explain">For each Pulp component, the share of persistent installations running each x.y release, stacked to 100 % per day. When a range holds more releases than there are colors, consecutive releases share a band ("3.21–3.28"), cut so that the releases that mattered most in that range stand alone. The exact x.y.z versions of the latest day are listed below each chart, by x.y.</p>
       <div id="components"></div>
     </section>
     ${section("deployment", "Deployment size", "Mean number of online workers and content apps per persistent installation, counted as processes and as distinct hosts.")}
