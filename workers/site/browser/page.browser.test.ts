@@ -14,6 +14,7 @@ import { pageViews, seedEntries } from "../../../bench/page-history";
 import { launchChromium } from "../../../scripts/lib/chromium";
 import { buildHistory, type Stack, startStack } from "../../../scripts/lib/stack";
 import { buildPageViews } from "../../../shared/src/page-views";
+import { isoDay } from "../../../shared/src/time";
 
 const SCREENSHOTS = join(import.meta.dirname, "screenshots");
 const DESKTOP = { width: 1280, height: 900 };
@@ -245,6 +246,40 @@ describe("the page", () => {
       await page.hover("#installations .frappe svg", {
         position: { x: viewport.width / 3, y: 100 },
       });
+      expect(problems).toEqual([]);
+      await page.context().close();
+    }
+  });
+
+  it("keeps x-axis labels inside their chart and labels the latest day, even in a larger font", async () => {
+    // 61 days: frappe-charts, labelling every n-th point from the first, would label the last
+    // one here (60 is a multiple of most n) and center it on the chart's right edge.
+    const { page: data } = pageViews({ years: 61 / 365, installations: 500 });
+    const latest = isoDay(data.asOf ?? 0);
+    for (const [viewport, mobile] of [
+      [DESKTOP, false],
+      [PHONE, true],
+    ] as const) {
+      const { page, problems } = await open(viewport, mobile);
+      await page.route(`${stack.origin}/api/v1/page`, (route) => route.fulfill({ json: data }));
+      await page.goto(stack.origin);
+      await expect.poll(() => page.textContent("#as-of")).toContain(`Data as of ${latest}`);
+      await expect.poll(() => undrawn(page)).toEqual([]);
+      // A reader's larger minimum font size, say: 13 px date labels are 75 px wide, more than
+      // twice frappe-charts' 30 px right margin. Added through the CSSOM, which the CSP allows.
+      await page.evaluate(() => {
+        const sheet = document.styleSheets[0] as CSSStyleSheet;
+        const timeCharts = '.frappe:not([data-name="age"]):not([data-name^="rbac:"])';
+        sheet.insertRule(`${timeCharts} .x.axis text { font-size: 13px }`, sheet.cssRules.length);
+      });
+      for (const range of ["30d", "90d"]) {
+        await chooseRange(page, range);
+        expect(await labelsOutside(page)).toEqual([]);
+        expect(await crowdedLabels(page)).toEqual([]);
+        const last = await lastLabels(page);
+        expect(last.installations).toBe(latest);
+        expect(last["versions:core"]).toBe(latest);
+      }
       expect(problems).toEqual([]);
       await page.context().close();
     }
