@@ -468,6 +468,8 @@ async function main() {
     });
   }
   await drawLatest();
+  // For the benchmark and the tests: every chart of the first view has been drawn.
+  charts.dataset.drawn = "all";
 }
 
 main();
