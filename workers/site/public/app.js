@@ -197,6 +197,15 @@ function draw(target, name, chart, options) {
   instance.update = () => {
     instance.update = (d) => frappeUpdate(instance, d);
   };
+  // frappe-charts redraws on every window resize and every ResizeObserver report, including the
+  // one a ResizeObserver makes as it starts: that would draw every chart a second time, all in
+  // one task. Only a new width is worth a redraw.
+  let width = canvas.clientWidth;
+  instance.draw = (onlyWidthChange = false, init = false) => {
+    if (onlyWidthChange && canvas.clientWidth === width) return;
+    width = canvas.clientWidth;
+    Object.getPrototypeOf(instance).draw.call(instance, onlyWidthChange, init);
+  };
   frappeUpdate(instance, data);
   const state = { labels: chart.labels };
   const observer = options.fitLabels ? watchLabels(canvas, state) : null;
@@ -284,12 +293,18 @@ function exactTable(page, component) {
         el("table", {}, [el("thead", {}, [head()]), el("tbody", {}, g.versions.map(row))]),
       ]),
     ]);
-  return el("details", { className: "exact" }, [
+  // Built when first opened: hundreds of rows nobody may look at need not delay the charts.
+  const fold = el("details", { className: "exact" }, [
     el("summary", {
       textContent: `Exact versions on ${day}: ${versions} in ${groups.length} x.y`,
     }),
-    el("div", { className: "groups" }, groups.map(group)),
   ]);
+  fold.addEventListener(
+    "toggle",
+    () => fold.append(el("div", { className: "groups" }, groups.map(group))),
+    { once: true },
+  );
+  return fold;
 }
 
 /**
