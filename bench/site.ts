@@ -13,8 +13,10 @@ import type { PageData } from "../shared/src/page";
 import { yearsFor } from "../shared/src/site-charts";
 import { pageViews, seedEntries } from "./page-history";
 
-const LOADS = 5;
-const THROTTLED_LOADS = 3;
+// SITE_BENCH_QUICK=1: fewer loads and no throttled ones, for trying changes.
+const QUICK = process.env.SITE_BENCH_QUICK === "1";
+const LOADS = QUICK ? 3 : 5;
+const THROTTLED_LOADS = QUICK ? 1 : 3;
 const INSTALLATIONS = 10_000;
 const SIZES = [
   { name: "1 day", years: 1 / 365 },

@@ -20,13 +20,19 @@ function el(tag, props = {}, children = []) {
 }
 
 /**
- * Lets the browser paint and handle input between charts, so no single task draws them all
- * (the longest task stays one chart long).
+ * Lets the browser paint and handle input once the current task has run for a slice, so no
+ * single task draws every chart (the longest task stays about a slice long), without paying a
+ * frame for every chart.
  */
-const nextTask = () =>
-  globalThis.scheduler?.yield
+const SLICE_MS = 40;
+let sliceStart = performance.now();
+async function nextTask() {
+  if (performance.now() - sliceStart < SLICE_MS) return;
+  await (globalThis.scheduler?.yield
     ? globalThis.scheduler.yield()
-    : new Promise((resolve) => setTimeout(resolve, 0));
+    : new Promise((resolve) => setTimeout(resolve, 0)));
+  sliceStart = performance.now();
+}
 
 const seriesUrl = (key, csv) => `/api/v1/series/${encodeURIComponent(key)}${csv ? ".csv" : ""}`;
 
