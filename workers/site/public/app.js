@@ -305,9 +305,29 @@ function exactTable(page, component) {
       textContent: `Exact versions on ${day}: ${versions} in ${groups.length} x.y`,
     }),
   ]);
+  // The x.y with at least 1 % of installations each, newest first; the long tail of small and
+  // old ones in one more fold.
+  const major = groups.filter((g) => g.share >= 1);
+  const minor = groups.filter((g) => g.share < 1);
+  const tail = () => {
+    const installations = minor.reduce((n, g) => n + g.installations, 0);
+    const share = Math.round(minor.reduce((n, g) => n + g.share, 0) * 10) / 10;
+    return el("details", { className: "xy tail" }, [
+      el("summary", {
+        textContent: `${minor.length} more x.y under 1 % each: ${count(installations)} (${share}%)`,
+      }),
+      el("div", { className: "groups" }, minor.map(group)),
+    ]);
+  };
   fold.addEventListener(
     "toggle",
-    () => fold.append(el("div", { className: "groups" }, groups.map(group))),
+    () =>
+      fold.append(
+        el("div", { className: "groups" }, [
+          ...(major.length > 0 ? major : minor).map(group),
+          ...(major.length > 0 && minor.length > 0 ? [tail()] : []),
+        ]),
+      ),
     { once: true },
   );
   return fold;
