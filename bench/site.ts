@@ -101,8 +101,8 @@ async function chartTimes(origin: string, loads: number, throttle: number): Prom
         });
         observer.observe(document, { subtree: true, childList: true, attributes: true });
       }, MARKS);
-      await page.goto(origin);
-      await page.waitForFunction(() => "drawnAt" in window, undefined, { timeout: 60_000 });
+      await page.goto(origin, { waitUntil: "commit", timeout: 120_000 });
+      await page.waitForFunction(() => "drawnAt" in window, undefined, { timeout: 120_000 });
       // Long tasks right after the last chart (a late redraw) count too.
       await page.waitForTimeout(1000);
       const times = await page.evaluate(() => {
