@@ -43,12 +43,12 @@ describe("before the first summary", () => {
     expect(html).toContain('id="empty"');
     expect(html).toContain('<script type="module" src="/app.js"></script>');
     expect(await json(await worker.fetch(at("/api/v1/page")))).toEqual({
-      v: 1,
+      v: 2,
       generatedAt: 0,
       asOf: null,
-      keys: [],
-      series: {},
+      recent: { start: 0, series: {} },
       latestXyz: {},
+      years: [],
     });
     expect(await json(await worker.fetch(at("/api/v1/series")))).toEqual({ keys: [] });
   });
