@@ -88,37 +88,49 @@ function legend(datasets, colors) {
 // width, and moves the latest label left as far as it needs to stay inside the chart.
 const LABEL_GAP = 12;
 
+/** The x offset of an SVG element in its svg, from the `translate(x, y)` of it and its groups. */
+function offsetX(node, svg) {
+  let x = 0;
+  for (let at = node; at && at !== svg; at = at.parentNode) {
+    const match = /translate\(\s*(-?[\d.]+)/.exec(at.getAttribute?.("transform") ?? "");
+    if (match) x += Number(match[1]);
+  }
+  return x;
+}
+
+/** Text widths in the font of an SVG text element, measured on a canvas (no layout). */
+const measurer = document.createElement("canvas").getContext("2d");
+function textWidth(text, sample) {
+  const style = getComputedStyle(sample);
+  measurer.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  return measurer.measureText(text).width;
+}
+
+// Reads no layout: positions come from frappe-charts' own transforms and the svg's width
+// attribute, label widths from a canvas, so fitting 20 charts forces no 20 page layouts.
 function fitLabels(canvas, labels) {
   const svg = canvas.querySelector("svg");
   const texts = svg ? [...svg.querySelectorAll(".x.axis text")] : [];
   if (texts.length !== labels.length || texts.length === 0) return;
   if (texts.every((t) => t.dataset.fit === "1")) return;
-  const box = svg.getBoundingClientRect();
+  const right = Number(svg.getAttribute("width"));
   const last = texts.length - 1;
-  const lastText = texts[last];
-  lastText.textContent = labels[last];
-  lastText.removeAttribute("x");
-  // The widest label, from the latest one's measured width (dates are all as long).
-  const longest = Math.max(...labels.map((l) => l.length));
-  const width = (lastText.getComputedTextLength() / Math.max(1, labels[last].length)) * longest;
-  // Each label's x: the middle of its tick line.
-  const x = (i) => {
-    const r = texts[i].previousElementSibling.getBoundingClientRect();
-    return r.left + r.width / 2;
-  };
+  const longest = labels.reduce((a, b) => (b.length > a.length ? b : a), "");
+  const width = textWidth(longest, texts[last]);
+  const x = (i) => offsetX(texts[i].parentNode, svg);
   const lastX = x(last);
   const slot = last > 0 ? (lastX - x(0)) / last : width;
-  const shift = Math.max(0, lastX + width / 2 - (box.right - 1));
+  const shift = Math.max(0, lastX + width / 2 - (right - 1));
   const step = Math.max(1, Math.ceil((width + LABEL_GAP + shift) / Math.max(slot, 0.01)));
   texts.forEach((text, i) => {
     text.textContent = (last - i) % step === 0 ? labels[i] : "";
     text.dataset.fit = "1";
   });
-  if (shift > 0) lastText.setAttribute("x", String(-shift));
+  texts[last].removeAttribute("x");
+  if (shift > 0) texts[last].setAttribute("x", String(-shift));
   // The earliest shown label, if it hangs out on the left, is left out.
   const firstShown = last % step;
-  if (firstShown !== last && x(firstShown) - width / 2 < box.left + 1)
-    texts[firstShown].textContent = "";
+  if (firstShown !== last && x(firstShown) - width / 2 < 1) texts[firstShown].textContent = "";
 }
 
 /** Keeps a chart's x-axis labels fitted through every redraw (resize, update, frappe's own). */
