@@ -42,7 +42,10 @@ export function unpack(packed: readonly number[], start: number): Point[] {
   return points;
 }
 
-export function packBlock(series: Iterable<[string, readonly Point[]]>, start: number): SeriesBlock {
+export function packBlock(
+  series: Iterable<[string, readonly Point[]]>,
+  start: number,
+): SeriesBlock {
   const packed: Record<string, Packed> = {};
   for (const [key, points] of series) if (points.length > 0) packed[key] = pack(points, start);
   return { start, series: packed };

@@ -10,8 +10,9 @@
  *
  * The series API keeps every day of every series; only these views are thinned.
  */
-import { type SeriesBlock, unpackBlock } from "./packed";
+
 import type { Point } from "./keys";
+import { type SeriesBlock, unpackBlock } from "./packed";
 
 export const PAGE_VERSION = 2;
 

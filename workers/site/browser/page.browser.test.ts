@@ -267,11 +267,12 @@ describe("the page", () => {
       await expect.poll(() => undrawn(page)).toEqual([]);
       // A reader's larger minimum font size, say: 13 px date labels are 75 px wide, more than
       // twice frappe-charts' 30 px right margin. Added through the CSSOM, which the CSP allows.
-      await page.evaluate(() => {
-        const sheet = document.styleSheets[0] as CSSStyleSheet;
+      // (A string: this file is type-checked without the DOM library.)
+      await page.evaluate(`{
+        const sheet = document.styleSheets[0];
         const timeCharts = '.frappe:not([data-name="age"]):not([data-name^="rbac:"])';
-        sheet.insertRule(`${timeCharts} .x.axis text { font-size: 13px }`, sheet.cssRules.length);
-      });
+        sheet.insertRule(timeCharts + " .x.axis text { font-size: 13px }", sheet.cssRules.length);
+      }`);
       for (const range of ["30d", "90d"]) {
         await chooseRange(page, range);
         expect(await labelsOutside(page)).toEqual([]);

@@ -46,9 +46,11 @@ it("summarizes thousands of systems from list pages alone, then reruns without a
   expect(first.ms).toBeGreaterThanOrEqual(0);
 
   const dump = await dumpSummary();
-  expect(Object.keys(dump).filter((k) => !k.startsWith("h:")).sort()).toEqual(
-    [...expected.points.keys(), PAGE_KEY].sort(),
-  );
+  expect(
+    Object.keys(dump)
+      .filter((k) => !k.startsWith("h:"))
+      .sort(),
+  ).toEqual([...expected.points.keys(), PAGE_KEY].sort());
   for (const [key, value] of expected.points)
     expect(JSON.parse(dump[key] ?? "")).toEqual([[D, value]]);
   expect(dump.systems__total).toBe(`[[${D},${N}]]`);
