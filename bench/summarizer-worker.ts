@@ -3,12 +3,10 @@
  * either our summarizer or a naive one (the predecessor's design: list, then read every key).
  */
 import type { SummarizerEnv } from "../shared/src/env";
-import { versionsXyzKey } from "../shared/src/keys";
 import { encodeMeta, factsFromMeta, parseMeta } from "../shared/src/metadata";
-import { DAY_MS } from "../shared/src/names";
 import { parseSummaryConfig, type SystemRecord, summarizeDay } from "../shared/src/summary";
 import { countingKV, type OpCounter } from "../workers/summarizer/src/kv";
-import { finishPending, summarize } from "../workers/summarizer/src/run";
+import { summarize } from "../workers/summarizer/src/run";
 import { recordOf, systemId } from "./population";
 
 export default {
@@ -28,42 +26,12 @@ export default {
       );
       return new Response("seeded");
     }
-    if (url.pathname === "/history") {
-      // Years of history: `series` extra series, one point a day for `days` days before `day`.
-      const series = Number(url.searchParams.get("series"));
-      const days = Number(url.searchParams.get("days"));
-      const points = Array.from({ length: days }, (_, d) => [
-        day - (days - d) * DAY_MS,
-        1 + (d % 97),
-      ]);
-      const text = JSON.stringify(points);
-      for (let i = 0; i < series; i += 500) {
-        await Promise.all(
-          Array.from({ length: Math.min(500, series - i) }, (_, k) =>
-            env.SUMMARY.put(versionsXyzKey("history", `1.${i + k}.0`), text),
-          ),
-        );
-      }
-      return new Response("seeded");
-    }
     if (url.pathname === "/ours") {
-      // The worker's own budget (900 operations) unless the benchmark lifts it.
-      const budget = url.searchParams.get("budget");
-      const options = budget ? { now: day, opsBudget: Number(budget) } : { now: day };
-      const result = await summarize(env, day, options);
+      const result = await summarize(env, day, { now: day });
       return Response.json({
         ...result.report,
-        writes: result.seriesWrites,
-        pending: result.pendingWrites,
-      });
-    }
-    if (url.pathname === "/finish") {
-      const result = await finishPending(env, { now: day });
-      return Response.json({
-        ...result,
-        systems: 0,
-        writes: result.seriesWrites,
-        pending: result.pendingWrites,
+        writes: result.applied.writes + result.applied.deletes,
+        pending: 0,
       });
     }
     if (url.pathname === "/naive") return Response.json(await naive(env, day));

@@ -10,10 +10,20 @@
  *    mutated JSON, random content types): no 5xx, and the summary counts exactly the systems
  *    whose bodies were accepted, so nothing rejected reached RAW.
  *
+ * 4. Hang-ups (issue 10): a client that announces a body and hangs up mid-upload, one that
+ *    gives up during a slow chunked upload, and a 5 MB chunked POST: the stack answers every
+ *    request afterwards (wrangler dev alone exits on each of these; scripts/lib/front.ts).
+ * 5. Invented versions (issue 10), on a stack of its own: after a day of real history, 1,000
+ *    check-ins from one address, each a new system with a new core version `1000.0.0`…
+ *    `1999.0.0`, beside a real new plugin release: the run stays far inside its KV budget, the
+ *    real new series is published by that first run, at most 20 invented series a group enter,
+ *    and `_page` stays small.
+ *
  * Prints one line per check and `N passed, M failed`; exits 1 if any failed. Bodies that got a
  * 5xx are written to a folder named in the output, to be replayed with curl --data-binary.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
+import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
@@ -145,6 +155,89 @@ async function flood(origin: string, before: number): Promise<string> {
     `systems ${before} → ${report.systems}; ${key} on ${day}: ${point}`,
   );
   return id;
+}
+
+/** The summarizer's cap on brand-new series per group and night (workers/summarizer/src/run.ts). */
+const NEW_SERIES_CAP = 20;
+const INVENTED = 1_000;
+
+async function inventedVersions(origin: string): Promise<void> {
+  const yesterday = new Date(now.getTime() - 86_400_000);
+  const post = (id: string, at: Date, components: Array<{ name: string; version: string }>) =>
+    send(`${origin}/`, {
+      method: "POST",
+      headers: { "content-type": JSON_TYPE, [HEADER.SIMULATED_TIME]: at.toISOString() },
+      body: JSON.stringify({ systemId: id, components }),
+    });
+  const real = Array.from({ length: 30 }, (_, i) => distinctId(3, i));
+  const realComponents = (i: number) => [
+    { name: "core", version: `3.${45 + (i % 4)}.${i % 3}` },
+    { name: "file", version: "1.16.0" },
+  ];
+  // Yesterday: real history, so today's keys are measured against series that exist.
+  for (const [i, id] of real.entries()) await post(id, yesterday, realComponents(i));
+  const first = await send(`${origin}/?day=${isoDay(yesterday.getTime())}`, { method: "PUT" });
+  if (first.status !== 200) throw new Error(`PUT yesterday: ${first.status}`);
+  const pageBefore = (await (await fetch(`${origin}/api/v1/page`)).text()).length;
+
+  // Today: the same installations, five of them on a new file release, and the flood.
+  for (const [i, id] of real.entries()) {
+    await post(
+      id,
+      now,
+      i < 5
+        ? [...realComponents(i).slice(0, 1), { name: "file", version: "7.7.0" }]
+        : realComponents(i),
+    );
+  }
+  const statuses = new Map<number, number>();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 32 }, async () => {
+      while (next < INVENTED) {
+        const n = next++;
+        const res = await post(distinctId(4, n), now, [
+          { name: "core", version: `${1000 + n}.0.0` },
+        ]);
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        await res.arrayBuffer();
+      }
+    }),
+  );
+  check(
+    `invented versions: ${INVENTED.toLocaleString("en")} check-ins from one address, each a new version, accepted (the local limit is above load tests)`,
+    statuses.get(200) === INVENTED,
+    [...statuses].map(([status, count]) => `${count}× ${status}`).join(", "),
+  );
+  const res = await send(`${origin}/?day=${day}`, { method: "PUT" });
+  const report = (await res.json()) as Report & { kvOps: number };
+  check(
+    "invented versions: the run stays far inside one invocation's 1,000 KV operations",
+    res.status === 200 && report.kvOps < 200 && report.systems === real.length + INVENTED,
+    `kvOps ${report.kvOps}, systems ${report.systems}`,
+  );
+  const fileSeries = await fetch(`${origin}/api/v1/series/versions__file__7.7`);
+  const points = fileSeries.ok ? ((await fileSeries.json()) as Array<[number, number]>) : [];
+  check(
+    "invented versions: the real new release is published by the first run",
+    points.some(([at, value]) => isoDay(at) === day && value === 5),
+    `versions__file__7.7: ${fileSeries.status} ${JSON.stringify(points)}`,
+  );
+  const { keys } = (await (await fetch(`${origin}/api/v1/series`)).json()) as { keys: string[] };
+  const invented = (prefix: string) =>
+    keys.filter((key) => key.startsWith(prefix) && /__1\d{3}\.0(\.0)?$/.test(key)).length;
+  check(
+    `invented versions: at most ${NEW_SERIES_CAP} invented series entered each group`,
+    invented("versions__core__") <= NEW_SERIES_CAP &&
+      invented("versions_xyz__core__") <= NEW_SERIES_CAP,
+    `x.y ${invented("versions__core__")}, exact ${invented("versions_xyz__core__")}`,
+  );
+  const pageAfter = (await (await fetch(`${origin}/api/v1/page`)).text()).length;
+  check(
+    "invented versions: _page stays small",
+    pageAfter < 32 * 1024,
+    `${pageBefore.toLocaleString("en")} → ${pageAfter.toLocaleString("en")} bytes`,
+  );
 }
 
 /** Seeded pseudo-random numbers (mulberry32), so a failing fuzz run can be repeated exactly. */
@@ -306,8 +399,82 @@ async function fuzz(origin: string, known: Set<string>, before: number): Promise
   );
 }
 
+/** Writes `head` and `chunks` on a raw connection, then hangs up without reading an answer. */
+async function hangUp(origin: string, head: string, chunks: Buffer[], gapMs: number) {
+  const { hostname, port } = new URL(origin);
+  const socket = connect(Number(port), hostname);
+  socket.on("error", () => {});
+  await new Promise<void>((resolve) => socket.once("connect", resolve));
+  socket.write(head);
+  for (const chunk of chunks) {
+    socket.write(chunk);
+    await new Promise((resolve) => setTimeout(resolve, gapMs));
+  }
+  socket.destroy();
+}
+
+async function alive(origin: string): Promise<boolean> {
+  return fetch(`${origin}/api/v1/series`).then(
+    (r) => r.ok,
+    () => false,
+  );
+}
+
+async function hangUps(origin: string): Promise<void> {
+  const chunk = (text: string) => Buffer.from(`${text.length.toString(16)}\r\n${text}\r\n`);
+  const cases: Array<[string, () => Promise<unknown>]> = [
+    [
+      "a client announcing 100 bytes that sends 3 and hangs up",
+      () =>
+        hangUp(
+          origin,
+          "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n",
+          [Buffer.from("abc")],
+          1_000,
+        ),
+    ],
+    [
+      "a client giving up during a slow chunked upload",
+      () =>
+        hangUp(
+          origin,
+          "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n",
+          Array.from({ length: 5 }, () => chunk("x".repeat(1_000))),
+          100,
+        ),
+    ],
+    [
+      "a 5 MB chunked POST",
+      async () => {
+        const body = new Uint8Array(5_000_000);
+        const stream = new ReadableStream<Uint8Array>({
+          start(controller) {
+            for (let at = 0; at < body.length; at += 65_536) {
+              controller.enqueue(body.subarray(at, at + 65_536));
+            }
+            controller.close();
+          },
+        });
+        const res = await fetch(`${origin}/`, {
+          method: "POST",
+          body: stream,
+          duplex: "half",
+        } as RequestInit).catch(() => null);
+        await res?.arrayBuffer().catch(() => null);
+        return res?.status;
+      },
+    ],
+  ];
+  for (const [name, attack] of cases) {
+    await attack();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    check(`hang-up: ${name}; the stack still answers`, await alive(origin));
+  }
+}
+
 const stack = await startStack();
 try {
+  await hangUps(stack.origin);
   const known = await load(stack.origin);
   known.add(await flood(stack.origin, known.size));
   await fuzz(stack.origin, known, known.size);
@@ -315,6 +482,15 @@ try {
   check("the run finished", false, String(error));
 } finally {
   await stack.stop();
+}
+// Its own stack: the invented versions need a day of history before them.
+const clean = await startStack();
+try {
+  await inventedVersions(clean.origin);
+} catch (error) {
+  check("the invented-versions run finished", false, String(error));
+} finally {
+  await clean.stop();
 }
 console.log(
   `${passed} passed, ${failed} failed in ${((performance.now() - started) / 1000).toFixed(0)} s`,

@@ -1,7 +1,8 @@
 /**
- * The local stack for the browser test, the benchmarks and the load test: `npm start`'s wrangler
- * command on a spare port with a throwaway --persist-to directory, and the history a demo would
- * build through the front door (check-ins with a simulated time, then `PUT /?day=D` for each day).
+ * The local stack: what `npm start` runs (scripts/start.ts); the same stack on a spare port with
+ * a throwaway --persist-to directory for the browser test, the benchmarks and the load test; and
+ * the history a demo would build through the front door (check-ins with a simulated time, then
+ * `PUT /?day=D` for each day).
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
@@ -11,14 +12,15 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { AnalyticsSchema } from "../../shared/src/gen/analytics_pb";
-import { DAY_MS, HEADER } from "../../shared/src/names";
+import { DAY_MS, HEADER, MAX_BODY_BYTES, VAR } from "../../shared/src/names";
 import { isoDay } from "../../shared/src/time";
+import { startFront } from "./front";
 
 /**
  * The repository root: the first folder up from this module that holds wrangler. Found rather
  * than fixed, because scripts/run.mjs runs this module bundled from node_modules/.cache.
  */
-function repositoryRoot(): string {
+export function repositoryRoot(): string {
   let dir = import.meta.dirname;
   while (!existsSync(join(dir, "node_modules/wrangler/bin/wrangler.js"))) {
     const parent = dirname(dir);
@@ -30,10 +32,12 @@ function repositoryRoot(): string {
 
 export interface Stack {
   origin: string;
+  /** Its KV on disk (`--persist-to`), for tools that write it beside the stack (the importer). */
+  persistTo: string;
   stop(): Promise<void>;
 }
 
-async function sparePort(): Promise<number> {
+export async function sparePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
@@ -43,6 +47,103 @@ async function sparePort(): Promise<number> {
 }
 
 export interface StackOptions {
+  /** The public port (the front's); wrangler dev itself listens on a spare one behind it. */
+  port: number;
+  /** Where local KV lives (`--persist-to`). */
+  persistTo: string;
+  /** wrangler's output, with its internal origin rewritten to the public one. */
+  output?: (chunk: string) => void;
+  /** Extra environment for wrangler (e.g. WRANGLER_LOG_PATH). */
+  env?: Record<string, string>;
+}
+
+export interface RunningStack extends Stack {
+  /** Resolves with wrangler's exit code when it exits, for whatever reason. */
+  exited: Promise<number | null>;
+}
+
+/**
+ * `npm start`'s stack: the three workers in one wrangler dev (dev environment, simulated time
+ * allowed) on an internal port, behind the front (scripts/lib/front.ts) on the public port.
+ * Resolves once the front answers through to the site.
+ */
+export async function launchStack(options: StackOptions): Promise<RunningStack> {
+  const internal = await sparePort();
+  const configs = ["ingest", "site", "summarizer"].flatMap((w) => [
+    "-c",
+    `workers/${w}/wrangler.jsonc`,
+  ]);
+  // The wrangler node process itself (not an npx wrapper), so that killing it stops the stack.
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      "node_modules/wrangler/bin/wrangler.js",
+      "dev",
+      ...configs,
+      "--env",
+      "dev",
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(internal),
+      "--persist-to",
+      options.persistTo,
+      "--var",
+      `${VAR.ALLOW_SIMULATED_TIME}:true`,
+      "--var",
+      `${VAR.LOCAL_STACK}:true`,
+    ],
+    {
+      cwd: repositoryRoot(),
+      env: {
+        ...process.env,
+        WRANGLER_SEND_METRICS: "false",
+        CLOUDFLARE_CF_FETCH_ENABLED: "false",
+        ...options.env,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  const origin = `http://127.0.0.1:${options.port}`;
+  const rewrite = (chunk: Buffer) =>
+    options.output?.(
+      chunk.toString().replaceAll(`127.0.0.1:${internal}`, `127.0.0.1:${options.port}`),
+    );
+  child.stdout?.on("data", rewrite);
+  child.stderr?.on("data", rewrite);
+  const front = await startFront({
+    host: "127.0.0.1",
+    port: options.port,
+    target: `http://127.0.0.1:${internal}`,
+    maxBodyBytes: MAX_BODY_BYTES,
+  }).catch(async (error: unknown) => {
+    child.kill("SIGTERM");
+    await exited;
+    throw error;
+  });
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      await exited;
+    }
+    await front.close();
+  };
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline && child.exitCode === null) {
+    const ready = await fetch(`${origin}/api/v1/series`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ready) return { origin, persistTo: options.persistTo, stop, exited };
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  await stop();
+  throw new Error("the local stack did not start");
+}
+
+/** The stack for tests and benchmarks: a spare port and a throwaway --persist-to directory. */
+export interface StartOptions {
   /**
    * SUMMARY entries written before the stack starts (`wrangler kv bulk put --local`), e.g. page
    * views of a synthetic history (bench/page-history.ts).
@@ -74,8 +175,12 @@ async function seedSummary(
       stdio: ["ignore", "pipe", "pipe"],
     });
     let log = "";
-    child.stdout?.on("data", (chunk) => (log += chunk));
-    child.stderr?.on("data", (chunk) => (log += chunk));
+    child.stdout?.on("data", (chunk) => {
+      log += chunk;
+    });
+    child.stderr?.on("data", (chunk) => {
+      log += chunk;
+    });
     child.once("exit", (code) =>
       code === 0 ? resolve() : reject(new Error(`kv bulk put failed:\n${log}`)),
     );
@@ -83,75 +188,35 @@ async function seedSummary(
   await rm(file);
 }
 
-export async function startStack(options: StackOptions = {}): Promise<Stack> {
+export async function startStack(options: StartOptions = {}): Promise<Stack> {
   const state = await mkdtemp(join(tmpdir(), "pulp-analytics-stack-"));
   if (options.summary) await seedSummary(state, options.summary);
-  const port = await sparePort();
-  const configs = ["ingest", "site", "summarizer"].flatMap((w) => [
-    "-c",
-    `workers/${w}/wrangler.jsonc`,
-  ]);
-  // The wrangler node process itself (not an npx wrapper), so that killing it stops the stack.
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      "node_modules/wrangler/bin/wrangler.js",
-      "dev",
-      ...configs,
-      "--env",
-      "dev",
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--persist-to",
-      state,
-      "--var",
-      "ALLOW_SIMULATED_TIME:true",
-    ],
-    {
-      cwd: repositoryRoot(),
-      env: {
-        ...process.env,
-        WRANGLER_SEND_METRICS: "false",
-        CLOUDFLARE_CF_FETCH_ENABLED: "false",
-        WRANGLER_LOG_PATH: join(state, "logs"),
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
   // Kept for the error message of a failed start only: a benchmark's request log would fill it.
   let log = "";
   let started = false;
-  const keep = (chunk: Buffer) => {
-    if (!started) log += chunk;
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  const origin = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once("exit", resolve));
-      child.kill("SIGTERM");
-      await exited;
-    }
+  let stack: RunningStack;
+  try {
+    stack = await launchStack({
+      port: await sparePort(),
+      persistTo: state,
+      env: { WRANGLER_LOG_PATH: join(state, "logs") },
+      output: (chunk) => {
+        if (!started) log += chunk;
+      },
+    });
+  } catch (error) {
     await rm(state, { recursive: true, force: true });
-  };
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) break;
-    const ready = await fetch(`${origin}/api/v1/series`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ready) {
-      started = true;
-      return { origin, stop };
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    throw new Error(`${String(error)}:\n${log}`);
   }
-  await stop();
-  throw new Error(`the local stack did not start:\n${log}`);
+  started = true;
+  return {
+    origin: stack.origin,
+    persistTo: state,
+    stop: async () => {
+      await stack.stop();
+      await rm(state, { recursive: true, force: true });
+    },
+  };
 }
 
 /**

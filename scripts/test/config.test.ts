@@ -4,15 +4,19 @@
  * would deploy (inheritance of top-level keys included), not our reading of the JSONC.
  */
 import { fileURLToPath } from "node:url";
+import { worstCaseMetaBytes } from "@pulp-analytics/shared/metadata";
 import {
   BINDING,
   ENVIRONMENTS,
   type Environment,
   FINISH_CRON,
+  MAX_METADATA_BYTES,
+  SECRET,
   SUMMARY_CRON,
   VAR,
   WORKER_NAME,
 } from "@pulp-analytics/shared/names";
+import { parseSummaryConfig } from "@pulp-analytics/shared/summary";
 import { describe, expect, it } from "vitest";
 import { experimental_readRawConfig, unstable_readConfig } from "wrangler";
 
@@ -37,6 +41,7 @@ interface EffectiveConfig {
   preview_urls?: boolean;
   triggers: { crons?: string[] };
   observability?: { enabled?: boolean };
+  ratelimits?: { name: string; namespace_id: string; simple: { limit: number; period: number } }[];
 }
 
 const effective = (worker: Worker, env: Environment): EffectiveConfig =>
@@ -86,6 +91,19 @@ describe.each(cases)("$worker in $env", ({ worker, env }) => {
 
   it("cannot enable simulated check-in time", () => {
     expect(config.vars).not.toHaveProperty(VAR.ALLOW_SIMULATED_TIME);
+  });
+
+  it("is never the local stack (only scripts/lib/stack.ts passes LOCAL_STACK)", () => {
+    expect(config.vars).not.toHaveProperty(VAR.LOCAL_STACK);
+  });
+
+  it("keeps secrets out of its config", () => {
+    for (const secret of Object.values(SECRET)) expect(config.vars).not.toHaveProperty(secret);
+  });
+
+  it("uses only rate limiter names defined in shared/src/names.ts", () => {
+    const known: string[] = Object.values(BINDING);
+    for (const { name } of config.ratelimits ?? []) expect(known).toContain(name);
   });
 
   it("says which environment it is", () => {
@@ -153,6 +171,48 @@ describe.each(ENVIRONMENTS)("in %s", (env) => {
       expect(effective(worker, env).workers_dev, worker).toBe(false);
       expect(effective(worker, env).routes ?? [], worker).toEqual([]);
     }
+  });
+});
+
+describe("ingest's rate limiter (contract §2)", () => {
+  const limiter = (env: Environment) =>
+    (effective("ingest", env).ratelimits ?? []).find((r) => r.name === BINDING.CHECKIN_LIMITER);
+
+  it("production allows 100 check-ins a minute per address", () => {
+    expect(limiter("production")?.simple).toEqual({ limit: 100, period: 60 });
+  });
+
+  it("dev allows more in a minute than the load test sends in all", () => {
+    // scripts/load.ts: 20,000 + 1,000 + 10,000 check-ins and a few more, from one address.
+    expect(limiter("dev")?.simple.limit).toBeGreaterThan(31_000 * 3);
+  });
+
+  it("dev and production count apart", () => {
+    expect(limiter("dev")?.namespace_id).not.toBe(limiter("production")?.namespace_id);
+  });
+
+  it("the other workers have no limiter", () => {
+    for (const env of ENVIRONMENTS) {
+      expect(effective("site", env).ratelimits ?? []).toEqual([]);
+      expect(effective("summarizer", env).ratelimits ?? []).toEqual([]);
+    }
+  });
+});
+
+describe.each(ENVIRONMENTS)("published components in %s", (env) => {
+  const published = (worker: Worker) =>
+    parseSummaryConfig({
+      publishedComponents: effective(worker, env).vars[VAR.PUBLISHED_COMPONENTS] as
+        | string
+        | undefined,
+    }).publishedComponents;
+
+  it("ingest's metadata carries exactly what the summarizer publishes", () => {
+    expect([...published("ingest")]).toEqual([...published("summarizer")]);
+  });
+
+  it("the largest metadata the list allows fits in 1024 bytes, so none overflows", () => {
+    expect(worstCaseMetaBytes([...published("ingest")])).toBeLessThanOrEqual(MAX_METADATA_BYTES);
   });
 });
 

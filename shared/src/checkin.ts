@@ -11,22 +11,45 @@ export const LIMITS = {
   /** Real installations run one to two dozen plugins. */
   maxComponents: 100,
   maxNameLength: 64,
-  maxVersionLength: 64,
+  /**
+   * Real versions are under 16 characters (`3.49.1`, `2024.10.0`, `3.50.0.dev`). 32 leaves room
+   * for every canonical shape that matters (four parts, a pre-release, `.post` and `.dev`), and
+   * keeps the metadata of 100 published components bounded (see metadata.ts).
+   */
+  maxVersionLength: 32,
   /** Online processes or hosts of one kind in one installation. */
   maxProcesses: 100_000,
   /** Users, groups, domains, custom access policies or custom roles of one installation. */
   maxRbacCount: 10_000_000,
   /** libpq `server_version` integers: 90624 (9.6.24) ... 170001 (17.1); PostgreSQL 7 is the floor. */
   minPostgresqlVersion: 70_000,
-  maxPostgresqlVersion: 9_999_999,
+  /**
+   * Major 99.9999: from 10 on, server_version is major × 10000 + minor, so six digits hold every
+   * major up to 99 (PostgreSQL ships one major a year; 18 is 2025's). A seven-digit value would
+   * be a major of 100 or more, which no PostgreSQL is: it could only publish a made-up series.
+   */
+  maxPostgresqlVersion: 999_999,
 } as const;
 
 /** Django app labels: letters, digits and underscores; we also allow dots and dashes. */
 export const COMPONENT_NAME = /^[a-z0-9][a-z0-9_.-]*$/i;
-/** PEP 440-ish: starts with a digit; releases, pre-releases, dev and local versions. */
-export const COMPONENT_VERSION = /^[0-9][0-9a-z.+!_-]*$/i;
-/** What production accepts (contract §2): a plain release `N.N.N`. */
-export const RELEASE_VERSION = /^\d+\.\d+\.\d+$/;
+/**
+ * One numeric part of a version in canonical form (contract §2): no leading zero, at most six
+ * digits. `03` and `0040` are refused rather than normalised, so one version is one string and
+ * a number too big for a double (`99999999999999999999999`) never reaches a series name.
+ */
+const PART = "(?:0|[1-9][0-9]{0,5})";
+/**
+ * A canonical PEP 440 public version as Python packages (and so pulpcore's plugins) print it:
+ * one to four numeric parts, then at most a pre-release (`a1`, `b2`, `rc1`), a `.postN` and a
+ * `.devN`, in that order, lower case. Local labels (`3.40.0+anything`) are refused: they are not
+ * releases of a public plugin, and they would publish whatever text follows the `+`.
+ */
+export const COMPONENT_VERSION = new RegExp(
+  `^${PART}(?:\\.${PART}){0,3}(?:(?:a|b|rc)${PART}?)?(?:\\.post${PART}?)?(?:\\.dev${PART}?)?$`,
+);
+/** What production accepts (contract §2): a plain release `N.N.N` (canonical, as above). */
+export const RELEASE_VERSION = new RegExp(`^${PART}\\.${PART}\\.${PART}$`);
 
 const count = (max: number) => z.number().int("must be a whole number").min(0).max(max);
 
@@ -53,7 +76,10 @@ const ComponentSchema = z.object({
     .string()
     .min(1)
     .max(LIMITS.maxVersionLength)
-    .regex(COMPONENT_VERSION, "must be a version starting with a digit"),
+    .regex(
+      COMPONENT_VERSION,
+      "must be a canonical version: numbers of at most 6 digits without leading zeros, e.g. 3.49.1 or 3.50.0.dev",
+    ),
 });
 
 export const CheckInSchema = z.object({
@@ -79,10 +105,15 @@ export const CheckInSchema = z.object({
     }),
   onlineWorkers: ProcessCountsSchema.nullable(),
   onlineContentApps: ProcessCountsSchema.nullable(),
-  postgresqlVersion: count(LIMITS.maxPostgresqlVersion)
-    .refine((v) => v === 0 || v >= LIMITS.minPostgresqlVersion, {
-      message: `must be 0 (unknown) or a server_version of at least ${LIMITS.minPostgresqlVersion}`,
-    })
+  postgresqlVersion: z
+    .number()
+    .int("must be a whole number")
+    .refine(
+      (v) => v === 0 || (v >= LIMITS.minPostgresqlVersion && v <= LIMITS.maxPostgresqlVersion),
+      {
+        message: `must be 0 (unknown) or a server_version from ${LIMITS.minPostgresqlVersion} (7.0) to ${LIMITS.maxPostgresqlVersion} (99.9999)`,
+      },
+    )
     .nullable(),
   rbacStats: RbacStatsSchema.nullable(),
 });

@@ -2,7 +2,7 @@
  * What each worker is bound to, typed once. The wrangler.jsonc files declare the same names
  * (see names.ts); a test checks that they agree.
  */
-import type { BINDING, VAR } from "./names";
+import type { BINDING, SECRET, VAR } from "./names";
 
 /** SUMMARY as the site sees it: no method that writes exists on this type. */
 export type ReadOnlyKV = Pick<KVNamespace, "get" | "getWithMetadata" | "list">;
@@ -12,8 +12,15 @@ export interface IngestEnv {
   [BINDING.SITE]: Fetcher;
   /** Present in the dev environment only; production has no such binding. */
   [BINDING.SUMMARIZER]?: Fetcher;
+  /** Check-ins per client address (wrangler `ratelimits`; both environments). */
+  [BINDING.CHECKIN_LIMITER]?: RateLimit;
   [VAR.ENVIRONMENT]: string;
   [VAR.ALLOW_SIMULATED_TIME]?: string;
+  [VAR.LOCAL_STACK]?: string;
+  /** Which components' facts the RAW metadata carries (as the summarizer's variable). */
+  [VAR.PUBLISHED_COMPONENTS]?: string;
+  /** Dev only: the bearer token of `PUT /`. */
+  [SECRET.SUMMARY_TRIGGER_TOKEN]?: string;
 }
 
 export interface SummarizerEnv {

@@ -13,7 +13,9 @@ export const PROCESS_KINDS = ["online_workers", "online_content_apps"] as const;
 export type ProcessKind = (typeof PROCESS_KINDS)[number];
 export const PROCESS_MEASURES = ["processes", "hosts"] as const;
 export type ProcessMeasure = (typeof PROCESS_MEASURES)[number];
-export const STATS = ["mean", "min", "max"] as const;
+/** Per process measure: mean, extremes, and the median and 90th percentile (a mean is pulled by
+ * a handful of huge deployments; the median is what a typical Pulp looks like). */
+export const STATS = ["mean", "min", "max", "p50", "p90"] as const;
 export type Stat = (typeof STATS)[number];
 
 export const processKey = (kind: ProcessKind, measure: ProcessMeasure, stat: Stat) =>
@@ -40,7 +42,15 @@ export const rbacKey = (measure: RbacMeasure, bucket: string) =>
  */
 export const SERIES_KEY = /^[a-z][a-z0-9_]*__[0-9A-Za-z_.+!-]{1,200}$/;
 
-export const isSeriesKey = (key: string): boolean => SERIES_KEY.test(key) && !key.startsWith("_");
+/**
+ * No published key is longer (the longest real one is under 60 characters); it also keeps every
+ * SUMMARY key built from a series key far inside KV's 512-byte limit, so a long name is a 404,
+ * never a KV error.
+ */
+export const MAX_SERIES_KEY_LENGTH = 256;
+
+export const isSeriesKey = (key: string): boolean =>
+  key.length <= MAX_SERIES_KEY_LENGTH && SERIES_KEY.test(key) && !key.startsWith("_");
 
 /** The one key the site reads to render its page (see page.ts). */
 export const PAGE_KEY = "_page";

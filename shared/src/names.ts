@@ -13,6 +13,8 @@ export const BINDING = {
   SITE: "SITE",
   /** Service binding from ingest to the summarizer: dev environment only. */
   SUMMARIZER: "SUMMARIZER",
+  /** Workers Rate Limiting binding of ingest: check-ins per client address (see RATE_LIMIT). */
+  CHECKIN_LIMITER: "CHECKIN_LIMITER",
 } as const;
 
 /** Plain-text configuration variables (`vars` in wrangler.jsonc). */
@@ -23,8 +25,19 @@ export const VAR = {
   ALLOW_SIMULATED_TIME: "ALLOW_SIMULATED_TIME",
   /** Whole days a system must have been known before day D to count as persistent on D. */
   PERSISTENT_MIN_AGE_DAYS: "PERSISTENT_MIN_AGE_DAYS",
-  /** Comma-separated component names that may be published. */
+  /** Comma-separated component names that may be published (the summarizer and ingest). */
   PUBLISHED_COMPONENTS: "PUBLISHED_COMPONENTS",
+  /**
+   * "true" on the local stack only (scripts/lib/stack.ts passes it with --var; no config file
+   * may set it): the dev `PUT /` then asks for no token.
+   */
+  LOCAL_STACK: "LOCAL_STACK",
+} as const;
+
+/** Secrets (`wrangler secret put`), never in a config file. */
+export const SECRET = {
+  /** Dev ingest: the bearer token `PUT /` must present (contract §5). */
+  SUMMARY_TRIGGER_TOKEN: "SUMMARY_TRIGGER_TOKEN",
 } as const;
 
 export const ENVIRONMENTS = ["dev", "production"] as const;
@@ -47,8 +60,13 @@ export const DAY_MS = 86_400_000;
 /** RAW entries expire unless renewed by a check-in (contract §2). */
 export const RAW_TTL_SECONDS = 60 * 24 * 60 * 60;
 
-/** The largest request body ingest reads (contract §2: real payloads are < 2 KiB). */
-export const MAX_BODY_BYTES = 64 * 1024;
+/**
+ * The largest request body ingest reads. Real check-ins are under 2 KiB; the largest one the
+ * schema can accept (100 components with 64-character names and 32-character versions, every
+ * optional fact) is about 10.5 KB as protobuf and 13 KB as compact JSON, so 16 KiB refuses
+ * nothing valid and stops a client from making us read, hold and parse more than that.
+ */
+export const MAX_BODY_BYTES = 16 * 1024;
 
 /** Cloudflare's limit on the metadata of one KV key, serialized as JSON. */
 export const MAX_METADATA_BYTES = 1024;

@@ -3,13 +3,16 @@
  * each SUMMARY series on D. Pure: no KV, no clock. The summarizer worker feeds it the systems it
  * found in RAW; series.ts merges its output into the stored series.
  *
- * - Population of D: systems whose latest check-in falls on D.
+ * - Population of D: systems that checked in on D (RAW records each system's check-in days within
+ *   its 60-day retention, so a system that checked in again since still counts for D); each
+ *   counts with its latest facts.
  * - Age: whole UTC days from the day first seen to D.
  * - Persistent: age >= the configured minimum (production 1, dev 0).
  * - Count series get a point only when the count is > 0 (the contract lets them skip zero days),
  *   so a day adds no key for a version nobody runs any more.
- * - Stat series (mean/min/max) get a point only when at least one persistent system reported
- *   the measure; there 0 is a real value.
+ * - Stat series (mean/min/max/p50/p90) get a point only when at least one persistent system
+ *   reported the measure; there 0 is a real value. Percentiles are exact over those systems,
+ *   interpolated linearly between the closest ranks (numpy's default; p50 is the median).
  */
 import { type Facts, RBAC_MEASURES, rbacValue } from "./checkin";
 import {
@@ -21,6 +24,7 @@ import {
   postgresqlKey,
   processKey,
   rbacKey,
+  type Stat,
   SYSTEMS_PERSISTENT,
   SYSTEMS_TOTAL,
   versionsKey,
@@ -63,6 +67,11 @@ export interface SystemRecord {
   firstSeen: number;
   /** Epoch ms. */
   lastCheckIn: number;
+  /**
+   * 00:00 UTC of every day it checked in on within RAW's retention, ascending; absent: only the
+   * day of `lastCheckIn` is known (entries written before ingest recorded the days).
+   */
+  days?: readonly number[];
   facts: Facts;
 }
 
@@ -99,8 +108,13 @@ export function parseSummaryConfig(vars: {
   };
 }
 
-export function isInPopulation(day: number, lastCheckIn: number): boolean {
-  return startOfUtcDay(lastCheckIn) === day;
+/** The days a system is known to have checked in on. */
+export function checkInDaysOf(system: SystemRecord): readonly number[] {
+  return system.days ?? [startOfUtcDay(system.lastCheckIn)];
+}
+
+export function isInPopulation(day: number, system: SystemRecord): boolean {
+  return checkInDaysOf(system).includes(day);
 }
 
 /** Whole UTC days between the day first seen and D (calendar days, not 24-hour periods). */
@@ -138,25 +152,67 @@ export function roundMean(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
-export function summarizeDay(
-  day: number,
-  systems: Iterable<SystemRecord>,
-  config: SummaryConfig,
-): DaySummary {
-  const points = new Map<string, number>();
-  const increment = (key: string) => points.set(key, (points.get(key) ?? 0) + 1);
-  // Running stats, not value lists: 100,000 systems would not fit Math.min(...values)'s arguments.
-  const stats = new Map<string, { n: number; sum: number; min: number; max: number }>();
-  let total = 0;
-  let persistent = 0;
+/**
+ * Mean (2 decimals), min, max, median and 90th percentile of values given as value → how many
+ * systems have it. Percentiles interpolate linearly between the closest ranks: at rank
+ * h = (n − 1)·p, x⌊h⌋ + (h − ⌊h⌋)·(x⌊h⌋+1 − x⌊h⌋), rounded to 2 decimals.
+ */
+export function distributionStats(values: ReadonlyMap<number, number>): Record<Stat, number> {
+  const sorted = [...values].sort((a, b) => a[0] - b[0]);
+  let n = 0;
+  let sum = 0;
+  for (const [value, count] of sorted) {
+    n += count;
+    sum += value * count;
+  }
+  /** The value at 0-based rank `rank` of the sorted systems. */
+  const at = (rank: number): number => {
+    let seen = 0;
+    for (const [value, count] of sorted) {
+      seen += count;
+      if (rank < seen) return value;
+    }
+    return (sorted[sorted.length - 1] as [number, number])[0];
+  };
+  const percentile = (p: number) => {
+    const h = (n - 1) * p;
+    const low = at(Math.floor(h));
+    return roundMean(low + (h - Math.floor(h)) * (at(Math.floor(h) + 1) - low));
+  };
+  return {
+    mean: roundMean(sum / n),
+    min: (sorted[0] as [number, number])[0],
+    max: (sorted[sorted.length - 1] as [number, number])[0],
+    p50: percentile(0.5),
+    p90: percentile(0.9),
+  };
+}
 
-  for (const system of systems) {
-    if (!isInPopulation(day, system.lastCheckIn)) continue;
-    total++;
-    const age = ageDays(day, system.firstSeen);
-    increment(ageKey(bucket(age)));
-    if (age < config.persistentMinAgeDays) continue;
-    persistent++;
+/**
+ * Day D's summary built one system at a time, so a run holds running counts and never the
+ * population (100,000 systems' facts would not fit a Worker's memory beside everything else).
+ */
+export class DaySummarizer {
+  private readonly counts = new Map<string, number>();
+  // Running stats, not value lists: a count of systems per value (process counts take few
+  // distinct values), from which the mean, extremes and exact percentiles all follow.
+  private readonly stats = new Map<string, Map<number, number>>();
+  private total = 0;
+  private persistent = 0;
+
+  constructor(
+    readonly day: number,
+    private readonly config: SummaryConfig,
+  ) {}
+
+  /** Counts `system` if it belongs to D. */
+  add(system: SystemRecord): void {
+    if (!isInPopulation(this.day, system)) return;
+    this.total++;
+    const age = ageDays(this.day, system.firstSeen);
+    this.increment(ageKey(bucket(age)));
+    if (age < this.config.persistentMinAgeDays) return;
+    this.persistent++;
 
     const { facts } = system;
     for (const kind of PROCESS_KINDS) {
@@ -164,46 +220,57 @@ export function summarizeDay(
       if (!counts) continue;
       for (const measure of PROCESS_MEASURES) {
         const key = processKey(kind, measure, "mean");
-        const value = counts[measure];
-        const s = stats.get(key);
-        if (!s) stats.set(key, { n: 1, sum: value, min: value, max: value });
-        else {
-          s.n++;
-          s.sum += value;
-          s.min = Math.min(s.min, value);
-          s.max = Math.max(s.max, value);
-        }
+        const values = this.stats.get(key) ?? new Map<number, number>();
+        this.stats.set(key, values);
+        values.set(counts[measure], (values.get(counts[measure]) ?? 0) + 1);
       }
     }
     for (const component of facts.components) {
-      if (!config.publishedComponents.has(component.name)) continue;
-      increment(versionsKey(component.name, versionXY(component.version)));
-      increment(versionsXyzKey(component.name, component.version));
+      if (!this.config.publishedComponents.has(component.name)) continue;
+      this.increment(versionsKey(component.name, versionXY(component.version)));
+      this.increment(versionsXyzKey(component.name, component.version));
     }
-    increment(postgresqlKey(postgresqlMajor(facts.postgresqlVersion)));
+    this.increment(postgresqlKey(postgresqlMajor(facts.postgresqlVersion)));
     if (facts.rbacStats) {
       for (const measure of RBAC_MEASURES) {
-        increment(rbacKey(measure, bucket(rbacValue(facts.rbacStats, measure))));
+        this.increment(rbacKey(measure, bucket(rbacValue(facts.rbacStats, measure))));
       }
     }
   }
 
-  for (const kind of PROCESS_KINDS) {
-    for (const measure of PROCESS_MEASURES) {
-      const s = stats.get(processKey(kind, measure, "mean"));
-      if (!s) continue;
-      points.set(processKey(kind, measure, "mean"), roundMean(s.sum / s.n));
-      points.set(processKey(kind, measure, "min"), s.min);
-      points.set(processKey(kind, measure, "max"), s.max);
+  result(): DaySummary {
+    const points = new Map(this.counts);
+    for (const kind of PROCESS_KINDS) {
+      for (const measure of PROCESS_MEASURES) {
+        const values = this.stats.get(processKey(kind, measure, "mean"));
+        if (!values) continue;
+        for (const [stat, value] of Object.entries(distributionStats(values))) {
+          points.set(processKey(kind, measure, stat as Stat), value);
+        }
+      }
     }
-  }
-  if (total > 0) points.set(SYSTEMS_TOTAL, total);
-  if (persistent > 0) points.set(SYSTEMS_PERSISTENT, persistent);
+    if (this.total > 0) points.set(SYSTEMS_TOTAL, this.total);
+    if (this.persistent > 0) points.set(SYSTEMS_PERSISTENT, this.persistent);
 
-  // The site refuses keys outside SERIES_KEY; a version string that cannot be one is dropped
-  // here rather than written where nobody can read it.
-  for (const key of points.keys()) if (!isSeriesKey(key)) points.delete(key);
-  return { day, systems: total, persistent, points };
+    // The site refuses keys outside SERIES_KEY; a version string that cannot be one is dropped
+    // here rather than written where nobody can read it.
+    for (const key of points.keys()) if (!isSeriesKey(key)) points.delete(key);
+    return { day: this.day, systems: this.total, persistent: this.persistent, points };
+  }
+
+  private increment(key: string): void {
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  }
+}
+
+export function summarizeDay(
+  day: number,
+  systems: Iterable<SystemRecord>,
+  config: SummaryConfig,
+): DaySummary {
+  const summarizer = new DaySummarizer(day, config);
+  for (const system of systems) summarizer.add(system);
+  return summarizer.result();
 }
 
 function processCounts(facts: Facts, kind: ProcessKind) {

@@ -1,7 +1,20 @@
 import { describe, expect, it } from "vitest";
-import type { Facts } from "../src/checkin";
-import { encodeMeta, factsFromMeta, metaBytes, parseMeta } from "../src/metadata";
+import { type Facts, LIMITS } from "../src/checkin";
+import { encodeCheckIn } from "../src/encode";
+import {
+  checkInDays,
+  encodeMeta,
+  factsFromMeta,
+  metaBytes,
+  parseMeta,
+  publishedMeta,
+  type RawMeta,
+  worstCaseMetaBytes,
+} from "../src/metadata";
+import { DAY_MS, MAX_METADATA_BYTES } from "../src/names";
 import { planWrite } from "../src/record";
+import { DEFAULT_PUBLISHED_COMPONENTS } from "../src/summary";
+import { startOfUtcDay } from "../src/time";
 
 const facts: Facts = {
   components: [
@@ -75,46 +88,197 @@ describe("metadata codec", () => {
   });
 });
 
+const all = new Set(["core", "container"]);
+
 describe("planWrite", () => {
   const checkIn = { systemId: "019357a8-3c2d-7e4f-b123-4567890abcde", ...facts };
-  const body = Uint8Array.from([1, 2, 3]);
   const day = Date.parse("2026-11-05T09:00:00Z");
-  const stored = (meta: unknown, bytes = body) => ({ metadata: meta, value: bytes.slice().buffer });
+  const value = encodeCheckIn(checkIn);
+  const stored = (meta: unknown, bytes = value) => ({
+    metadata: meta,
+    value: bytes.slice().buffer,
+  });
+  const incoming = (now: number, c = checkIn) => ({ checkIn: c, now, published: all });
 
-  it("a new system is first seen now", () => {
-    const plan = planWrite(null, { checkIn, format: "protobuf", body, now: day });
+  it("a new system is first seen now, and the value is the re-encoded check-in", () => {
+    const plan = planWrite(null, incoming(day));
     expect(plan).toMatchObject({ write: true, meta: { f: day, l: day } });
+    expect(plan.write && plan.value).toEqual(value);
+    expect(plan.write && plan.meta.d).toBeUndefined();
   });
 
-  it("skips an identical payload later the same UTC day", () => {
+  it("skips the same facts later the same UTC day", () => {
     const first = encodeMeta(facts, { firstSeen: day, lastCheckIn: day }, "p");
-    const plan = planWrite(stored(first), {
-      checkIn,
-      format: "protobuf",
-      body,
-      now: day + 3_600_000,
-    });
-    expect(plan).toEqual({ write: false });
+    expect(planWrite(stored(first), incoming(day + 3_600_000))).toEqual({ write: false });
   });
 
-  it("writes a different payload the same day, carrying first seen", () => {
+  it("rewrites once an entry stored verbatim by an older ingest, the same day", () => {
+    const first = encodeMeta(facts, { firstSeen: day, lastCheckIn: day }, "j");
+    const verbatim = new TextEncoder().encode(JSON.stringify(checkIn));
+    const plan = planWrite(stored(first, verbatim), incoming(day + 1));
+    expect(plan).toMatchObject({ write: true, meta: { f: day, l: day + 1 } });
+    expect(plan.write && plan.value).toEqual(value);
+  });
+
+  it("writes different facts the same day, carrying first seen", () => {
     const first = encodeMeta(facts, { firstSeen: day - 86_400_000 * 9, lastCheckIn: day }, "p");
-    const plan = planWrite(stored(first, Uint8Array.from([9])), {
-      checkIn,
-      format: "protobuf",
-      body,
-      now: day + 1,
-    });
+    const changed = { ...checkIn, postgresqlVersion: 170001 };
+    const plan = planWrite(stored(first), incoming(day + 1, changed));
     expect(plan).toMatchObject({ write: true, meta: { f: day - 86_400_000 * 9, l: day + 1 } });
   });
 
   it("rewrites when the stored metadata is not ours, starting first seen afresh", () => {
-    const plan = planWrite(stored({ junk: true }), {
-      checkIn,
-      format: "json-3.20",
-      body,
-      now: day,
-    });
+    const plan = planWrite(stored({ junk: true }), incoming(day));
     expect(plan).toMatchObject({ write: true, meta: { f: day, l: day } });
+  });
+
+  it("keeps only the published components in c", () => {
+    const plan = planWrite(null, { ...incoming(day), published: new Set(["core"]) });
+    expect(plan.write && plan.meta.c).toEqual([["core", "3.63.2"]]);
+  });
+});
+
+describe("the days with a check-in (d)", () => {
+  const checkIn = { systemId: "019357a8-3c2d-7e4f-b123-4567890abcde", ...facts };
+  const day0 = Date.parse("2026-11-01T09:00:00Z");
+  const at = (days: number, hour = 9) => day0 + days * DAY_MS + (hour - 9) * 3_600_000;
+  /** Check-ins at the given times, in that order, through planWrite as ingest does. */
+  function history(...times: number[]): RawMeta {
+    let current: { metadata: unknown; value: ArrayBuffer } | null = null;
+    for (const now of times) {
+      const plan = planWrite(current, { checkIn, now, published: all });
+      if (plan.write) {
+        current = {
+          metadata: JSON.parse(JSON.stringify(plan.meta)),
+          value: plan.value.slice().buffer,
+        };
+      }
+    }
+    const meta = parseMeta(current?.metadata);
+    if (!meta) throw new Error("no metadata");
+    return meta;
+  }
+  const days = (...offsets: number[]) => offsets.map((d) => startOfUtcDay(at(d)));
+
+  it("a single check-in records its own day only, without d", () => {
+    const meta = history(at(0));
+    expect(meta.d).toBeUndefined();
+    expect(checkInDays(meta)).toEqual(days(0));
+  });
+
+  it("daily check-ins are carried forward, counted back from the last", () => {
+    const meta = history(at(0), at(1), at(3));
+    expect(meta.d).toEqual([0, 2, 3]);
+    expect(checkInDays(meta)).toEqual(days(0, 1, 3));
+  });
+
+  it("a second check-in the same day adds no day", () => {
+    const meta = history(at(0), at(1), at(1, 20));
+    expect(meta.d).toEqual([0, 1]);
+  });
+
+  it("drops days that leave the 60-day window", () => {
+    const meta = history(at(0), at(2), at(60), at(61));
+    expect(meta.d).toEqual([0, 1, 59]);
+    expect(checkInDays(meta)).toEqual(days(2, 60, 61));
+  });
+
+  it("an out-of-order check-in keeps the later time and facts and adds its day", () => {
+    const meta = history(at(5), at(2));
+    expect(meta.l).toBe(at(5));
+    expect(meta.f).toBe(at(2));
+    expect(meta.d).toEqual([0, 3]);
+    expect(checkInDays(meta)).toEqual(days(2, 5));
+  });
+
+  it("an out-of-order check-in on a recorded day writes nothing", () => {
+    const first = history(at(2), at(5));
+    const plan = planWrite(
+      { metadata: first, value: encodeCheckIn(checkIn).slice().buffer },
+      { checkIn, now: at(2, 20), published: all },
+    );
+    expect(plan).toEqual({ write: false });
+  });
+
+  it("an out-of-order check-in older than the window only moves first seen", () => {
+    const meta = history(at(70), at(1));
+    expect(meta.d).toBeUndefined();
+    expect(meta.f).toBe(at(1));
+    expect(checkInDays(meta)).toEqual(days(70));
+  });
+
+  it("an out-of-order check-in keeps an old overflow entry's value and marker", () => {
+    const overflow = { v: 1, f: at(5), l: at(5), x: "j" };
+    const value = new TextEncoder().encode("{}");
+    const plan = planWrite(
+      { metadata: overflow, value: value.slice().buffer },
+      { checkIn, now: at(4), published: all },
+    );
+    expect(plan).toEqual({
+      write: true,
+      value,
+      meta: { v: 1, f: at(4), l: at(5), x: "j", d: [0, 1] },
+    });
+  });
+
+  it.each([
+    ["not starting with 0", [1, 2]],
+    ["out of order", [0, 3, 2]],
+    ["repeated", [0, 2, 2]],
+    ["out of the window", [0, 60]],
+    ["negative", [0, -1]],
+  ])("parseMeta refuses d %s", (_why, d) => {
+    expect(parseMeta({ v: 1, f: 1, l: 1, c: [], d })).toBeNull();
+  });
+});
+
+describe("the worst case fits in 1024 bytes (issue 10)", () => {
+  it("every default published component at the longest version, every fact, 60 days", () => {
+    const worst: Facts = {
+      components: [
+        ...DEFAULT_PUBLISHED_COMPONENTS.map((name) => ({
+          name,
+          version: "9".repeat(LIMITS.maxVersionLength),
+        })),
+        // Unpublished components cost nothing, however many and long.
+        ...Array.from({ length: 100 - DEFAULT_PUBLISHED_COMPONENTS.length }, (_, i) => ({
+          name: `in_house_${i}_${"x".repeat(50)}`,
+          version: "9".repeat(LIMITS.maxVersionLength),
+        })),
+      ],
+      onlineWorkers: { processes: LIMITS.maxProcesses, hosts: LIMITS.maxProcesses },
+      onlineContentApps: { processes: LIMITS.maxProcesses, hosts: LIMITS.maxProcesses },
+      postgresqlVersion: LIMITS.maxPostgresqlVersion,
+      rbacStats: {
+        users: LIMITS.maxRbacCount,
+        groups: LIMITS.maxRbacCount,
+        domains: LIMITS.maxRbacCount,
+        customAccessPolicies: LIMITS.maxRbacCount,
+        customRoles: LIMITS.maxRbacCount,
+      },
+    };
+    // Epoch ms keep 13 digits until the year 2286.
+    const latest = 9_999_999_999_999;
+    const meta = publishedMeta(
+      worst,
+      {
+        firstSeen: latest,
+        lastCheckIn: latest,
+        earlierDays: Array.from({ length: 59 }, (_, i) => i + 1),
+      },
+      new Set(DEFAULT_PUBLISHED_COMPONENTS),
+    );
+    expect(meta.x).toBeUndefined();
+    expect(meta.c).toHaveLength(DEFAULT_PUBLISHED_COMPONENTS.length);
+    expect(meta.d).toHaveLength(60);
+    expect(metaBytes(meta)).toBeLessThanOrEqual(MAX_METADATA_BYTES);
+    expect(worstCaseMetaBytes(DEFAULT_PUBLISHED_COMPONENTS)).toBe(metaBytes(meta));
+  });
+
+  it("worstCaseMetaBytes grows with the published list, so a deployment's list can be checked", () => {
+    const longer = [...DEFAULT_PUBLISHED_COMPONENTS, "a_long_plugin_name_that_is_published"];
+    expect(worstCaseMetaBytes(longer)).toBeGreaterThan(
+      worstCaseMetaBytes(DEFAULT_PUBLISHED_COMPONENTS),
+    );
   });
 });

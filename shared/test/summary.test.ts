@@ -194,15 +194,23 @@ describe("summarizeDay", () => {
       online_content_apps__hosts__max: 2,
       online_content_apps__hosts__mean: 1,
       online_content_apps__hosts__min: 0,
+      online_content_apps__hosts__p50: 1,
+      online_content_apps__hosts__p90: 1.8,
       online_content_apps__processes__max: 4,
       online_content_apps__processes__mean: 2,
       online_content_apps__processes__min: 0,
+      online_content_apps__processes__p50: 2,
+      online_content_apps__processes__p90: 3.6,
       online_workers__hosts__max: 3,
       online_workers__hosts__mean: 2,
       online_workers__hosts__min: 1,
+      online_workers__hosts__p50: 2,
+      online_workers__hosts__p90: 2.8,
       online_workers__processes__max: 3,
       online_workers__processes__mean: 2.5,
       online_workers__processes__min: 2,
+      online_workers__processes__p50: 2.5,
+      online_workers__processes__p90: 2.9,
       postgresql__15: 1,
       "postgresql__9.6": 1,
       postgresql__unknown: 1,
@@ -247,6 +255,31 @@ describe("summarizeDay", () => {
     expect(summary.points.get("online_workers__hosts__mean")).toBe(18);
     expect(summary.points.get("rbac__users__1")).toBe(1);
     expect(summary.points.get("postgresql__unknown")).toBe(2);
+  });
+
+  it("gives the median and 90th percentile exactly, interpolating between ranks", () => {
+    const of = (...processes: number[]) =>
+      summarizeDay(
+        D,
+        processes.map((n) => ({
+          firstSeen: D - DAY_MS,
+          lastCheckIn: D,
+          facts: facts({ onlineWorkers: { processes: n, hosts: 1 } }),
+        })),
+        config,
+      ).points;
+    // Sorted 1 1 2 3 10: the median is the third; p90 at rank 3.6 is 3 + 0.6 × (10 − 3).
+    const five = of(10, 1, 3, 1, 2);
+    expect(five.get("online_workers__processes__p50")).toBe(2);
+    expect(five.get("online_workers__processes__p90")).toBe(7.2);
+    expect(five.get("online_workers__processes__mean")).toBe(3.4);
+    // One huge deployment pulls the mean, not the median.
+    const skewed = of(2, 2, 3, 2, 400);
+    expect(skewed.get("online_workers__processes__mean")).toBe(81.8);
+    expect(skewed.get("online_workers__processes__p50")).toBe(2);
+    const one = of(5);
+    expect(one.get("online_workers__processes__p50")).toBe(5);
+    expect(one.get("online_workers__processes__p90")).toBe(5);
   });
 
   it("rounds the mean to two decimals", () => {

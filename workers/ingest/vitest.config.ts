@@ -1,6 +1,7 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
 import { fixtureBinding } from "../../shared/test/fixtures.ts";
+import { TEST_TRIGGER_TOKEN } from "./test/token.ts";
 
 // The dev environment of wrangler.jsonc, with the site and summarizer behind the service
 // bindings replaced by recorders: these tests are about ingest; the real wiring is tested
@@ -10,12 +11,22 @@ export default defineConfig({
     cloudflareTest({
       wrangler: { configPath: "./wrangler.jsonc", environment: "dev" },
       miniflare: {
-        bindings: { ALLOW_SIMULATED_TIME: "true", FIXTURES: fixtureBinding() },
+        // The deployed dev worker's secret (tests send it); LOCAL_STACK unset, as deployed.
+        bindings: {
+          ALLOW_SIMULATED_TIME: "true",
+          SUMMARY_TRIGGER_TOKEN: TEST_TRIGGER_TOKEN,
+          FIXTURES: fixtureBinding(),
+        },
         serviceBindings: {
           SITE: (request: Request) =>
             Response.json({ worker: "site", method: request.method, url: request.url }),
           SUMMARIZER: (request: Request) =>
-            Response.json({ worker: "summarizer", method: request.method, url: request.url }),
+            Response.json({
+              worker: "summarizer",
+              method: request.method,
+              url: request.url,
+              authorization: request.headers.get("Authorization"),
+            }),
         },
       },
     }),

@@ -1,12 +1,17 @@
 /**
  * The ingest worker: the front door of the analytics origin (contract §1-2). A thin shell around
- * shared/: read the body, decode and validate it, store it in RAW with compact metadata.
+ * shared/: limit the client's rate, read the body, decode and validate it, store it in RAW with
+ * compact metadata. Every answer of its own carries the security headers.
  */
+import { limiterKey } from "@pulp-analytics/shared/address";
 import type { IngestEnv } from "@pulp-analytics/shared/env";
 import { type Problem, problemResponse } from "@pulp-analytics/shared/errors";
+import { withSecurityHeaders } from "@pulp-analytics/shared/headers";
 import { BINDING, HEADER, MAX_BODY_BYTES, VAR } from "@pulp-analytics/shared/names";
+import { parseCheckInTime } from "@pulp-analytics/shared/time";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { authorizeTrigger } from "./auth";
 import { type Outcome, storeCheckIn } from "./store";
 
 const app = new Hono<{ Bindings: IngestEnv }>();
@@ -28,8 +33,41 @@ const methodNotAllowed = (allow: string): Response =>
     { Allow: allow },
   );
 
+/** A client that is over its limit waits for the limiter's next period (60 s). */
+const RATE_LIMIT_RETRY_SECONDS = 60;
+
+// GET and HEAD are the site's answers, with the site's headers (its page has its own CSP);
+// every other answer is ingest's own, or the summarizer's report, and is secured here.
+app.use("*", async (c, next) => {
+  await next();
+  if (c.req.method !== "GET" && c.req.method !== "HEAD") c.res = withSecurityHeaders(c.res);
+});
+
 app.post(
   "/",
+  async (c, next) => {
+    // Before the body is read: a client over its limit costs no parsing and no KV call. The
+    // address is the limiter's key and nothing else (contract §2: never stored or logged).
+    const limiter = c.env[BINDING.CHECKIN_LIMITER];
+    if (!limiter) return next();
+    let allowed = true;
+    try {
+      ({ success: allowed } = await limiter.limit({
+        key: limiterKey(c.req.header("CF-Connecting-IP")),
+      }));
+    } catch {
+      // The limiter failing must not cost real installations their check-in: let it through.
+    }
+    if (allowed) return next();
+    return answer({
+      status: 429,
+      outcome: "limited",
+      problem: {
+        status: 429,
+        error: `too many check-ins from this address; retry in ${RATE_LIMIT_RETRY_SECONDS} seconds`,
+      },
+    });
+  },
   bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: () =>
@@ -48,6 +86,7 @@ app.post(
       contentType: c.req.header("Content-Type") ?? null,
       now,
       production: isProduction(c.env),
+      publishedComponents: c.env[VAR.PUBLISHED_COMPONENTS],
     });
     return answer(outcome, body.byteLength);
   },
@@ -55,9 +94,18 @@ app.post(
 
 app.on(["GET", "HEAD"], "*", (c) => c.env[BINDING.SITE].fetch(c.req.raw));
 
-app.put("/", (c) => {
+app.put("/", async (c) => {
   const target = summarizer(c.env);
-  return target ? target.fetch(c.req.raw) : methodNotAllowed(allowedOnRoot(c.env));
+  if (!target) return methodNotAllowed(allowedOnRoot(c.env));
+  const refused = await authorizeTrigger(c.env, c.req.header("Authorization"));
+  if (refused) {
+    log({ event: "trigger", status: 401, error: refused.log });
+    return problemResponse(refused.problem, { "WWW-Authenticate": 'Bearer realm="summary"' });
+  }
+  // The token has done its job here: the summarizer never sees it.
+  const forwarded = new Request(c.req.raw);
+  forwarded.headers.delete("Authorization");
+  return target.fetch(forwarded);
 });
 
 app.all("/", (c) => methodNotAllowed(allowedOnRoot(c.env)));
@@ -66,9 +114,11 @@ app.all("*", () => methodNotAllowed("GET, HEAD"));
 app.onError((error) => {
   // Reached only by a bug or a failing binding: answer like any other error, never a stack trace.
   log({ status: 503, outcome: "error", error: String(error) });
-  return problemResponse(
-    { status: 503, error: "temporarily unavailable, retry later" },
-    { "Retry-After": "60" },
+  return withSecurityHeaders(
+    problemResponse(
+      { status: 503, error: "temporarily unavailable, retry later" },
+      { "Retry-After": "60" },
+    ),
   );
 });
 
@@ -77,16 +127,22 @@ app.onError((error) => {
  * simulated time of the X-Pulp-Analytics-Time header (contract §7).
  */
 function checkInTime(env: IngestEnv, header: string | undefined): number | Problem {
-  const now = Date.now();
   if (header === undefined || isProduction(env) || env[VAR.ALLOW_SIMULATED_TIME] !== "true") {
-    return now;
+    return Date.now();
   }
-  const simulated = Date.parse(header);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(header) || Number.isNaN(simulated)) {
-    return { status: 400, error: `${HEADER.SIMULATED_TIME} must be an ISO 8601 time`, issues: [] };
-  }
-  return simulated;
+  return (
+    parseCheckInTime(header) ?? {
+      status: 400,
+      error: `${HEADER.SIMULATED_TIME} must be an ISO 8601 time with a zone, a real calendar time from 2000-01-01 on`,
+      issues: [],
+    }
+  );
 }
+
+const RETRY_AFTER: Partial<Record<Problem["status"], string>> = {
+  429: String(RATE_LIMIT_RETRY_SECONDS),
+  503: "60",
+};
 
 /** The answer to a POST /, and its one log line. */
 function answer(outcome: Outcome, bytes?: number): Response {
@@ -99,10 +155,11 @@ function answer(outcome: Outcome, bytes?: number): Response {
     error: problem?.error,
   });
   if (!problem) return Response.json({ status: "ok" });
-  return problemResponse(problem, problem.status === 503 ? { "Retry-After": "60" } : undefined);
+  const retryAfter = RETRY_AFTER[problem.status];
+  return problemResponse(problem, retryAfter ? { "Retry-After": retryAfter } : undefined);
 }
 
-/** One JSON line per outcome; never the system id, the address or any header. */
+/** One JSON line per outcome; never the system id, the address, a token or any header. */
 function log(fields: Record<string, unknown>): void {
   console.log(JSON.stringify({ event: "checkin", ...fields }));
 }

@@ -4,6 +4,7 @@ import { type BodyFormat, decodeCheckIn } from "@pulp-analytics/shared/decode";
 import type { Problem } from "@pulp-analytics/shared/errors";
 import { RAW_TTL_SECONDS } from "@pulp-analytics/shared/names";
 import { planWrite } from "@pulp-analytics/shared/record";
+import { parseSummaryConfig } from "@pulp-analytics/shared/summary";
 
 export interface CheckInRequest {
   body: Uint8Array;
@@ -11,13 +12,15 @@ export interface CheckInRequest {
   /** Check-in time, epoch ms. */
   now: number;
   production: boolean;
+  /** The PUBLISHED_COMPONENTS variable, read exactly as the summarizer reads it. */
+  publishedComponents: string | undefined;
 }
 
 export type Outcome =
   | { status: 200; outcome: "stored" | "unchanged"; format: BodyFormat }
   | {
       status: Problem["status"];
-      outcome: "rejected" | "unavailable";
+      outcome: "rejected" | "unavailable" | "limited";
       problem: Problem;
       format?: BodyFormat;
     };
@@ -49,12 +52,13 @@ export async function storeCheckIn(raw: KVNamespace, request: CheckInRequest): P
     const stored = await raw.getWithMetadata(checkIn.systemId, "arrayBuffer");
     const plan = planWrite(stored.value === null ? null : stored, {
       checkIn,
-      format,
-      body: request.body,
       now: request.now,
+      published: parseSummaryConfig({ publishedComponents: request.publishedComponents })
+        .publishedComponents,
     });
     if (!plan.write) return { status: 200, outcome: "unchanged", format };
-    await raw.put(checkIn.systemId, request.body, {
+    // The check-in as understood, never the body as sent (contract §2).
+    await raw.put(checkIn.systemId, plan.value, {
       expirationTtl: RAW_TTL_SECONDS,
       metadata: plan.meta,
     });

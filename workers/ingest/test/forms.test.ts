@@ -1,4 +1,6 @@
 import { reset } from "cloudflare:test";
+import { decodeCheckIn } from "@pulp-analytics/shared/decode";
+import { encodeCheckIn } from "@pulp-analytics/shared/encode";
 import { factsFromMeta, parseMeta } from "@pulp-analytics/shared/metadata";
 import { afterEach, describe, expect, it } from "vitest";
 import { fixtureBody, post, testEnv } from "./helpers";
@@ -34,7 +36,12 @@ describe("the byte-exact pulpcore fixtures", () => {
 
       const e = fixture.expect;
       const { value, facts } = await storedFacts(e.system_id);
-      expect(new Uint8Array(value ?? new ArrayBuffer(0))).toEqual(body);
+      // Stored as understood: the known fields re-encoded as protobuf, whatever the form.
+      const decoded = decodeCheckIn(body, contentType);
+      if (!decoded.ok) throw new Error("the fixture must decode");
+      expect(new Uint8Array(value ?? new ArrayBuffer(0))).toEqual(
+        encodeCheckIn(decoded.value.checkIn),
+      );
       expect(Object.fromEntries(facts?.components.map((c) => [c.name, c.version]) ?? [])).toEqual(
         e.components,
       );
@@ -80,11 +87,11 @@ describe("protobuf shaped like each release", () => {
     });
   });
 
-  it("a future release's unknown fields are ignored, and the body is stored as received", async () => {
+  it("a future release's unknown fields are ignored and not stored", async () => {
     const body = futureBytes();
     expect((await post(body, { "Content-Type": "application/octet-stream" })).status).toBe(200);
     const { value, facts } = await storedFacts(ids.v7);
-    expect(new Uint8Array(value ?? new ArrayBuffer(0))).toEqual(body);
+    expect(new Uint8Array(value ?? new ArrayBuffer(0))).toEqual(encode(release323));
     expect(facts?.components).toEqual([
       { name: "core", version: "3.21.4" },
       { name: "rpm", version: "3.19.2" },
@@ -118,7 +125,7 @@ describe("JSON bodies", () => {
     const res = await post(body, { "Content-Type": "application/json; charset=utf-8" });
     expect(res.status).toBe(200);
     const { value, facts } = await storedFacts(ids.v7);
-    expect(new TextDecoder().decode(value ?? new ArrayBuffer(0))).toBe(body);
+    expect(new TextDecoder().decode(value ?? new ArrayBuffer(0))).not.toContain("someFutureField");
     expect(facts?.rbacStats?.users).toBe(12);
     expect(facts?.onlineWorkers).toEqual({ processes: 0, hosts: 0 });
   });
@@ -138,5 +145,37 @@ describe("JSON bodies", () => {
     const body = JSON.stringify({ ...protoJson, systemId: ids.v7.toUpperCase() });
     expect((await post(body, json)).status).toBe(200);
     expect((await testEnv.RAW.list()).keys.map((k) => k.name)).toEqual([ids.v7]);
+  });
+});
+
+describe("stored as understood (contract §2)", () => {
+  it("JSON and protobuf of the same facts are the same stored bytes", async () => {
+    expect((await post(JSON.stringify(protoJson), json)).status).toBe(200);
+    const fromJson = await testEnv.RAW.get(ids.v7, "arrayBuffer");
+    await testEnv.RAW.delete(ids.v7);
+    const decoded = decodeCheckIn(
+      new TextEncoder().encode(JSON.stringify(protoJson)),
+      "application/json",
+    );
+    if (!decoded.ok) throw new Error("must decode");
+    const protobuf = encodeCheckIn(decoded.value.checkIn);
+    expect((await post(protobuf)).status).toBe(200);
+    const fromProtobuf = await testEnv.RAW.get(ids.v7, "arrayBuffer");
+    expect(new Uint8Array(fromJson ?? new ArrayBuffer(0))).toEqual(
+      new Uint8Array(fromProtobuf ?? new ArrayBuffer(1)),
+    );
+  });
+
+  it("the same facts in JSON later the same day are not written again", async () => {
+    const at = { "X-Pulp-Analytics-Time": "2026-11-05T09:00:00Z" };
+    expect((await post(encode(release323), at)).status).toBe(200);
+    const before = await testEnv.RAW.getWithMetadata(ids.v7);
+    const asJson = JSON.stringify({
+      ...release323,
+      padding: "x".repeat(1000),
+    });
+    const later = { ...json, "X-Pulp-Analytics-Time": "2026-11-05T21:00:00Z" };
+    expect((await post(asJson, later)).status).toBe(200);
+    expect((await testEnv.RAW.getWithMetadata(ids.v7)).metadata).toEqual(before.metadata);
   });
 });

@@ -1,8 +1,12 @@
 /** Property: no body, however random, gets a 5xx, and a rejected body writes nothing. */
+
+import { COMPONENT_VERSION } from "@pulp-analytics/shared/checkin";
+import { parseMeta } from "@pulp-analytics/shared/metadata";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it, vi } from "vitest";
-import { post, testEnv } from "./helpers";
-import { encode, protoJson, release323 } from "./payloads";
+import { post, testEnv, worker } from "./helpers";
+import { encode, ids, protoJson, release323 } from "./payloads";
+import { TEST_TRIGGER_TOKEN } from "./token";
 
 const contentTypes = fc.constantFrom(
   "application/octet-stream",
@@ -13,9 +17,16 @@ const contentTypes = fc.constantFrom(
   "",
 );
 
-async function check(body: Uint8Array | string, contentType: string): Promise<void> {
+async function check(
+  body: Uint8Array | string,
+  contentType: string,
+  extra: Record<string, string> = {},
+): Promise<void> {
   const keysBefore = (await testEnv.RAW.list()).keys.length;
-  const res = await post(body, contentType ? { "Content-Type": contentType } : {});
+  const res = await post(body, {
+    ...(contentType ? { "Content-Type": contentType } : {}),
+    ...extra,
+  });
   expect(res.status).toBeLessThan(500);
   expect(res.headers.get("Content-Type")).toMatch(/^application\/json/);
   const answer = (await res.json()) as Record<string, unknown>;
@@ -36,9 +47,12 @@ beforeAll(() => {
 
 describe("random bodies never yield a 5xx", { timeout: 120_000 }, () => {
   it("random bytes under any content type", async () => {
-    await fc.assert(fc.asyncProperty(fc.uint8Array({ maxLength: 4096 }), contentTypes, check), {
-      numRuns: 300,
-    });
+    await fc.assert(
+      fc.asyncProperty(fc.uint8Array({ maxLength: 4096 }), contentTypes, (b, t) => check(b, t)),
+      {
+        numRuns: 300,
+      },
+    );
   });
 
   it("a valid protobuf with random bytes overwritten", async () => {
@@ -71,6 +85,80 @@ describe("random bodies never yield a 5xx", { timeout: 120_000 }, () => {
       fc.asyncProperty(field, fc.jsonValue(), (key, value) =>
         check(JSON.stringify({ ...protoJson, [key]: value }), "application/json"),
       ),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe("what issue 10's reproductions taught, randomised", { timeout: 120_000 }, () => {
+  it("any component version: no 5xx, and stored only when canonical", async () => {
+    const version = fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc
+        .array(fc.oneof(fc.nat(), fc.bigInt({ min: 0n, max: 10n ** 25n })), {
+          minLength: 1,
+          maxLength: 6,
+        })
+        .map((parts) => parts.join(".")),
+      fc.stringMatching(/^0\d{1,3}\.\d{1,3}\.\d{1,3}$/),
+      fc.tuple(fc.constantFrom("3.40.0", "1.0.0"), fc.string()).map(([v, l]) => `${v}+${l}`),
+    );
+    await fc.assert(
+      fc.asyncProperty(version, async (v) => {
+        const body = encode({ ...release323, components: [{ name: "core", version: v }] });
+        await check(body, "application/octet-stream");
+        const stored = parseMeta((await testEnv.RAW.getWithMetadata(ids.v7)).metadata);
+        if (stored) expect(COMPONENT_VERSION.test(stored.c?.[0]?.[1] ?? "")).toBe(true);
+        await testEnv.RAW.delete(ids.v7);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("any PostgreSQL number: no 5xx, stored only within 70000..999999 or 0", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 0, max: 2 ** 32 - 1 }), async (pg) => {
+        const body = encode({ ...release323, postgresqlVersion: pg });
+        const res = await post(body);
+        expect(res.status).toBe(pg === 0 || (pg >= 70_000 && pg <= 999_999) ? 200 : 400);
+        await res.arrayBuffer();
+        await testEnv.RAW.delete(ids.v7);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it("any X-Pulp-Analytics-Time: no 5xx; a refused time writes nothing", async () => {
+    const time = fc.oneof(
+      fc.string(),
+      fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+      fc.integer().map(String),
+    );
+    await fc.assert(
+      fc.asyncProperty(time, (t) =>
+        check(valid, "application/octet-stream", { "X-Pulp-Analytics-Time": t }),
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it("any Authorization on PUT /: 200 with the token, else 401, never a 5xx", async () => {
+    const header = fc.oneof(
+      fc.string(),
+      fc.string().map((t) => `Bearer ${t}`),
+      fc.constant(`Bearer ${TEST_TRIGGER_TOKEN}`),
+    );
+    await fc.assert(
+      fc.asyncProperty(header, async (authorization) => {
+        const res = await worker.fetch("http://analytics.test/", {
+          method: "PUT",
+          headers: { Authorization: authorization },
+        });
+        expect(res.status).toBe(
+          authorization.trim() === `Bearer ${TEST_TRIGGER_TOKEN}` ? 200 : 401,
+        );
+        await res.arrayBuffer();
+      }),
       { numRuns: 150 },
     );
   });

@@ -2,6 +2,8 @@
  * Bad input is normal input for a public endpoint: each body here must get a 4xx with the one
  * JSON error shape, and RAW must be exactly as it was before.
  */
+
+import { MAX_BODY_BYTES } from "@pulp-analytics/shared/names";
 import { beforeEach, describe, expect, it } from "vitest";
 import { post, testEnv } from "./helpers";
 import { encode, ids, json, protoJson, release323 } from "./payloads";
@@ -38,7 +40,7 @@ const cases: Case[] = [
   ["system id with the varint wire type", bytes(0x08, 0x01), octets, 400],
   ["field number zero", bytes(0x00, 0x01), octets, 400],
   ["an end-group with no start", bytes(0x0c), octets, 400],
-  ["deeply nested groups", bytes(...Array(20_000).fill(0x3b)), octets, 400],
+  ["deeply nested groups", bytes(...Array(16_000).fill(0x3b)), octets, 400],
   ["invalid UTF-8 in the system id", bytes(0x0a, 0x03, 0xff, 0xfe, 0xfd), octets, 400],
   [
     "JSON text sent without a JSON content type",
@@ -106,15 +108,47 @@ const cases: Case[] = [
     octets,
     400,
   ],
+  // series-key minting (issue 10): versions and PostgreSQL numbers that no release has
+  ...(
+    [
+      "03.040.0",
+      "99999999999999999999999.1.0",
+      "1000000.0.0",
+      "3.40.0+evil.attacker_text",
+      "3.40.0-x",
+      "1!3.40.0",
+      `3.${"1".repeat(40)}`,
+    ] as const
+  ).map(
+    (version): Case => [
+      `the version ${version.slice(0, 40)}`,
+      encode({ ...release323, components: [{ name: "core", version }] }),
+      octets,
+      400,
+    ],
+  ),
+  [
+    "PostgreSQL 9999999 (major 999)",
+    encode({ ...release323, postgresqlVersion: 9_999_999 }),
+    octets,
+    400,
+  ],
+  ["PostgreSQL 1000000 (major 100)", withJson({ postgresqlVersion: 1_000_000 }), json, 400],
+  [
+    "a leading-zero version in the 3.20 JSON",
+    JSON.stringify({ system_id: ids.v4, versions: [{ component: "core", version: "03.20.0" }] }),
+    json,
+    400,
+  ],
   // JSON
   ["unparseable JSON", "{", json, 400],
   ["a JSON array", "[]", json, 400],
   ["JSON null", "null", json, 400],
   ["a JSON string", '"hello"', json, 400],
-  ["deeply nested JSON", `${"[".repeat(30_000)}${"]".repeat(30_000)}`, json, 400],
+  ["deeply nested JSON", `${"[".repeat(8_000)}${"]".repeat(8_000)}`, json, 400],
   [
     "deeply nested legacy versions",
-    `{"versions":${"[".repeat(20_000)}${"]".repeat(20_000)}}`,
+    `{"versions":${"[".repeat(8_000)}${"]".repeat(8_000)}}`,
     json,
     400,
   ],
@@ -148,7 +182,8 @@ const cases: Case[] = [
     413,
   ],
   ["a 300 KB JSON string", withJson({ systemId: "a".repeat(300_000) }), json, 413],
-  ["64 KiB and one byte", new Uint8Array(64 * 1024 + 1), octets, 413],
+  ["the limit and one byte", new Uint8Array(MAX_BODY_BYTES + 1), octets, 413],
+  ["64 KiB (the old limit)", new Uint8Array(64 * 1024), octets, 413],
 ];
 
 describe("hostile bodies", () => {
@@ -195,7 +230,7 @@ describe("hostile bodies", () => {
     let sent = 0;
     const stream = new ReadableStream<Uint8Array>({
       pull(controller) {
-        if (sent++ < 8) controller.enqueue(chunk);
+        if (sent++ < 2) controller.enqueue(chunk);
         else controller.close();
       },
     });
@@ -204,10 +239,43 @@ describe("hostile bodies", () => {
     expect((await testEnv.RAW.list()).keys).toHaveLength(1);
   });
 
-  it("a JSON __proto__ key pollutes nothing", async () => {
-    const body = `{"__proto__":{"polluted":true},"systemId":"${ids.v4}","components":[{"name":"core","version":"3.63.2"}]}`;
+  it("a JSON __proto__ key pollutes nothing and is not stored", async () => {
+    const body = `{"__proto__":{"isAdmin":true},"systemId":"${ids.v4}","components":[{"name":"core","version":"3.63.2"}],"junk":"${"j".repeat(5000)}"}`;
     const res = await post(body, json);
     expect(res.status).toBe(200);
-    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+    const stored = await testEnv.RAW.get(ids.v4, "arrayBuffer");
+    const text = new TextDecoder().decode(stored ?? new ArrayBuffer(0));
+    expect(text).not.toMatch(/isAdmin|__proto__|jjjj/);
+    expect(stored?.byteLength).toBeLessThan(100);
+  });
+
+  it("unknown protobuf fields and padding are not stored", async () => {
+    const junk = new TextEncoder().encode("attacker text ".repeat(50));
+    // Field 15, length-delimited: unknown to Analytics, skipped by the decoder.
+    const body = Uint8Array.from([
+      ...valid,
+      0x7a,
+      0x80 | (junk.length & 0x7f),
+      junk.length >> 7,
+      ...junk,
+    ]);
+    expect((await post(body, octets)).status).toBe(200);
+    const stored = await testEnv.RAW.get(ids.v7, "arrayBuffer");
+    expect(new Uint8Array(stored ?? new ArrayBuffer(0))).toEqual(valid);
+  });
+
+  it("accepts the largest check-in the schema allows, in protobuf and compact JSON", async () => {
+    const largest = Array.from({ length: 100 }, (_, i) => ({
+      name: `p${String(i).padStart(2, "0")}_${"n".repeat(60)}`,
+      version: `${100_000 + i}.100000.100000.1rc1.post1`.slice(0, 32),
+    }));
+    const message = { ...release323, systemId: ids.v4, components: largest };
+    const protobuf = encode(message);
+    expect(protobuf.byteLength).toBeLessThanOrEqual(MAX_BODY_BYTES);
+    expect((await post(protobuf, octets)).status).toBe(200);
+    const asJson = JSON.stringify({ ...protoJson, systemId: ids.v4, components: largest });
+    expect(asJson.length).toBeLessThanOrEqual(MAX_BODY_BYTES);
+    expect((await post(asJson, json)).status).toBe(200);
   });
 });

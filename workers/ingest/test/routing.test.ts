@@ -1,8 +1,16 @@
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { DATA_CSP, SECURITY_HEADERS } from "@pulp-analytics/shared/headers";
+import { SECRET, VAR } from "@pulp-analytics/shared/names";
 import { describe, expect, it } from "vitest";
-import { post, worker } from "./helpers";
+import app from "../src/index";
+import { post, testEnv, worker } from "./helpers";
+import { encode, release323 } from "./payloads";
+import { TEST_TRIGGER_TOKEN } from "./token";
 
-const call = (method: string, path = "/") =>
-  worker.fetch(`http://analytics.test${path}`, { method });
+const call = (method: string, path = "/", headers: Record<string, string> = {}) =>
+  worker.fetch(`http://analytics.test${path}`, { method, headers });
+
+const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 describe("the front door (dev)", () => {
   it.each(["/", "/api/v1/series", "/vendor/frappe-charts.min.umd.js"])(
@@ -23,12 +31,14 @@ describe("the front door (dev)", () => {
     expect(res.status).toBe(200);
   });
 
-  it("forwards PUT / with its query to the summarizer", async () => {
-    const res = await call("PUT", "/?day=2026-11-20");
+  it("forwards PUT / with its query and the right token to the summarizer", async () => {
+    const res = await call("PUT", "/?day=2026-11-20", bearer(TEST_TRIGGER_TOKEN));
     expect(await res.json()).toEqual({
       worker: "summarizer",
       method: "PUT",
       url: "http://analytics.test/?day=2026-11-20",
+      // The token stops at ingest.
+      authorization: null,
     });
   });
 
@@ -62,5 +72,65 @@ describe("the front door (dev)", () => {
     });
     const res = await post(body, { "Content-Type": "application/json" });
     expect(res.status).toBe(200);
+  });
+});
+
+describe("the dev summary trigger (contract §5)", () => {
+  async function callWith(env: Record<string, unknown>, headers: Record<string, string>) {
+    const ctx = createExecutionContext();
+    const request = new Request("http://analytics.test/", { method: "PUT", headers });
+    const res = await app.fetch(request, { ...testEnv, ...env }, ctx);
+    await waitOnExecutionContext(ctx);
+    return res;
+  }
+
+  it.each([
+    ["no Authorization", {}],
+    ["a wrong token", bearer("not-the-token")],
+    ["the token with a prefix", bearer(`x${TEST_TRIGGER_TOKEN}`)],
+    ["the token as Basic", { Authorization: `Basic ${TEST_TRIGGER_TOKEN}` }],
+    ["an empty bearer", { Authorization: "Bearer " }],
+  ])("answers %s with a JSON 401, reaching no summarizer", async (_name, headers) => {
+    const res = await call("PUT", "/", headers);
+    expect(res.status).toBe(401);
+    expect(res.headers.get("WWW-Authenticate")).toMatch(/^Bearer/);
+    expect(await res.json()).toMatchObject({ error: expect.stringContaining("Bearer") });
+  });
+
+  it("fails closed when the secret is missing: even a token gets 401", async () => {
+    const res = await callWith({ [SECRET.SUMMARY_TRIGGER_TOKEN]: undefined }, bearer("anything"));
+    expect(res.status).toBe(401);
+  });
+
+  it("asks for nothing on the local stack", async () => {
+    const res = await callWith({ [VAR.LOCAL_STACK]: "true" }, {});
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ worker: "summarizer" });
+  });
+});
+
+describe("security headers on ingest's own answers (contract §2)", () => {
+  const expectSecured = (res: Response) => {
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
+      expect(res.headers.get(name), name).toBe(value);
+    }
+    expect(res.headers.get("Content-Security-Policy")).toBe(DATA_CSP);
+  };
+
+  it.each([
+    ["POST / stored (200)", () => post(encode(release323))],
+    ["POST / invalid (400)", () => post("{", { "Content-Type": "application/json" })],
+    ["POST / too large (413)", () => post(new Uint8Array(17 * 1024))],
+    ["DELETE / (405)", () => call("DELETE")],
+    ["POST elsewhere (405)", () => post("{}", {}, "/api/v1/series")],
+    ["PUT / without a token (401)", () => call("PUT")],
+    ["the forwarded PUT report", () => call("PUT", "/", bearer(TEST_TRIGGER_TOKEN))],
+  ])("%s", async (_name, request) => {
+    expectSecured(await request());
+  });
+
+  it("leaves the site's own answers as the site made them", async () => {
+    const res = await call("GET", "/");
+    expect(res.headers.get("Content-Security-Policy")).toBeNull();
   });
 });

@@ -1,8 +1,8 @@
 import { reset } from "cloudflare:test";
-import { metaBytes, parseMeta } from "@pulp-analytics/shared/metadata";
+import { checkInDays, metaBytes, parseMeta } from "@pulp-analytics/shared/metadata";
 import { HEADER, MAX_METADATA_BYTES, RAW_TTL_SECONDS } from "@pulp-analytics/shared/names";
 import { afterEach, describe, expect, it } from "vitest";
-import { post, testEnv } from "./helpers";
+import { post, rawSnapshot, testEnv } from "./helpers";
 import { encode, ids, release321, release323 } from "./payloads";
 
 afterEach(() => reset());
@@ -31,15 +31,34 @@ describe("RAW metadata", () => {
     expect((await meta()).f).toBe(Date.parse("2026-11-02T09:00:00Z"));
   });
 
-  it("stays within 1024 bytes; facts that do not fit are marked for the summarizer", async () => {
-    const many = Array.from({ length: 100 }, (_, i) => ({
-      name: `in_house_plugin_with_a_long_name_${String(i).padStart(3, "0")}`,
-      version: `${i}.0.0+build.${"7".repeat(40)}`,
-    }));
+  it("carries the published components only, so 99 long in-house names never overflow", async () => {
+    const many = [
+      { name: "core", version: "3.49.1" },
+      ...Array.from({ length: 99 }, (_, i) => ({
+        name: `in_house_plugin_with_a_long_name_${String(i).padStart(3, "0")}_${"x".repeat(20)}`,
+        version: `${i}.0.0.dev${i}`,
+      })),
+    ];
     expect((await post(encode({ ...release323, components: many }))).status).toBe(200);
     const m = await meta();
     expect(metaBytes(m)).toBeLessThanOrEqual(MAX_METADATA_BYTES);
-    expect(m).toEqual({ v: 1, f: m.f, l: m.l, x: "p" });
+    expect(m.x).toBeUndefined();
+    expect(m.c).toEqual([["core", "3.49.1"]]);
+  });
+
+  it("110 such installations are all carried inline: none needs a value read", async () => {
+    const plugins = Array.from({ length: 99 }, (_, i) => ({
+      name: `in_house_plugin_with_a_long_name_${String(i).padStart(3, "0")}_${"x".repeat(20)}`,
+      version: "1.0.0",
+    }));
+    for (let i = 0; i < 110; i++) {
+      const systemId = `${i.toString(16).padStart(8, "0")}-0000-4000-8000-000000000000`;
+      const components = [{ name: "core", version: "3.49.1" }, ...plugins];
+      expect((await post(encode({ ...release323, systemId, components }))).status).toBe(200);
+    }
+    const entries = await rawSnapshot();
+    expect(entries).toHaveLength(110);
+    for (const entry of entries) expect(parseMeta(entry.metadata)?.c).toEqual([["core", "3.49.1"]]);
   });
 
   it("a typical check-in keeps its facts inline", async () => {
@@ -59,6 +78,37 @@ describe("RAW metadata", () => {
     const [key] = (await testEnv.RAW.list()).keys;
     expect(key?.expiration).toBeGreaterThanOrEqual(Math.floor(before + RAW_TTL_SECONDS) - 1);
     expect(key?.expiration).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000 + RAW_TTL_SECONDS) + 1);
+  });
+});
+
+describe("the days with a check-in (d)", () => {
+  it("records each UTC day a system checked in on, counted back from the last", async () => {
+    for (const time of ["2026-11-01T10:00:00Z", "2026-11-02T10:00:00Z", "2026-11-05T09:00:00Z"]) {
+      expect((await post(encode(release323), at(time))).status).toBe(200);
+    }
+    const m = await meta();
+    expect(m.d).toEqual([0, 3, 4]);
+    expect(checkInDays(m)).toEqual(
+      ["2026-11-01", "2026-11-02", "2026-11-05"].map((d) => Date.parse(`${d}T00:00:00Z`)),
+    );
+  });
+
+  it("records an out-of-order check-in's day, keeping the latest time and facts", async () => {
+    await post(encode(release323), at("2026-11-05T09:00:00Z"));
+    const older = encode({ ...release323, postgresqlVersion: 130_014 });
+    expect((await post(older, at("2026-11-03T09:00:00Z"))).status).toBe(200);
+    const m = await meta();
+    expect(m.l).toBe(Date.parse("2026-11-05T09:00:00Z"));
+    expect(m.f).toBe(Date.parse("2026-11-03T09:00:00Z"));
+    expect(m.p).toBe(160_004);
+    expect(m.d).toEqual([0, 2]);
+  });
+
+  it("forgets days more than 60 days back", async () => {
+    await post(encode(release323), at("2026-09-01T09:00:00Z"));
+    await post(encode(release323), at("2026-10-01T09:00:00Z"));
+    await post(encode(release323), at("2026-11-05T09:00:00Z"));
+    expect((await meta()).d).toEqual([0, 35]);
   });
 });
 
@@ -86,7 +136,7 @@ describe("a second check-in on the same UTC day", () => {
 });
 
 describe("privacy", () => {
-  it("stores the payload and the facts, nothing of the request", async () => {
+  it("stores the check-in as understood and the facts, nothing of the request", async () => {
     const body = encode(release321);
     const res = await post(body, {
       "CF-Connecting-IP": "203.0.113.77",
@@ -106,9 +156,25 @@ describe("privacy", () => {
 });
 
 describe("simulated check-in time (enabled in this dev configuration)", () => {
-  it("refuses a header that is not an ISO 8601 time, writing nothing", async () => {
-    const res = await post(encode(release323), at("yesterday"));
+  it.each([
+    "yesterday",
+    "0000-01-01T00:00:00Z",
+    "1999-12-31T23:59:59Z",
+    "2026-02-30T00:00:00Z",
+    "2026-11-24T25:00:00Z",
+    "-000001-01-01T00:00:00Z",
+    "-1",
+    "1732440600000",
+    "2026-11-24",
+  ])("refuses %s with a JSON 400, writing nothing", async (time) => {
+    const res = await post(encode(release323), at(time));
     expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: expect.stringContaining("2000-01-01") });
     expect((await testEnv.RAW.list()).keys).toHaveLength(0);
+  });
+
+  it("takes a real calendar time with an offset", async () => {
+    expect((await post(encode(release323), at("2026-11-24T11:30:00+02:00"))).status).toBe(200);
+    expect((await meta()).l).toBe(Date.parse("2026-11-24T09:30:00Z"));
   });
 });

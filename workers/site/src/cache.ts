@@ -1,12 +1,15 @@
 /**
  * Repeated views from the edge cache, and conditional requests answered with 304.
  *
- * A cache miss runs the handler (at most one KV read) and stores its 200 answer, with a strong
- * ETag (a hash of the body), in the Cache API (CACHE_CONTROL, headers.ts); an answer that sets its
- * own Cache-Control (the empty state) is passed through untouched. Every answer, fresh or
- * cached, is then checked against If-None-Match / If-Modified-Since.
+ * In production a cache miss runs the handler (a KV read or two) and stores its answer, 200 or
+ * 404, with a strong ETag (a hash of the body), in the Cache API for five minutes (CACHE_CONTROL,
+ * headers.ts): the page and every series are then at most five minutes old, together. In dev
+ * (and the local stack) nothing is cached, so a `GET` after a summary run shows it at once
+ * (contract §4); browsers still get ETags and 304s. An answer that sets its own Cache-Control
+ * (the empty state) is passed through untouched. Every answer, fresh or cached, is then checked
+ * against If-None-Match / If-Modified-Since.
  */
-import { CACHE_CONTROL } from "./headers";
+import { CACHE_CONTROL, NO_CACHE } from "./headers";
 
 export interface Produced {
   response: Response;
@@ -14,29 +17,45 @@ export interface Produced {
   lastModified?: number;
 }
 
+/** Answers kept in the edge cache: found, and not found (a miss must not cost a read each time). */
+const CACHEABLE = new Set([200, 404]);
+
+/**
+ * `path` is the path as routed (percent-decoded), so every spelling of one path shares one cache
+ * entry and one KV read.
+ */
 export async function cachedAnswer(
   request: Request,
+  path: string,
   ctx: ExecutionContext,
+  environment: string,
   produce: () => Promise<Produced>,
 ): Promise<Response> {
+  const useCache = environment === "production";
   // Cache by origin and path only: no route reads the query string, so a query string must
   // not be a way to bypass the cache and cost a KV read.
-  const url = new URL(request.url);
-  const cacheKey = new Request(`${url.origin}${url.pathname}`);
+  const cacheKey = new Request(new URL(path, request.url).href);
   const cache = caches.default;
-  let response = await cache.match(cacheKey);
+  let response = useCache ? await cache.match(cacheKey) : undefined;
   if (!response) {
     const produced = await produce();
-    if (produced.response.status !== 200 || produced.response.headers.has("Cache-Control")) {
+    if (
+      !CACHEABLE.has(produced.response.status) ||
+      produced.response.headers.has("Cache-Control")
+    ) {
       return produced.response;
     }
-    response = await withValidators(produced);
-    ctx.waitUntil(cache.put(cacheKey, response.clone()));
+    response = await withValidators(produced, useCache ? CACHE_CONTROL : NO_CACHE);
+    if (useCache) ctx.waitUntil(cache.put(cacheKey, response.clone()));
   }
+  if (response.status !== 200) return new Response(response.body, response);
   return notModified(request, response) ?? new Response(response.body, response);
 }
 
-async function withValidators({ response, lastModified }: Produced): Promise<Response> {
+async function withValidators(
+  { response, lastModified }: Produced,
+  cacheControl: string,
+): Promise<Response> {
   const body = await response.arrayBuffer();
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", body));
   const tag = btoa(String.fromCharCode(...digest.subarray(0, 18)))
@@ -44,11 +63,11 @@ async function withValidators({ response, lastModified }: Produced): Promise<Res
     .replaceAll("/", "_");
   const headers = new Headers(response.headers);
   headers.set("ETag", `"${tag}"`);
-  headers.set("Cache-Control", CACHE_CONTROL);
+  headers.set("Cache-Control", cacheControl);
   if (lastModified !== undefined && lastModified > 0) {
     headers.set("Last-Modified", new Date(lastModified).toUTCString());
   }
-  return new Response(body, { status: 200, headers });
+  return new Response(body, { status: response.status, headers });
 }
 
 /** The 304 for a request whose validators match `response`, or null. */

@@ -37,14 +37,8 @@ export const PAGE_CSP = (): Promise<string> => {
   return pageCsp;
 };
 
-/** Data answers are never rendered as a document, so they may load nothing at all. */
-export const DATA_CSP = "default-src 'none'; frame-ancestors 'none'";
-
-export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
-  "X-Content-Type-Options": "nosniff",
-  "Referrer-Policy": "no-referrer",
-  "X-Frame-Options": "DENY",
-};
+// Shared with ingest, whose own answers carry the same headers (issue 10).
+export { DATA_CSP, SECURITY_HEADERS } from "@pulp-analytics/shared/headers";
 
 /**
  * Summaries change once a day (the 00:00 UTC cron), so five minutes of caching, in the browser
@@ -53,3 +47,6 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
  */
 export const CACHE_SECONDS = 300;
 export const CACHE_CONTROL = `public, max-age=${CACHE_SECONDS}`;
+
+/** Dev and the local stack: a summary run shows at once; browsers revalidate every time. */
+export const NO_CACHE = "no-cache";

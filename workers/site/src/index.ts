@@ -1,18 +1,31 @@
 /**
  * The site worker (contract §4): the page and the open data API, read-only over SUMMARY.
- * Routes read at most one KV key per cache miss; the pure parts live in shared/src/site.ts and
- * public/chart-data.js.
+ * The page costs one KV read per cache miss, a series a list and one bulk read; the pure parts
+ * live in shared/ (site.ts, store.ts) and public/chart-data.js.
  */
-import type { SiteEnv } from "@pulp-analytics/shared/env";
+import type { ReadOnlyKV, SiteEnv } from "@pulp-analytics/shared/env";
 import { problemResponse } from "@pulp-analytics/shared/errors";
-import { PAGE_KEY, type Point } from "@pulp-analytics/shared/keys";
-import { BINDING } from "@pulp-analytics/shared/names";
+import { EXPORT_HEADER, exportChunks, exportCsv } from "@pulp-analytics/shared/export";
+import { healthOf } from "@pulp-analytics/shared/health";
+import { JOURNAL_KEY, PAGE_KEY } from "@pulp-analytics/shared/keys";
+import { OPENMETRICS_CONTENT_TYPE, openMetrics } from "@pulp-analytics/shared/metrics";
+import { BINDING, VAR } from "@pulp-analytics/shared/names";
 import type { PageData } from "@pulp-analytics/shared/page";
 import { EMPTY_PAGE, parseSeriesRequest, seriesCsv } from "@pulp-analytics/shared/site";
-import { Hono } from "hono";
-import { cachedAnswer } from "./cache";
+import {
+  CHUNK_PREFIX,
+  groupOf,
+  KEYS_PREFIX,
+  parseJournal,
+  parseKeys,
+  seriesFromChunks,
+  weeklyKey,
+} from "@pulp-analytics/shared/store";
+import { type Context, Hono } from "hono";
+import { cachedAnswer, type Produced } from "./cache";
 import { DATA_CSP, PAGE_CSP, SECURITY_HEADERS } from "./headers";
 import { PAGE_HTML } from "./html";
+import { streamedAnswer, textStream } from "./stream";
 
 const app = new Hono<{ Bindings: SiteEnv }>();
 
@@ -27,11 +40,6 @@ app.use("*", async (c, next) => {
   c.res = res;
 });
 
-/** The page data as stored by the summarizer, or null before its first run. */
-async function pageText(env: SiteEnv): Promise<string | null> {
-  return env[BINDING.SUMMARY].get(PAGE_KEY, "text");
-}
-
 /**
  * Before the first summary: not cached anywhere, so the first summary shows at once instead of
  * after the cache expires. Costs one KV read per view only while there is nothing to show.
@@ -44,40 +52,71 @@ function uncached(response: Response): Response {
 const json = (body: string) =>
   new Response(body, { headers: { "Content-Type": "application/json; charset=utf-8" } });
 
+const notFound = (error: string, message: string) =>
+  problemResponse({ status: 404, error, issues: [{ path: "key", message }] });
+
+/** Every answer below goes through the cache policy of the environment (cache.ts). */
+const answer = (c: Context<{ Bindings: SiteEnv }>, produce: () => Promise<Produced>) =>
+  cachedAnswer(c.req.raw, c.req.path, c.executionCtx, c.env[VAR.ENVIRONMENT], produce);
+
 app.get("/", (c) =>
-  cachedAnswer(c.req.raw, c.executionCtx, async () => ({
+  answer(c, async () => ({
     response: new Response(PAGE_HTML, { headers: { "Content-Type": "text/html; charset=utf-8" } }),
   })),
 );
 
-// Everything the page draws, in one read: the `_page` key passed through as it is stored.
+// The page's default view in one read: the `_page` key passed through as it is stored.
 app.get("/api/v1/page", (c) =>
-  cachedAnswer(c.req.raw, c.executionCtx, async () => {
-    const text = await pageText(c.env);
+  answer(c, async () => {
+    const text = await c.env[BINDING.SUMMARY].get(PAGE_KEY, "text");
     if (text === null) return { response: uncached(json(JSON.stringify(EMPTY_PAGE))) };
     const page = JSON.parse(text) as PageData;
     return { response: json(text), lastModified: page.generatedAt };
   }),
 );
 
-app.get("/api/v1/series", (c) =>
-  cachedAnswer(c.req.raw, c.executionCtx, async () => {
-    const text = await pageText(c.env);
-    if (text === null) return { response: uncached(json(JSON.stringify({ keys: [] }))) };
-    // Interim (page-charts branch): the keys the page data names; the lead's site lists all.
-    const page = JSON.parse(text) as PageData;
-    const keys = [...Object.keys(page.recent.series), ...Object.keys(page.latestXyz)].sort();
-    return { response: json(JSON.stringify({ keys })), lastModified: page.generatedAt };
+// One year of weekly history, for the longer ranges: one read of `h:<year>` as stored.
+app.get("/api/v1/page/weekly/:year{[0-9]{4}}", (c) =>
+  answer(c, async () => {
+    const year = Number(c.req.param("year"));
+    const text = await c.env[BINDING.SUMMARY].get(weeklyKey(year), "text");
+    if (text === null) {
+      return { response: notFound("no weekly history", `no weekly history for ${year}`) };
+    }
+    return { response: json(text) };
   }),
 );
 
-// Interim (page-charts branch): one year of weekly history, `h:<YYYY>` as stored.
-app.get("/api/v1/page/weekly/:year{[0-9]{4}}", (c) =>
-  cachedAnswer(c.req.raw, c.executionCtx, async () => {
-    const text = await c.env[BINDING.SUMMARY].get(`h:${c.req.param("year")}`, "text");
-    if (text === null)
-      return { response: problemResponse({ status: 404, error: "no weekly history that year" }) };
-    return { response: json(text) };
+// For uptime monitors: 200 when the latest summary is fresh, 503 when stale or empty (contract §4).
+app.get("/api/v1/health", (c) =>
+  answer(c, async () => {
+    const kv = c.env[BINDING.SUMMARY];
+    const text = await kv.get(PAGE_KEY, "text");
+    const page = text === null ? EMPTY_PAGE : (JSON.parse(text) as PageData);
+    const journal = await kv.list({ prefix: JOURNAL_KEY });
+    let pending = 0;
+    if (journal.keys.some((key) => key.name === JOURNAL_KEY)) {
+      pending = parseJournal((await kv.get(JOURNAL_KEY, "text")) ?? "")?.length ?? 1;
+    }
+    const health = healthOf(page, Date.now(), pending);
+    const response = Response.json(health, { status: health.status === "ok" ? 200 : 503 });
+    // A stale or empty answer is never kept: the monitor must see the recovery at once.
+    if (health.status !== "ok") response.headers.set("Cache-Control", "no-store");
+    return { response };
+  }),
+);
+
+// Every published key: the key lists of the years (a list and one bulk read).
+app.get("/api/v1/series", (c) =>
+  answer(c, async () => {
+    const kv = c.env[BINDING.SUMMARY];
+    const names = await listAll(kv, KEYS_PREFIX);
+    if (names.length === 0) return { response: uncached(json(JSON.stringify({ keys: [] }))) };
+    const keys = new Set<string>();
+    for (const text of (await getMany(kv, names)).values()) {
+      for (const key of parseKeys(text)) keys.add(key);
+    }
+    return { response: json(JSON.stringify({ keys: [...keys].sort() })) };
   }),
 );
 
@@ -85,24 +124,20 @@ app.get("/api/v1/series/:name", (c) => {
   const name = c.req.param("name");
   const wanted = parseSeriesRequest(name);
   const unknown = () =>
-    problemResponse({
-      status: 404,
-      error: "unknown series",
-      issues: [
-        {
-          path: "key",
-          message: `no published series is named ${JSON.stringify(name)}; the list is at /api/v1/series`,
-        },
-      ],
-    });
+    notFound(
+      "unknown series",
+      `no published series is named ${JSON.stringify(name)}; the list is at /api/v1/series`,
+    );
   if (!wanted) return unknown();
-  return cachedAnswer(c.req.raw, c.executionCtx, async () => {
-    const text = await c.env[BINDING.SUMMARY].get(wanted.key, "text");
-    if (text === null) return { response: unknown() };
-    if (wanted.format === "json") return { response: json(text) };
-    const csv = seriesCsv(JSON.parse(text) as Point[]);
+  // Every day of the series: its group's year chunks (a list and one bulk read).
+  return answer(c, async () => {
+    const kv = c.env[BINDING.SUMMARY];
+    const chunks = await listAll(kv, `${CHUNK_PREFIX}${groupOf(wanted.key)}:`);
+    const points = seriesFromChunks(wanted.key, (await getMany(kv, chunks)).values());
+    if (points.length === 0) return { response: unknown() };
+    if (wanted.format === "json") return { response: json(JSON.stringify(points)) };
     return {
-      response: new Response(csv, {
+      response: new Response(seriesCsv(points), {
         headers: {
           "Content-Type": "text/csv; charset=utf-8",
           "Content-Disposition": `attachment; filename="${wanted.key}.csv"`,
@@ -111,6 +146,64 @@ app.get("/api/v1/series/:name", (c) => {
     };
   });
 });
+
+/** Every key name with `prefix`, following the cursor. */
+async function listAll(kv: ReadOnlyKV, prefix: string): Promise<string[]> {
+  const names: string[] = [];
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await kv.list({ prefix, cursor });
+    for (const key of page.keys) names.push(key.name);
+    if (page.list_complete) return names;
+    cursor = page.cursor;
+  }
+}
+
+/** Values of `keys` by bulk reads of a hundred (one KV operation each). */
+async function getMany(kv: ReadOnlyKV, keys: string[]): Promise<Map<string, string>> {
+  const texts = new Map<string, string>();
+  for (let i = 0; i < keys.length; i += 100) {
+    const values = await kv.get(keys.slice(i, i + 100), "text");
+    for (const [key, text] of values) if (text !== null) texts.set(key, text);
+  }
+  return texts;
+}
+
+// ─── Open data for other tools (issue 12): /metrics and /api/v1/export.csv ──────────────────
+
+// The latest summarized day in OpenMetrics text for Prometheus: one read of `_page`, cached like
+// the page data. Before the first summary: only `# EOF`, never cached.
+app.get("/metrics", (c) =>
+  answer(c, async () => {
+    const text = await c.env[BINDING.SUMMARY].get(PAGE_KEY, "text");
+    const page = text === null ? EMPTY_PAGE : (JSON.parse(text) as PageData);
+    const response = new Response(openMetrics(page), {
+      headers: { "Content-Type": OPENMETRICS_CONTENT_TYPE },
+    });
+    if (page.asOf === null) return { response: uncached(response) };
+    return { response, lastModified: page.generatedAt };
+  }),
+);
+
+// Every series, every day, as one CSV, streamed: a list of `c:` and one bulk read per ten chunks,
+// rows written group by group as the chunks arrive (shared/src/export.ts, src/stream.ts).
+app.get("/api/v1/export.csv", (c) =>
+  streamedAnswer(c.req.raw, c.req.path, c.env[VAR.ENVIRONMENT], async () => {
+    const kv = c.env[BINDING.SUMMARY];
+    const chunks = exportChunks(await listAll(kv, CHUNK_PREFIX));
+    const headers = {
+      "Content-Type": "text/csv; charset=utf-8",
+      "Content-Disposition": 'attachment; filename="pulp-analytics.csv"',
+    };
+    if (chunks.length === 0) {
+      return uncached(new Response(`${EXPORT_HEADER}\r\n`, { headers }));
+    }
+    const rows = exportCsv(chunks, (names) => getMany(kv, names));
+    return new Response(textStream(rows), { headers });
+  }),
+);
+
+// ─── end of open data ───────────────────────────────────────────────────────────────────────
 
 app.get("/api/*", () =>
   problemResponse({ status: 404, error: "no such API route; see /api/v1/series" }),

@@ -2,7 +2,7 @@ import { env, exports } from "cloudflare:workers";
 import { PAGE_KEY, type Point } from "@pulp-analytics/shared/keys";
 import { BINDING } from "@pulp-analytics/shared/names";
 import type { PageData } from "@pulp-analytics/shared/page";
-import { buildPageViews } from "@pulp-analytics/shared/page-views";
+import { applyDays, type DayPoints, summaryStore } from "@pulp-analytics/shared/store";
 
 /** The worker under test, called in-process (its default export). */
 export const worker = (exports as unknown as { default: Fetcher }).default;
@@ -27,16 +27,21 @@ export function freshOrigin(): (path: string) => string {
 
 export const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
 
-/** Writes series and the page data the way the summarizer does; returns the page data. */
+/** Stores series through the summarizer's own store; returns the page data it wrote. */
 export async function summarize(
   series: Record<string, Point[]>,
   generatedAt: number,
 ): Promise<PageData> {
-  const all = new Map(Object.entries(series));
-  for (const [key, points] of all) await summary.put(key, JSON.stringify(points));
-  const { page } = buildPageViews(all, generatedAt);
-  await summary.put(PAGE_KEY, JSON.stringify(page));
-  return page;
+  const days = new Map<number, DayPoints>();
+  for (const [key, points] of Object.entries(series)) {
+    for (const [at, value] of points) {
+      const day = days.get(at) ?? { day: at, points: new Map() };
+      day.points.set(key, value);
+      days.set(at, day);
+    }
+  }
+  await applyDays(summaryStore(summary), [...days.values()], { now: generatedAt });
+  return JSON.parse((await summary.get(PAGE_KEY, "text")) ?? "null") as PageData;
 }
 
 /** Every key and value of SUMMARY, to show that requests changed nothing. */

@@ -125,11 +125,26 @@ describe("with summarized data", () => {
       "systems__",
       "%3Cscript%3E__x",
       "a__b%2Fc",
+      // Longer than KV allows for a key: refused before any read, never a KV error.
+      `${"x".repeat(510)}__1`,
     ]) {
       const res = await worker.fetch(at(`/api/v1/series/${name}`));
       expect(res.status, name).toBe(404);
       expect(((await json(res)) as { error: string }).error).toBe("unknown series");
     }
+  });
+
+  it("serves a year of weekly history as stored, and 404 for a year without one", async () => {
+    await summarize(SERIES, GENERATED);
+    const at = freshOrigin();
+    const weekly = await json(await worker.fetch(at("/api/v1/page/weekly/2026")));
+    expect(weekly).toEqual(JSON.parse((await summary.get("h:2026", "text")) ?? ""));
+    // 1 and 2 April fall in different seven-day blocks counted from 1 January (days 90 and 91).
+    expect(weekly).toMatchObject({ v: 2, year: 2026, series: { systems__total: [90, 10, 1, 12] } });
+    const none = await worker.fetch(at("/api/v1/page/weekly/2019"));
+    expect(none.status).toBe(404);
+    expect(await json(none)).toMatchObject({ error: "no weekly history" });
+    expect((await worker.fetch(at("/api/v1/page/weekly/20x6"))).status).toBe(404);
   });
 
   it("answers unknown API routes with the JSON error shape", async () => {
@@ -146,6 +161,43 @@ describe("with summarized data", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("ETag")).toMatch(/^"[\w-]+"$/);
     expect(await res.text()).toBe("");
+  });
+});
+
+describe("health", () => {
+  const today = Math.floor(Date.now() / 86_400_000) * 86_400_000;
+
+  it("is 503 empty before the first summary, 200 ok with yesterday's, 503 stale with an old one", async () => {
+    const empty = await worker.fetch(freshOrigin()("/api/v1/health"));
+    expect(empty.status).toBe(503);
+    expect(empty.headers.get("Cache-Control")).toBe("no-store");
+    expect(await json(empty)).toEqual({
+      status: "empty",
+      asOf: null,
+      generatedAt: null,
+      ageHours: null,
+      pendingWrites: 0,
+    });
+
+    const yesterday = today - 86_400_000;
+    await summarize({ systems__total: [[yesterday, 4]] }, today + 1_000);
+    const ok = await worker.fetch(freshOrigin()("/api/v1/health"));
+    expect(ok.status).toBe(200);
+    expect(await json(ok)).toMatchObject({
+      status: "ok",
+      asOf: new Date(yesterday).toISOString().slice(0, 10),
+      generatedAt: new Date(today + 1_000).toISOString(),
+      pendingWrites: 0,
+    });
+
+    await reset();
+    await summarize({ systems__total: [[today - 5 * 86_400_000, 4]] }, today - 4 * 86_400_000);
+    await summary.put("_journal", JSON.stringify({ v: 1, days: [{ day: today, points: [] }] }));
+    const stale = await worker.fetch(freshOrigin()("/api/v1/health"));
+    expect(stale.status).toBe(503);
+    const body = (await json(stale)) as { status: string; ageHours: number; pendingWrites: number };
+    expect(body).toMatchObject({ status: "stale", pendingWrites: 1 });
+    expect(body.ageHours).toBeGreaterThanOrEqual(4 * 24);
   });
 });
 
@@ -220,7 +272,8 @@ describe("conditional requests", () => {
       expect(first.status).toBe(200);
       const etag = first.headers.get("ETag") ?? "";
       expect(etag).toMatch(/^"[\w-]{24}"$/);
-      expect(first.headers.get("Cache-Control")).toBe("public, max-age=300");
+      // Dev: never from the edge cache, browsers revalidate (production: see KV reads per view).
+      expect(first.headers.get("Cache-Control")).toBe("no-cache");
       for (const tag of [etag, `W/${etag}`, `"other", ${etag}`]) {
         const again = await worker.fetch(at(path), { headers: { "If-None-Match": tag } });
         expect(again.status, tag).toBe(304);
@@ -253,11 +306,11 @@ describe("conditional requests", () => {
 
 describe("KV reads per view", () => {
   /** The real SUMMARY binding, with its reads counted. */
-  function counting(): { env: SiteEnv; reads: () => number } {
+  function counting(environment: string): { env: SiteEnv; reads: () => number } {
     let reads = 0;
     const kv = summary;
     const env = {
-      ENVIRONMENT: "dev",
+      ENVIRONMENT: environment,
       [BINDING.SUMMARY]: {
         get: ((...args: Parameters<KVNamespace["get"]>) => {
           reads++;
@@ -276,23 +329,61 @@ describe("KV reads per view", () => {
     return { env, reads: () => reads };
   }
 
-  async function view(env: SiteEnv, at: (path: string) => string, headers?: HeadersInit) {
-    for (const path of ["/", "/api/v1/page"]) {
+  async function view(env: SiteEnv, at: (path: string) => string, paths: string[]) {
+    for (const path of paths) {
       const ctx = createExecutionContext();
-      const res = await app.fetch(new Request(at(path), { headers }), env, ctx);
+      const res = await app.fetch(new Request(at(path)), env, ctx);
       await res.arrayBuffer();
       await waitOnExecutionContext(ctx);
     }
   }
 
-  it("costs one read uncached and none once cached", async () => {
+  it("in production costs one read uncached and none once cached", async () => {
     await summarize(SERIES, GENERATED);
-    const { env, reads } = counting();
+    const { env, reads } = counting("production");
     const at = freshOrigin();
-    await view(env, at);
+    await view(env, at, ["/", "/api/v1/page"]);
     expect(reads()).toBe(1);
-    await view(env, at);
+    await view(env, at, ["/", "/api/v1/page"]);
     expect(reads()).toBe(1);
+  });
+
+  it("in production reads a series' whole history with a list and one bulk read", async () => {
+    await summarize(SERIES, GENERATED);
+    const { env, reads } = counting("production");
+    const at = freshOrigin();
+    await view(env, at, ["/api/v1/series/systems__total"]);
+    expect(reads()).toBe(2);
+    await view(env, at, ["/api/v1/series/systems__total"]);
+    expect(reads()).toBe(2);
+  });
+
+  it("in production caches the 404 of a well-formed key, and every spelling of a path once", async () => {
+    await summarize(SERIES, GENERATED);
+    const { env, reads } = counting("production");
+    const at = freshOrigin();
+    await view(env, at, ["/api/v1/series/nope__1", "/api/v1/series/nope__1"]);
+    expect(reads()).toBe(1);
+    await view(env, at, ["/api/v1/page", "/api/v1/p%61ge", "/api/v1/%70age", "/api/%761/page"]);
+    expect(reads()).toBe(2);
+  });
+
+  it("in dev reads on every view, so a GET after a summary run shows it at once", async () => {
+    await summarize(SERIES, GENERATED);
+    const { env, reads } = counting("dev");
+    const at = freshOrigin();
+    await view(env, at, ["/api/v1/page"]);
+    const D3 = day("2026-04-03");
+    await summarize({ systems__total: [[D3, 15]] }, GENERATED + 86_400_000);
+    const after = await app.fetch(
+      new Request(at("/api/v1/series/systems__total")),
+      env,
+      createExecutionContext(),
+    );
+    expect(await after.json()).toEqual([...(SERIES.systems__total ?? []), [D3, 15]]);
+    const page = await app.fetch(new Request(at("/api/v1/page")), env, createExecutionContext());
+    expect(((await page.json()) as { asOf: number }).asOf).toBe(D3);
+    expect(reads()).toBe(1 + 2 + 1);
   });
 });
 

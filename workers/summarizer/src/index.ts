@@ -1,14 +1,15 @@
 /**
  * The summarizer worker (contract §3, §5): the 00:00 UTC cron summarizes the day that just
- * ended, and the finishing crons at 00:10–00:50 write what it had to leave pending; `PUT /` (reachable only through the dev environment's service binding from ingest)
- * summarizes today so far or `?day=YYYY-MM-DD` and answers the run report.
+ * ended, and the finishing crons at 00:10–00:50 finish the writes of a run that failed part way;
+ * `PUT /` (reachable only through the dev environment's service binding from ingest) summarizes
+ * today so far or `?day=YYYY-MM-DD` and answers the run report.
  */
 import type { SummarizerEnv } from "@pulp-analytics/shared/env";
 import { problemResponse } from "@pulp-analytics/shared/errors";
 import { DAY_MS, FINISH_CRON } from "@pulp-analytics/shared/names";
-import { parseIsoDay, startOfUtcDay } from "@pulp-analytics/shared/time";
+import { isoDay, parseIsoDay, startOfUtcDay } from "@pulp-analytics/shared/time";
 import { Hono } from "hono";
-import { finishPending, type RunResult, summarize } from "./run";
+import { finishPending, RETENTION_DAYS, type RunResult, summarize } from "./run";
 
 const app = new Hono<{ Bindings: SummarizerEnv }>();
 
@@ -16,10 +17,13 @@ app.put("/", async (c) => {
   const today = startOfUtcDay(Date.now());
   const requested = c.req.query("day");
   const day = requested === undefined ? today : parseIsoDay(requested);
-  if (day === null || day > today) {
+  // RAW keeps check-ins for RETENTION_DAYS: an older day cannot be summarized again, and trying
+  // would replace its history with nothing.
+  const earliest = today - (RETENTION_DAYS - 1) * DAY_MS;
+  if (day === null || day > today || day < earliest) {
     return problemResponse({
       status: 400,
-      error: "day must be a calendar day YYYY-MM-DD, today or earlier",
+      error: `day must be a calendar day YYYY-MM-DD from ${isoDay(earliest)} (RAW's ${RETENTION_DAYS} days) to today`,
       issues: [{ path: "day", message: `not a day that can be summarized: ${requested}` }],
     });
   }
@@ -41,13 +45,23 @@ app.onError((error) => {
 });
 
 /**
- * The run report as one JSON line; a second line only when writes had to wait for the next run
- * (budget), which an operator should see before it becomes a habit.
+ * The run report as one JSON line; a second line only when the run finished a failed run's
+ * writes from its journal, which an operator should see.
  */
-function log(trigger: "cron" | "put", { report, pendingWrites }: RunResult): void {
+function log(trigger: "cron" | "put", { report, applied }: RunResult): void {
   console.log(JSON.stringify({ event: "summary", trigger, ...report }));
-  if (pendingWrites > 0) {
-    console.warn(JSON.stringify({ event: "summary-pending", day: report.day, pendingWrites }));
+  if (applied.replayed.length > 0) {
+    console.warn(JSON.stringify({ event: "summary-replayed", days: applied.replayed }));
+  }
+  // Many brand-new series in one night is what a flood of invented versions looks like.
+  if (applied.capped.length > 0) {
+    console.warn(
+      JSON.stringify({
+        event: "summary-capped",
+        newSeriesLeftOut: applied.capped.length,
+        examples: applied.capped.slice(0, 5),
+      }),
+    );
   }
 }
 

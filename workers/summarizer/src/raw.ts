@@ -1,28 +1,36 @@
 /**
- * RAW → the systems of day D. Normally only `list()` pages are read: each entry's metadata
+ * RAW → the systems of the days being summarized. Normally only `list()` pages are read: each entry's metadata
  * carries the first-seen and last-check-in times and the facts. A value is read only when the
  * metadata cannot say (an overflow entry, or metadata missing or not ours), and only for entries
- * that may belong to D. Whatever cannot be read or decoded is skipped and counted, never fatal.
+ * that may belong to a wanted day. Whatever cannot be read or decoded is skipped and counted, never fatal.
  */
 import { type Facts, factsOf } from "@pulp-analytics/shared/checkin";
 import { decodeCheckIn } from "@pulp-analytics/shared/decode";
-import { factsFromMeta, parseMeta, type RawMeta } from "@pulp-analytics/shared/metadata";
+import {
+  checkInDays,
+  factsFromMeta,
+  parseMeta,
+  type RawMeta,
+} from "@pulp-analytics/shared/metadata";
 import { RAW_TTL_SECONDS } from "@pulp-analytics/shared/names";
-import { isInPopulation, type SystemRecord } from "@pulp-analytics/shared/summary";
+import type { SystemRecord } from "@pulp-analytics/shared/summary";
+import { startOfUtcDay } from "@pulp-analytics/shared/time";
 
 export interface RawScan {
-  /** The systems whose last check-in is on D. */
-  systems: SystemRecord[];
   /** Entries that could not be read, decoded or placed in time. */
   skipped: number;
 }
 
+/**
+ * Hands every system that checked in on a day `wanted` accepts to `onSystem` as its list page is
+ * read, so the caller aggregates as it goes and no more than one page of entries is ever held.
+ */
 export async function scanRaw(
   raw: KVNamespace,
-  day: number,
+  wanted: (day: number) => boolean,
   maxValueReads: number,
+  onSystem: (system: SystemRecord) => void,
 ): Promise<RawScan> {
-  const systems: SystemRecord[] = [];
   let skipped = 0;
   let valueReads = 0;
   let cursor: string | undefined;
@@ -32,7 +40,8 @@ export async function scanRaw(
       const meta = parseMeta(entry.metadata);
       const facts = meta ? factsFromMeta(meta) : null;
       if (meta && facts) {
-        if (isInPopulation(day, meta.l)) systems.push(recordOf(meta, facts));
+        const days = checkInDays(meta);
+        if (days.some(wanted)) onSystem({ firstSeen: meta.f, lastCheckIn: meta.l, days, facts });
         continue;
       }
       const times = meta ? { firstSeen: meta.f, lastCheckIn: meta.l } : timesFromExpiration(entry);
@@ -40,7 +49,8 @@ export async function scanRaw(
         skipped++;
         continue;
       }
-      if (!isInPopulation(day, times.lastCheckIn)) continue;
+      const days = meta ? checkInDays(meta) : [startOfUtcDay(times.lastCheckIn)];
+      if (!days.some(wanted)) continue;
       // Rare by design (ingest fits the facts in metadata); capped so a namespace full of them
       // cannot take the run past its KV budget.
       if (valueReads >= maxValueReads) {
@@ -49,18 +59,14 @@ export async function scanRaw(
       }
       valueReads++;
       const valueFacts = await readFacts(raw, entry.name, meta);
-      if (valueFacts) systems.push({ ...times, facts: valueFacts });
+      if (valueFacts) onSystem({ ...times, days, facts: valueFacts });
       else skipped++;
     }
     // A page may be empty and still not the last: only list_complete ends the listing.
     if (page.list_complete) break;
     cursor = page.cursor;
   }
-  return { systems, skipped };
-}
-
-function recordOf(meta: RawMeta, facts: Facts): SystemRecord {
-  return { firstSeen: meta.f, lastCheckIn: meta.l, facts };
+  return { skipped };
 }
 
 /**

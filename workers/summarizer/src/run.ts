@@ -1,50 +1,49 @@
 /**
- * One summary run for day D: RAW → day summary → merged series → the changed SUMMARY keys.
+ * One summary run for day D: RAW → day summaries → SUMMARY through the store (shared/src/store.ts).
+ * The run also fills every earlier day of RAW's retention window that has recorded check-ins but
+ * no summary (a missed night), exactly: RAW records each system's check-in days.
  *
  * KV plan (arithmetic in docs/architecture.md, "Summarizer"):
- * 1. RAW `list()` pages to the end (+ a value read for the rare entry whose metadata cannot say).
- * 2. SUMMARY `list()`, then every series and the journal with bulk reads of 100 keys.
- * 3. In memory: the pending journal days and D applied to the stored series.
- * 4. Writes only where the serialized value changed: journal, series, `_page`, journal removed.
- *    A rerun therefore writes nothing, and a run whose writes would pass the budget writes the
- *    most looked-at series first and leaves the rest in the journal for the next run.
+ * 0. Which days of the window SUMMARY already has: a list and one bulk read.
+ * 1. RAW `list()` pages to the end, aggregated page by page into each day's running summary (+ a
+ *    value read for the rare entry whose metadata cannot say).
+ * 2. SUMMARY `list()`, one bulk read of D's year (one chunk per group), the journal if one is
+ *    left, and in January to March the year before for the page's recent days.
+ * 3. Writes only where the stored bytes change: journal, chunks, weekly history, key list,
+ *    `_page`, journal removed. A rerun therefore writes nothing.
  */
 import type { SummarizerEnv } from "@pulp-analytics/shared/env";
+import { JOURNAL_KEY } from "@pulp-analytics/shared/keys";
+import { BINDING, DAY_MS, RAW_TTL_SECONDS, VAR } from "@pulp-analytics/shared/names";
 import {
-  isSeriesKey,
-  JOURNAL_KEY,
-  PAGE_KEY,
-  type Point,
-  SYSTEMS_PERSISTENT,
-  SYSTEMS_TOTAL,
-  VERSIONS_XYZ_PREFIX,
-} from "@pulp-analytics/shared/keys";
-import { BINDING, VAR } from "@pulp-analytics/shared/names";
-import { buildPageViews, weeklyKey } from "@pulp-analytics/shared/page-views";
+  type ApplyResult,
+  applyDays,
+  summarizedDays,
+  summaryStore,
+} from "@pulp-analytics/shared/store";
 import {
-  applyDay,
-  type JournalDay,
-  parseJournal,
-  parseSeries,
-  serializeJournal,
-  serializeSeries,
-  withJournalDay,
-} from "@pulp-analytics/shared/series";
-import { parseSummaryConfig, summarizeDay } from "@pulp-analytics/shared/summary";
+  checkInDaysOf,
+  DaySummarizer,
+  type DaySummary,
+  parseSummaryConfig,
+} from "@pulp-analytics/shared/summary";
 import { isoDay } from "@pulp-analytics/shared/time";
 import { countingKV, type OpCounter } from "./kv";
 import { scanRaw } from "./raw";
 
-/** Cloudflare allows 1,000 KV operations per invocation; the run plans to stay below this. */
-export const KV_OPS_BUDGET = 900;
 /** Value reads for entries whose metadata lacks the facts; beyond this they are skipped. */
 export const VALUE_READ_BUDGET = 100;
-/** Keys per bulk read: Cloudflare's maximum, and one operation. */
-const BULK_GET_KEYS = 100;
-/** Writes in flight at once: fast, yet a failure stops the run after a few writes. */
-const WRITE_BATCH = 20;
-/** Journal write, `_page` write, journal removal. */
-const BOOKKEEPING_OPS = 3;
+
+/**
+ * Series a group has never had that may enter it per day, the largest counts first. A real night
+ * brings a few (a new release's x.y and patch versions); a flood of invented versions from fake
+ * installations then mints at most this many keys a group a night, and never holds back a real
+ * series of another group (docs/architecture.md, "Threat model").
+ */
+export const MAX_NEW_SERIES_PER_GROUP = 20;
+
+/** Days RAW keeps a system's check-ins for (its TTL): how far back a run can summarize. */
+export const RETENTION_DAYS = RAW_TTL_SECONDS / (DAY_MS / 1000);
 
 /** Contract §5. */
 export interface RunReport {
@@ -54,37 +53,19 @@ export interface RunReport {
   skipped: number;
   kvOps: number;
   ms: number;
+  /** Earlier days this run filled (missed nights), oldest first. */
+  backfilled: string[];
 }
 
 export interface RunResult {
   report: RunReport;
-  /** Series keys written or deleted by this run. */
-  seriesWrites: number;
-  /** Series changes left in the journal for the next run (budget exhausted). */
-  pendingWrites: number;
+  /** What the store wrote: keys put and deleted, days replayed from a failed run's journal. */
+  applied: ApplyResult;
 }
 
 export interface RunOptions {
   /** Stamped into `_page` as `generatedAt`; defaults to the clock. */
   now?: number;
-  /** Total KV operations the run may plan for. */
-  opsBudget?: number;
-}
-
-interface StoredSummary {
-  /** Series key → its value exactly as stored (writes are decided by comparing these). */
-  texts: Map<string, string>;
-  series: Map<string, Point[]>;
-  journal: JournalDay[];
-  journalListed: boolean;
-  pageListed: boolean;
-}
-
-interface Change {
-  key: string;
-  /** null: the series has no point left, delete the key. */
-  text: string | null;
-  points: Point[];
 }
 
 export async function summarize(
@@ -101,11 +82,31 @@ export async function summarize(
     publishedComponents: env[VAR.PUBLISHED_COMPONENTS],
   });
 
-  const scan = await scanRaw(raw, day, VALUE_READ_BUDGET);
-  const result = summarizeDay(day, scan.systems, config);
-  const stored = await readSummary(summary, await listSummary(summary));
-  const days = withJournalDay(stored.journal, { day, points: result.points });
-  const writes = await writeDays(summary, stored, days, counter, options);
+  const store = summaryStore(summary);
+  const windowStart = day - (RETENTION_DAYS - 1) * DAY_MS;
+  const summarized = await summarizedDays(store, windowStart, day - DAY_MS);
+  // D itself, and every earlier day of the window without a summary that someone checked in on.
+  const wanted = (d: number) => d === day || (d >= windowStart && d < day && !summarized.has(d));
+  const summarizers = new Map<number, DaySummarizer>([[day, new DaySummarizer(day, config)]]);
+  const scan = await scanRaw(raw, wanted, VALUE_READ_BUDGET, (system) => {
+    for (const d of checkInDaysOf(system)) {
+      if (!wanted(d)) continue;
+      const summarizer = summarizers.get(d) ?? new DaySummarizer(d, config);
+      summarizers.set(d, summarizer);
+      summarizer.add(system);
+    }
+  });
+  const results = [...summarizers.values()].map((s) => s.result()).sort((a, b) => a.day - b.day);
+  const applied = await applyDays(
+    store,
+    results.map((r) => ({ day: r.day, points: r.points })),
+    {
+      now: options.now ?? Date.now(),
+      journal: true,
+      maxNewSeriesPerGroup: MAX_NEW_SERIES_PER_GROUP,
+    },
+  );
+  const result = results.find((r) => r.day === day) as DaySummary;
 
   return {
     report: {
@@ -115,23 +116,24 @@ export async function summarize(
       skipped: scan.skipped,
       kvOps: counter.ops,
       ms: Date.now() - started,
+      backfilled: results.filter((r) => r.day !== day).map((r) => isoDay(r.day)),
     },
-    ...writes,
+    applied,
   };
 }
 
 export interface FinishResult {
-  /** The journal's days this run worked on (none: nothing was pending). */
+  /** The journal's days this run wrote (none: nothing was pending). */
   days: string[];
   kvOps: number;
-  seriesWrites: number;
-  pendingWrites: number;
+  writes: number;
   ms: number;
 }
 
 /**
- * A finishing run (the cron minutes after the nightly one): only the writes the journal still
- * holds, no new day. When nothing is pending it costs the SUMMARY listing alone.
+ * A finishing run (the cron minutes after the nightly one): finishes the writes of a run that
+ * failed part way, from its journal, and nothing else. When nothing is pending it costs one
+ * `list()`.
  */
 export async function finishPending(
   env: SummarizerEnv,
@@ -140,133 +142,16 @@ export async function finishPending(
   const started = Date.now();
   const counter: OpCounter = { ops: 0 };
   const summary = countingKV(env[BINDING.SUMMARY], counter);
-  const names = await listSummary(summary);
-  let writes = { seriesWrites: 0, pendingWrites: 0 };
+  const pending = await summary.list({ prefix: JOURNAL_KEY });
   let days: string[] = [];
-  if (names.includes(JOURNAL_KEY)) {
-    const stored = await readSummary(summary, names);
-    days = stored.journal.map((d) => isoDay(d.day));
-    writes = await writeDays(summary, stored, stored.journal, counter, options);
+  let writes = 0;
+  if (pending.keys.some((key) => key.name === JOURNAL_KEY)) {
+    const applied = await applyDays(summaryStore(summary), [], {
+      now: options.now ?? Date.now(),
+      journal: true,
+    });
+    days = applied.replayed;
+    writes = applied.writes + applied.deletes;
   }
-  return { days, kvOps: counter.ops, ...writes, ms: Date.now() - started };
-}
-
-/**
- * Apply `days` to the stored series and write what changed, within the budget: journal first,
- * then the series (most looked-at first), `_page`, and the journal's removal once nothing is left.
- */
-async function writeDays(
-  summary: KVNamespace,
-  stored: StoredSummary,
-  days: JournalDay[],
-  counter: OpCounter,
-  options: RunOptions,
-): Promise<{ seriesWrites: number; pendingWrites: number }> {
-  let next = stored.series;
-  for (const d of days) next = applyDay(next, d.day, d.points);
-  const changes = changesBetween(stored, next);
-
-  const room = Math.max(0, (options.opsBudget ?? KV_OPS_BUDGET) - counter.ops - BOOKKEEPING_OPS);
-  const writable = changes.slice(0, room);
-  const pending = changes.slice(room);
-
-  if (changes.length > 0) await summary.put(JOURNAL_KEY, serializeJournal(days));
-  const written = new Map(stored.series);
-  for (let i = 0; i < writable.length; i += WRITE_BATCH) {
-    await Promise.all(
-      writable.slice(i, i + WRITE_BATCH).map(async (change) => {
-        if (change.text === null) {
-          await summary.delete(change.key);
-          written.delete(change.key);
-        } else {
-          await summary.put(change.key, change.text);
-          written.set(change.key, change.points);
-        }
-      }),
-    );
-  }
-  // Last, and built from what SUMMARY now holds, so the page never shows a point the series
-  // API cannot serve. A run that changed nothing leaves it alone (byte-for-byte reruns).
-  if (changes.length > 0 || stored.journalListed || !stored.pageListed) {
-    // Interim (page-charts branch): the page views of page.ts from the whole history in memory,
-    // until the summarizer builds them incrementally.
-    const { page, weekly } = buildPageViews(written, options.now ?? Date.now());
-    for (const year of weekly) await summary.put(weeklyKey(year.year), JSON.stringify(year));
-    await summary.put(PAGE_KEY, JSON.stringify(page));
-  }
-  if (pending.length === 0 && (changes.length > 0 || stored.journalListed)) {
-    await clearJournal(summary);
-  }
-  return { seriesWrites: writable.length, pendingWrites: pending.length };
-}
-
-/** Every key in SUMMARY (series and bookkeeping), following the cursor to the end. */
-async function listSummary(summary: KVNamespace): Promise<string[]> {
-  const names: string[] = [];
-  let cursor: string | undefined;
-  for (;;) {
-    const page = await summary.list({ cursor });
-    for (const key of page.keys) names.push(key.name);
-    if (page.list_complete) return names;
-    cursor = page.cursor;
-  }
-}
-
-async function readSummary(summary: KVNamespace, names: string[]): Promise<StoredSummary> {
-  const journalListed = names.includes(JOURNAL_KEY);
-  const toRead = names.filter(isSeriesKey);
-  if (journalListed) toRead.push(JOURNAL_KEY);
-
-  const texts = new Map<string, string>();
-  for (let i = 0; i < toRead.length; i += BULK_GET_KEYS) {
-    const values = await summary.get(toRead.slice(i, i + BULK_GET_KEYS), "text");
-    for (const [key, text] of values) if (text !== null) texts.set(key, text);
-  }
-
-  const journalText = texts.get(JOURNAL_KEY);
-  texts.delete(JOURNAL_KEY);
-  const series = new Map<string, Point[]>();
-  // A stored value that is not a series (damaged) starts over from this run's points.
-  for (const [key, text] of texts) series.set(key, parseSeries(text) ?? []);
-  return {
-    texts,
-    series,
-    journal: (journalText && parseJournal(journalText)) || [],
-    journalListed,
-    pageListed: names.includes(PAGE_KEY),
-  };
-}
-
-/** Keys whose stored bytes differ from the new value, the most looked-at series first. */
-function changesBetween(stored: StoredSummary, next: Map<string, Point[]>): Change[] {
-  const changes: Change[] = [];
-  for (const [key, points] of next) {
-    const before = stored.texts.get(key);
-    if (points.length === 0) {
-      if (before !== undefined) changes.push({ key, text: null, points });
-      continue;
-    }
-    const text = serializeSeries(points);
-    if (text !== before) changes.push({ key, text, points });
-  }
-  const rank = (key: string) =>
-    key === SYSTEMS_TOTAL || key === SYSTEMS_PERSISTENT
-      ? 0
-      : key.startsWith(VERSIONS_XYZ_PREFIX)
-        ? 2
-        : 1;
-  return changes.sort((a, b) => rank(a.key) - rank(b.key) || (a.key < b.key ? -1 : 1));
-}
-
-/**
- * The journal's work is done. Removing it can fail on its own (KV allows one write per second
- * to a key, and it was written moments ago); a leftover journal only makes the next run replay
- * days that are already written, which changes nothing, so this failure is not the run's.
- */
-async function clearJournal(summary: KVNamespace): Promise<void> {
-  try {
-    await summary.delete(JOURNAL_KEY);
-  } catch (error) {
-    console.warn(JSON.stringify({ event: "summary-journal", error: String(error) }));
-  }
+  return { days, kvOps: counter.ops, writes, ms: Date.now() - started };
 }

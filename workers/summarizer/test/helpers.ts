@@ -1,8 +1,10 @@
 import { env } from "cloudflare:workers";
 import type { Facts } from "@pulp-analytics/shared/checkin";
 import type { SummarizerEnv } from "@pulp-analytics/shared/env";
+import type { Point } from "@pulp-analytics/shared/keys";
 import { encodeMeta } from "@pulp-analytics/shared/metadata";
 import { DAY_MS } from "@pulp-analytics/shared/names";
+import { parseChunk, parseChunkKey } from "@pulp-analytics/shared/store";
 import type { SystemRecord } from "@pulp-analytics/shared/summary";
 import { startOfUtcDay } from "@pulp-analytics/shared/time";
 import type { FixtureBinding } from "../../../shared/test/fixture-types";
@@ -99,4 +101,16 @@ export function failingPuts(
       };
     },
   });
+}
+
+/** Every series of a SUMMARY dump, read back from the year chunks: key → points, oldest first. */
+export function seriesIn(dump: Record<string, string>): Map<string, Point[]> {
+  const all = new Map<string, Point[]>();
+  for (const [name, text] of Object.entries(dump)) {
+    if (!parseChunkKey(name)) continue;
+    for (const [key, points] of parseChunk(text))
+      all.set(key, [...(all.get(key) ?? []), ...points]);
+  }
+  for (const points of all.values()) points.sort((a, b) => a[0] - b[0]);
+  return all;
 }

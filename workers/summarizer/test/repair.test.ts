@@ -1,12 +1,8 @@
 import { reset } from "cloudflare:test";
-import {
-  isSeriesKey,
-  JOURNAL_KEY,
-  PAGE_KEY,
-  VERSIONS_XYZ_PREFIX,
-} from "@pulp-analytics/shared/keys";
-import { type PageData, recentSeries } from "@pulp-analytics/shared/page";
-import { parseSeries } from "@pulp-analytics/shared/series";
+import { JOURNAL_KEY, PAGE_KEY, type Point } from "@pulp-analytics/shared/keys";
+import { unpackBlock } from "@pulp-analytics/shared/packed";
+import type { PageData } from "@pulp-analytics/shared/page";
+import { parseChunk, parseChunkKey } from "@pulp-analytics/shared/store";
 import { isoDay } from "@pulp-analytics/shared/time";
 import { afterEach, expect, it } from "vitest";
 import { finishPending, summarize } from "../src/run";
@@ -15,6 +11,7 @@ import {
   dumpSummary,
   failingPuts,
   seedRaw,
+  seriesIn,
   systemId,
   testEnv,
   variedSystem,
@@ -48,58 +45,55 @@ async function cleanRuns(days: number[]): Promise<Record<string, string>> {
 }
 
 /**
- * Every key the site may read parses, and `_page` shows no point the series keys do not hold
- * (after a failure it may be the previous run's page: older, never ahead). `exact`: the page
- * shows precisely what the series keys hold.
+ * Every chunk the site may read parses, and `_page` shows no point the chunks do not hold (after
+ * a failure it may be the previous run's page: older, never ahead).
  */
-function expectConsistent(dump: Record<string, string>, exact = false): void {
-  for (const key of Object.keys(dump).filter(isSeriesKey)) {
-    const points = parseSeries(dump[key] ?? "");
-    expect(points).not.toBeNull();
-    expect(JSON.stringify(points)).toBe(dump[key]);
+function expectConsistent(dump: Record<string, string>): void {
+  for (const name of Object.keys(dump).filter((k) => parseChunkKey(k))) {
+    expect(parseChunk(dump[name]).size).toBeGreaterThan(0);
   }
   const page = JSON.parse(dump[PAGE_KEY] ?? "null") as PageData | null;
   if (!page) return;
-  // Interim (page-charts branch): the page's recent days against the stored series.
-  for (const key of Object.keys(page.latestXyz)) expect(dump[key]).toBeDefined();
-  for (const [key, points] of recentSeries(page)) {
-    expect(dump[key]).toBeDefined();
-    if (key.startsWith(VERSIONS_XYZ_PREFIX)) continue;
-    const stored = JSON.parse(dump[key] ?? "");
-    if (exact) expect(stored).toEqual(expect.arrayContaining(points));
-    else expect(stored).toEqual(expect.arrayContaining(points));
+  const stored = seriesIn(dump);
+  for (const [key, points] of unpackBlock(page.recent)) {
+    expect(stored.get(key)).toEqual(expect.arrayContaining(points));
   }
 }
 
-const seriesWithPointOn = (dump: Record<string, string>, day: number) =>
-  Object.keys(dump)
-    .filter(isSeriesKey)
-    .filter((key) => parseSeries(dump[key] ?? "")?.some((p) => p[0] === day));
+/** Each series' point on `day`, from the chunks. */
+const pointsOn = (dump: Record<string, string>, day: number) =>
+  new Map(
+    [...seriesIn(dump)].flatMap(([key, points]) => {
+      const point = points.find((p: Point) => p[0] === day);
+      return point ? [[key, point[1]] as const] : [];
+    }),
+  );
 
 it("a write failing mid-run leaves SUMMARY consistent; the rerun repairs it", async () => {
   const expected = await cleanRuns([D1, D2]);
   await summarize(testEnv, D1, { now: T });
   const before = await dumpSummary();
 
-  // The journal is the first put; ten series writes succeed, then KV fails.
-  const broken = { ...testEnv, SUMMARY: failingPuts(testEnv.SUMMARY, (_key, n) => n > 11) };
+  // The journal is the first put; three chunk writes succeed, then KV fails.
+  const broken = { ...testEnv, SUMMARY: failingPuts(testEnv.SUMMARY, (_key, n) => n > 4) };
   await expect(summarize(broken, D2, { now: T })).rejects.toThrow(/injected/);
 
   const failed = await dumpSummary();
   expectConsistent(failed);
   expect(failed[PAGE_KEY]).toBe(before[PAGE_KEY]);
   expect(failed[JOURNAL_KEY]).toBeDefined();
-  expect(seriesWithPointOn(failed, D2)).toHaveLength(10);
+  expect(pointsOn(failed, D2).size).toBeGreaterThan(0);
+  expect(pointsOn(failed, D2).size).toBeLessThan(pointsOn(expected, D2).size);
 
   const rerun = await summarize(testEnv, D2, { now: T });
-  expect(rerun.pendingWrites).toBe(0);
+  expect(rerun.applied.replayed).toEqual([]);
   expect(await dumpSummary()).toEqual(expected);
 });
 
 it("the next day's run finishes the writes of a day that failed", async () => {
   const expected = await cleanRuns([D1, D2, D3]);
   await summarize(testEnv, D1, { now: T });
-  const broken = { ...testEnv, SUMMARY: failingPuts(testEnv.SUMMARY, (_key, n) => n > 6) };
+  const broken = { ...testEnv, SUMMARY: failingPuts(testEnv.SUMMARY, (_key, n) => n > 3) };
   await expect(summarize(broken, D2, { now: T })).rejects.toThrow(/injected/);
 
   // D2's systems have checked in again since (RAW no longer says what D2 was); the journal does.
@@ -109,18 +103,14 @@ it("the next day's run finishes the writes of a day that failed", async () => {
       record: variedSystem(1000 + k, D3),
     })),
   );
-  await summarize(testEnv, D3, { now: T });
+  const next = await summarize(testEnv, D3, { now: T });
+  expect(next.applied.replayed).toEqual([isoDay(D2)]);
   const after = await dumpSummary();
   expect(after[JOURNAL_KEY]).toBeUndefined();
-  for (const key of seriesWithPointOn(expected, D2)) {
-    const point = (dump: Record<string, string>) =>
-      parseSeries(dump[key] ?? "")?.find((p) => p[0] === D2);
-    expect(point(after)).toEqual(point(expected));
-  }
-  expect(seriesWithPointOn(after, D2)).toEqual(seriesWithPointOn(expected, D2));
+  expect(pointsOn(after, D2)).toEqual(pointsOn(expected, D2));
 });
 
-it("a failed `_page` write is redone by the next run even though no series changes", async () => {
+it("a failed `_page` write is redone by the next run even though no chunk changes", async () => {
   const expected = await cleanRuns([D1, D2]);
   await summarize(testEnv, D1, { now: T });
   const broken = { ...testEnv, SUMMARY: failingPuts(testEnv.SUMMARY, (key) => key === PAGE_KEY) };
@@ -128,51 +118,23 @@ it("a failed `_page` write is redone by the next run even though no series chang
   expectConsistent(await dumpSummary());
 
   const rerun = await summarize(testEnv, D2, { now: T });
-  expect(rerun.seriesWrites).toBe(0);
+  // Only `_page` and the journal's removal: every chunk already holds D2.
+  expect(rerun.applied).toMatchObject({ writes: 1, deletes: 0 });
   expect(await dumpSummary()).toEqual(expected);
 });
 
-it("writes beyond the op budget wait in the journal for the next run", async () => {
+it("a finishing run replays a failed run's journal; with nothing pending it lists once", async () => {
   const expected = await cleanRuns([D1, D2]);
   await summarize(testEnv, D1, { now: T });
+  const broken = { ...testEnv, SUMMARY: failingPuts(testEnv.SUMMARY, (_key, n) => n > 1) };
+  await expect(summarize(broken, D2, { now: T })).rejects.toThrow(/injected/);
+  expect((await dumpSummary())[JOURNAL_KEY]).toBeDefined();
 
-  const budget = 40;
-  const partial = await summarize(testEnv, D2, { now: T, opsBudget: budget });
-  expect(partial.report.kvOps).toBeLessThanOrEqual(budget);
-  expect(partial.seriesWrites).toBeGreaterThan(0);
-  expect(partial.pendingWrites).toBeGreaterThan(0);
-  const dump = await dumpSummary();
-  expect(dump[JOURNAL_KEY]).toBeDefined();
-  expectConsistent(dump, true);
-  // The most looked-at series go first; the exact-version ones wait.
-  expect(seriesWithPointOn(dump, D2)).toContain("systems__total");
-
-  const rest = await summarize(testEnv, D2, { now: T });
-  expect(rest.seriesWrites).toBe(partial.pendingWrites);
-  expect(await dumpSummary()).toEqual(expected);
-});
-
-it("finishing runs write what the nightly run left pending, and nothing else", async () => {
-  const expected = await cleanRuns([D1, D2]);
-  await summarize(testEnv, D1, { now: T });
-  const partial = await summarize(testEnv, D2, { now: T, opsBudget: 40 });
-  expect(partial.pendingWrites).toBeGreaterThan(20);
-
-  // Several finishing runs with a small budget each, as the 00:10-00:50 crons would do.
-  const finishes = [];
-  for (let i = 0; i < 10 && (await dumpSummary())[JOURNAL_KEY]; i++) {
-    const run = await finishPending(testEnv, { now: T, opsBudget: 40 });
-    expect(run.kvOps).toBeLessThanOrEqual(40);
-    expect(run.days).toEqual([isoDay(D2)]);
-    finishes.push(run);
-  }
-  expect(finishes.length).toBeGreaterThan(1);
-  expect(finishes.reduce((n, r) => n + r.seriesWrites, 0)).toBe(partial.pendingWrites);
-  expect(finishes.at(-1)?.pendingWrites).toBe(0);
+  const finish = await finishPending(testEnv, { now: T });
+  expect(finish.days).toEqual([isoDay(D2)]);
   expect(await dumpSummary()).toEqual(expected);
 
-  // Nothing pending: a finishing run lists SUMMARY and stops.
   const idle = await finishPending(testEnv, { now: T });
-  expect(idle).toMatchObject({ days: [], seriesWrites: 0, pendingWrites: 0, kvOps: 1 });
+  expect(idle).toMatchObject({ days: [], writes: 0, kvOps: 1 });
   expect(await dumpSummary()).toEqual(expected);
 });

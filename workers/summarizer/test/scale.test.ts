@@ -1,11 +1,21 @@
 import { PAGE_KEY } from "@pulp-analytics/shared/keys";
+import { unpackBlock } from "@pulp-analytics/shared/packed";
 import type { PageData } from "@pulp-analytics/shared/page";
+import { chunkKey, groupOf, keysKey, weeklyKey } from "@pulp-analytics/shared/store";
 import { parseSummaryConfig, summarizeDay } from "@pulp-analytics/shared/summary";
 import { isoDay } from "@pulp-analytics/shared/time";
 import { expect, it } from "vitest";
 import worker from "../src/index";
 import type { RunReport } from "../src/run";
-import { daysAgo, dumpSummary, seedRaw, systemId, testEnv, variedSystem } from "./helpers";
+import {
+  daysAgo,
+  dumpSummary,
+  seedRaw,
+  seriesIn,
+  systemId,
+  testEnv,
+  variedSystem,
+} from "./helpers";
 
 const N = 2_500;
 const D = daysAgo(2);
@@ -36,37 +46,37 @@ it("summarizes thousands of systems from list pages alone, then reruns without a
   );
   const W = expected.points.size;
 
+  const groups = new Set([...expected.points.keys()].map(groupOf));
+
   const first = await put(D);
-  // 3 RAW list pages (1,000 + 1,000 + 500), 1 SUMMARY list (empty, nothing to read), then
-  // journal put, one put per series, `_page` put, journal delete. No RAW value is read.
+  // 3 RAW list pages (1,000 + 1,000 + 500), 2 SUMMARY lists (the days already summarized, then
+  // the store's; empty, nothing to read), then journal put, one put per group's year chunk, the
+  // weekly history, the key list, `_page`, journal delete. No RAW value is read, and the count
+  // follows groups, not series.
   expect(first).toMatchObject({ day: isoDay(D), systems: N, persistent: N, skipped: 0 });
-  // + 1: the interim page views also write this year's weekly history (h:<YYYY>).
-  expect(first.kvOps).toBe(3 + 1 + 1 + W + 1 + 1 + 1);
+  expect(first.kvOps).toBe(3 + 2 + 1 + groups.size + 2 + 1 + 1);
   expect(W).toBeGreaterThan(100);
+  expect(groups.size).toBeLessThan(20);
   expect(first.ms).toBeGreaterThanOrEqual(0);
 
   const dump = await dumpSummary();
-  expect(
-    Object.keys(dump)
-      .filter((k) => !k.startsWith("h:"))
-      .sort(),
-  ).toEqual([...expected.points.keys(), PAGE_KEY].sort());
-  for (const [key, value] of expected.points)
-    expect(JSON.parse(dump[key] ?? "")).toEqual([[D, value]]);
-  expect(dump.systems__total).toBe(`[[${D},${N}]]`);
-  expect(Object.keys(dump).filter((k) => k.includes("inhouse"))).toEqual([]);
+  const year = new Date(D).getUTCFullYear();
+  expect(Object.keys(dump).sort()).toEqual(
+    [...[...groups].map((g) => chunkKey(g, year)), weeklyKey(year), keysKey(year), PAGE_KEY].sort(),
+  );
+  const stored = seriesIn(dump);
+  expect(stored).toEqual(new Map([...expected.points].map(([key, value]) => [key, [[D, value]]])));
+  expect(JSON.stringify(dump)).not.toContain("inhouse");
 
   const page = JSON.parse(dump[PAGE_KEY] ?? "") as PageData;
   expect(page.asOf).toBe(D);
-  // Interim (page-charts branch): every series is in the page data, daily or as of the day.
-  expect([...Object.keys(page.recent.series), ...Object.keys(page.latestXyz)].sort()).toEqual(
-    [...expected.points.keys()].sort(),
-  );
+  expect(unpackBlock(page.recent).get("systems__total")).toEqual([[D, N]]);
 
-  // The rerun reads everything (3 RAW pages, 1 SUMMARY list, W series in bulk reads of 100)
-  // and finds nothing to change: SUMMARY stays identical, byte for byte.
+  // The rerun reads everything (3 RAW pages; the system counts' chunk, a list and a read; the
+  // store's list and one bulk read of the year) and finds nothing to change: SUMMARY stays
+  // identical, byte for byte.
   const second = await put(D);
   expect(second).toMatchObject({ day: isoDay(D), systems: N, persistent: N, skipped: 0 });
-  expect(second.kvOps).toBe(3 + 1 + Math.ceil(W / 100));
+  expect(second.kvOps).toBe(3 + 2 + 2);
   expect(await dumpSummary()).toEqual(dump);
 });

@@ -10,7 +10,16 @@ import { isoDay } from "@pulp-analytics/shared/time";
 import { afterEach, expect, it, vi } from "vitest";
 import worker from "../src/index";
 import { summarize } from "../src/run";
-import { daysAgo, dumpSummary, seedRaw, systemId, testEnv, variedSystem } from "./helpers";
+import {
+  daysAgo,
+  dumpSummary,
+  failingPuts,
+  seedRaw,
+  seriesIn,
+  systemId,
+  testEnv,
+  variedSystem,
+} from "./helpers";
 
 afterEach(async () => {
   vi.restoreAllMocks();
@@ -21,10 +30,7 @@ const request = (path: string, method = "PUT") =>
   worker.fetch(new Request(`http://summarizer.test${path}`, { method }), testEnv);
 
 const dayOf = (dump: Record<string, string>) =>
-  (JSON.parse(dump.systems__total ?? "[]") as [number, number][]).map(([day, n]) => [
-    isoDay(day),
-    n,
-  ]);
+  (seriesIn(dump).get("systems__total") ?? []).map(([day, n]) => [isoDay(day), n]);
 
 /** Three systems last seen yesterday, two today. */
 async function seedTwoDays(): Promise<void> {
@@ -64,7 +70,7 @@ it("the cron summarizes the day that just ended and logs the report as one JSON 
   );
 });
 
-it("the finishing cron writes pending work only, and is silent when there is none", async () => {
+it("the finishing cron finishes a failed run's writes only, and is silent when there is none", async () => {
   await seedTwoDays();
   const handler: ExportedHandler<SummarizerEnv> = worker;
   const fire = async (cron: string) => {
@@ -81,21 +87,20 @@ it("the finishing cron writes pending work only, and is silent when there is non
   expect(await dumpSummary()).toEqual({});
   expect(log).not.toHaveBeenCalled();
 
-  await summarize(testEnv, daysAgo(1), { opsBudget: 8 });
+  // The nightly run stores its journal, then KV fails on the third write.
+  const broken = { ...testEnv, SUMMARY: failingPuts(testEnv.SUMMARY, (_key, n) => n > 2) };
+  await expect(summarize(broken, daysAgo(1))).rejects.toThrow(/injected/);
   const partial = await dumpSummary();
   expect(partial._journal).toBeDefined();
+  expect(partial._page).toBeUndefined();
   await fire(FINISH_CRON);
   const finished = await dumpSummary();
   expect(finished._journal).toBeUndefined();
-  expect(Object.keys(finished).length).toBeGreaterThan(Object.keys(partial).length);
+  expect(finished._page).toBeDefined();
   expect(dayOf(finished)).toEqual([[isoDay(daysAgo(1)), 3]]);
   const lines = log.mock.calls.map((args) => JSON.parse(String(args[0])));
   expect(lines).toEqual([
-    expect.objectContaining({
-      event: "summary-finish",
-      days: [isoDay(daysAgo(1))],
-      pendingWrites: 0,
-    }),
+    expect.objectContaining({ event: "summary-finish", days: [isoDay(daysAgo(1))] }),
   ]);
 });
 
@@ -105,7 +110,7 @@ it("PUT / summarizes today so far, PUT /?day= the given day", async () => {
   expect(today.status).toBe(200);
   const report = await today.json();
   expect(Object.keys(report as object).sort()).toEqual(
-    ["day", "kvOps", "ms", "persistent", "skipped", "systems"].sort(),
+    ["backfilled", "day", "kvOps", "ms", "persistent", "skipped", "systems"].sort(),
   );
   expect(report).toMatchObject({ day: isoDay(daysAgo(0)), systems: 2, persistent: 2 });
 
@@ -118,7 +123,14 @@ it("PUT / summarizes today so far, PUT /?day= the given day", async () => {
 });
 
 it("refuses days that are not calendar days or have not begun, and other methods", async () => {
-  for (const day of ["2026-02-30", "yesterday", "2026-1-1", isoDay(daysAgo(-1))]) {
+  // Not a day, tomorrow, and a day RAW no longer keeps (60 days back is the limit).
+  for (const day of [
+    "2026-02-30",
+    "yesterday",
+    "2026-1-1",
+    isoDay(daysAgo(-1)),
+    isoDay(daysAgo(60)),
+  ]) {
     const res = await request(`/?day=${day}`);
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({
@@ -142,7 +154,7 @@ it("publishes only allowlisted components, from the PUBLISHED_COMPONENTS variabl
     })),
   );
   await summarize({ ...testEnv, PUBLISHED_COMPONENTS: "core, rpm" }, daysAgo(1));
-  const keys = Object.keys(await dumpSummary());
+  const keys = [...seriesIn(await dumpSummary()).keys()];
   const components = new Set(
     keys.filter((k) => k.startsWith("versions")).map((k) => k.split("__")[1]),
   );
@@ -151,7 +163,7 @@ it("publishes only allowlisted components, from the PUBLISHED_COMPONENTS variabl
   // The dev default list: file is public, the in-house plugin never is.
   await summarize(testEnv, daysAgo(1));
   const dump = await dumpSummary();
-  const all = Object.keys(dump);
+  const all = [...seriesIn(dump).keys()];
   expect(all).toContain("versions__file__1.16");
   expect(all.filter((k) => k.includes("inhouse"))).toEqual([]);
   // Nor in any value: not in `_page`, not in a journal left behind.

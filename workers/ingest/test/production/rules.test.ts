@@ -46,5 +46,29 @@ describe("production rules", () => {
     const res = await worker.fetch("http://analytics.test/?day=2026-11-20", { method: "PUT" });
     expect(res.status).toBe(405);
     expect(res.headers.get("Allow")).toBe("GET, HEAD, POST");
+    expect(res.headers.get("X-Frame-Options")).toBe("DENY");
+  });
+
+  it("answers PUT / with 405 even with a bearer token", async () => {
+    const res = await worker.fetch("http://analytics.test/", {
+      method: "PUT",
+      headers: { Authorization: "Bearer anything" },
+    });
+    expect(res.status).toBe(405);
+  });
+});
+
+describe("versions that are not canonical (contract §2)", () => {
+  it.each(["03.040.0", "99999999999999999999999.1.0", "3.40.0+evil.attacker_text"])(
+    "refuses %s with 400 here too, not 422",
+    async (version) => {
+      const res = await post(encode({ ...release323, components: [{ name: "core", version }] }));
+      expect(res.status).toBe(400);
+      expect((await testEnv.RAW.list()).keys).toHaveLength(0);
+    },
+  );
+
+  it("refuses PostgreSQL 9999999 with 400", async () => {
+    expect((await post(encode({ ...release323, postgresqlVersion: 9_999_999 }))).status).toBe(400);
   });
 });

@@ -1,0 +1,183 @@
+/**
+ * `npm run import -- FILE`: Pulp's history from before this service into SUMMARY (contract §6,
+ * notes/migration.md), from a Django `manage.py dumpdata` of the summary tables or a `{key: value}`
+ * dump of the 2022 worker's SUMMARY.
+ *
+ *   npm run import -- FILE [--dry-run] [--env dev|production] [--persist-to DIR]
+ *                          [--replace-days] [--yes] [--skip-malformed]
+ *
+ * Without --env it writes the local stack's SUMMARY (`.wrangler/state`, as `npm start` keeps it),
+ * whether the stack runs or not; with --env, that deployed namespace through wrangler (logged in).
+ * The dump is streamed (shared/src/import.ts maps each record), then applied one calendar year at
+ * a time with the store's `applyDays`, which merges with what SUMMARY holds: a day SUMMARY already
+ * has is left alone (the service's own summaries win) unless --replace-days, so a second import
+ * changes nothing. Everything is planned before anything is written; the plan is printed, and a
+ * remote write asks first (or needs --yes).
+ */
+import { resolve } from "node:path";
+import { createInterface } from "node:readline/promises";
+import { parseArgs } from "node:util";
+import { HistoryImport, type ImportTally } from "@pulp-analytics/shared/import";
+import { ENVIRONMENTS, type Environment, VAR } from "@pulp-analytics/shared/names";
+import { applyDays } from "@pulp-analytics/shared/store";
+import { parseSummaryConfig } from "@pulp-analytics/shared/summary";
+import { readDump } from "./lib/dump-reader";
+import { repositoryRoot } from "./lib/stack";
+import { type KvTarget, summarizerVars, WranglerSummaryKV } from "./lib/wrangler-kv";
+
+const USAGE =
+  "usage: npm run import -- FILE [--dry-run] [--env dev|production] [--persist-to DIR] [--replace-days] [--yes] [--skip-malformed]";
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    "dry-run": { type: "boolean", default: false },
+    env: { type: "string" },
+    "persist-to": { type: "string" },
+    "replace-days": { type: "boolean", default: false },
+    yes: { type: "boolean", default: false },
+    "skip-malformed": { type: "boolean", default: false },
+  },
+});
+
+function fail(message: string): never {
+  process.stderr.write(`\nimport: ${message}\n`);
+  process.exit(1);
+}
+
+const file = positionals[0];
+if (!file || positionals.length > 1) fail(USAGE);
+const env = values.env as Environment | undefined;
+if (env !== undefined && !ENVIRONMENTS.includes(env)) fail(`--env must be one of ${ENVIRONMENTS}`);
+if (env !== undefined && values["persist-to"] !== undefined) {
+  fail("--persist-to is for the local stack; --env writes a deployed namespace");
+}
+
+const root = repositoryRoot();
+const target: KvTarget =
+  env === undefined
+    ? {
+        env: "dev",
+        local: true,
+        persistTo: resolve(values["persist-to"] ?? resolve(root, ".wrangler/state")),
+      }
+    : { env, local: false };
+const where = target.local
+  ? `the local stack's SUMMARY (${target.persistTo})`
+  : `SUMMARY of the deployed ${target.env} environment`;
+
+// The allowlist of the summarizer that publishes this namespace: history is published as it is.
+const vars = await summarizerVars(target.env, root);
+const { publishedComponents } = parseSummaryConfig({
+  publishedComponents: vars[VAR.PUBLISHED_COMPONENTS],
+});
+
+const started = performance.now();
+const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
+const count = (n: number) => n.toLocaleString("en");
+let lastLine = 0;
+
+const history = new HistoryImport({ publishedComponents });
+const format = await readDump(file, history, {
+  onProgress: ({ bytes, totalBytes, records, elapsedMs }) => {
+    const seconds = elapsedMs / 1000;
+    const line = `read ${mb(bytes)}/${mb(totalBytes)} MB (${Math.round((bytes / totalBytes) * 100)} %), ${count(records)} records, ${count(Math.round(records / Math.max(seconds, 0.001)))} records/s, ${mb(bytes / Math.max(seconds, 0.001))} MB/s`;
+    // On a terminal, one line redrawn each second; in a log, a line every ten seconds.
+    if (process.stderr.isTTY) process.stderr.write(`\r${line}`);
+    else if (elapsedMs - lastLine >= 10_000 || bytes === totalBytes) {
+      lastLine = elapsedMs;
+      process.stderr.write(`${line}\n`);
+    }
+  },
+}).catch((error: unknown) => fail(`cannot read ${file}: ${(error as Error).message}`));
+if (process.stderr.isTTY) process.stderr.write("\n");
+const readSeconds = (performance.now() - started) / 1000;
+
+const series = new Set<string>();
+let points = 0;
+let daysRead = 0;
+const applied: string[] = [];
+const kept: string[] = [];
+const kv = new WranglerSummaryKV(target, root);
+for (const year of history.years()) {
+  const days = history.takeYear(year);
+  if (days.length === 0) continue;
+  daysRead += days.length;
+  for (const day of days) {
+    points += day.points.size;
+    for (const key of day.points.keys()) series.add(key);
+  }
+  const result = await applyDays(kv, days, {
+    now: Date.now(),
+    keepStoredDays: !values["replace-days"],
+  });
+  applied.push(...result.daysApplied);
+  kept.push(...result.daysKept);
+  process.stderr.write(
+    `planned ${year}: ${result.daysApplied.length} days to write, ${result.daysKept.length} already in SUMMARY\n`,
+  );
+}
+
+printTally(format, history.tally);
+const plan = kv.heldWrites();
+const bytes = plan.puts.reduce((n, [, size]) => n + size, 0);
+const lines = [
+  "",
+  `Plan for ${where}:`,
+  `  days in the dump: ${count(daysRead)}${daysRead > 0 ? ` (${spanOf([...applied, ...kept])})` : ""}, ${count(series.size)} series, ${count(points)} points`,
+  `  days to write: ${count(applied.length)}${applied.length > 0 ? ` (${spanOf(applied)})` : ""}`,
+  `  days left alone (SUMMARY has them${values["replace-days"] ? "" : "; --replace-days to overwrite"}): ${count(kept.length)}${kept.length > 0 ? ` (${spanOf(kept)})` : ""}`,
+  `  keys to put: ${count(plan.puts.length)} (${mb(bytes)} MB); keys to delete: ${count(plan.deletes.length)}`,
+  ...plan.puts.map(([key, size]) => `    put ${key} (${count(size)} bytes)`),
+  ...plan.deletes.map((key) => `    delete ${key}`),
+];
+process.stdout.write(`${lines.join("\n")}\n`);
+
+if (history.tally.malformed > 0 && !values["skip-malformed"]) {
+  fail(
+    `${count(history.tally.malformed)} records are not what their model holds (see above); nothing written. --skip-malformed writes the rest.`,
+  );
+}
+if (values["dry-run"]) {
+  process.stdout.write("\nDry run: nothing written.\n");
+} else if (plan.puts.length + plan.deletes.length === 0) {
+  process.stdout.write("\nNothing to write: SUMMARY already holds this history.\n");
+} else {
+  if (!target.local && !values.yes) await confirm();
+  await kv.flush().catch((error: unknown) => fail((error as Error).message));
+  process.stdout.write(`\nWritten to ${where}.\n`);
+}
+const seconds = (performance.now() - started) / 1000;
+process.stdout.write(
+  `Took ${seconds.toFixed(1)} s (reading ${readSeconds.toFixed(1)} s), ${kv.calls} wrangler calls, peak memory ${mb(process.resourceUsage().maxRSS * 1024)} MB.\n`,
+);
+
+function spanOf(days: string[]): string {
+  const sorted = [...days].sort();
+  return `${sorted[0]} … ${sorted[sorted.length - 1]}`;
+}
+
+function printTally(format: string, tally: ImportTally): void {
+  const rows = [
+    `Read a ${format === "django" ? "Django dumpdata" : "2022 worker dump"}: ${count(tally.records)} records.`,
+    ...Object.entries(tally.used).map(([what, n]) => `  used: ${what}: ${count(n)}`),
+    ...Object.entries(tally.ignoredModels).map(
+      ([model, n]) => `  ignored (not a summary table): ${model}: ${count(n)}`,
+    ),
+    `  components off the allowlist (not published): ${count(tally.offAllowlist)}`,
+    `  not one of our series: ${count(tally.notOurs)}`,
+    `  rows for days Django never summarized (no dailysummary row): ${count(tally.unsummarized)}`,
+    `  malformed: ${count(tally.malformed)}`,
+    ...tally.problems.map((problem) => `    ${problem}`),
+  ];
+  process.stdout.write(`${rows.join("\n")}\n`);
+}
+
+async function confirm(): Promise<void> {
+  if (!process.stdin.isTTY)
+    fail("writing a deployed namespace needs --yes when not run from a terminal");
+  const readline = createInterface({ input: process.stdin, output: process.stdout });
+  const answer = await readline.question(`\nWrite this to ${where}? [y/N] `);
+  readline.close();
+  if (!/^y(es)?$/i.test(answer.trim())) fail("nothing written");
+}

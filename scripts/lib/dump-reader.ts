@@ -1,0 +1,80 @@
+/**
+ * Reads a history dump from disk into a {@link HistoryImport}, one top-level record at a time:
+ * a five-year Django dumpdata is hundreds of MB, which neither `readFileSync` nor `JSON.parse`
+ * should hold at once. @streamparser/json emits each element of the top-level array (Django)
+ * or each member of the top-level object (2022 worker) and keeps nothing of it afterwards.
+ */
+import { createReadStream, statSync } from "node:fs";
+import {
+  type DumpFormat,
+  detectDumpFormat,
+  type HistoryImport,
+} from "@pulp-analytics/shared/import";
+import { JSONParser } from "@streamparser/json";
+
+export interface ReadProgress {
+  bytes: number;
+  totalBytes: number;
+  records: number;
+  elapsedMs: number;
+}
+
+export interface ReadOptions {
+  /** Called at most every `progressEveryMs` while reading, and once at the end. */
+  onProgress?: (progress: ReadProgress) => void;
+  progressEveryMs?: number;
+}
+
+export async function readDump(
+  path: string,
+  history: HistoryImport,
+  options: ReadOptions = {},
+): Promise<DumpFormat> {
+  const totalBytes = statSync(path).size;
+  const started = performance.now();
+  const every = options.progressEveryMs ?? 1000;
+  let lastReported = started;
+  let bytes = 0;
+  let format: DumpFormat | null = null;
+  const report = () =>
+    options.onProgress?.({
+      bytes,
+      totalBytes,
+      records: history.tally.records,
+      elapsedMs: performance.now() - started,
+    });
+
+  const parser = new JSONParser({ paths: ["$.*"], keepStack: false });
+  parser.onValue = ({ value, key }) => {
+    if (format === "django") history.addDjangoRecord(value);
+    else history.addWorkerSeries(String(key), value);
+  };
+
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    let data = chunk as Buffer;
+    bytes += data.length;
+    if (format === null) {
+      // A byte-order mark (some editors write one) is not JSON; leading blank chunks say nothing.
+      if (bytes === data.length && data[0] === 0xef && data[1] === 0xbb && data[2] === 0xbf) {
+        data = data.subarray(3);
+      }
+      const head = data.toString("utf8", 0, Math.min(data.length, 4096));
+      if (head.trim() === "") continue;
+      format = detectDumpFormat(head);
+      if (format === null) {
+        throw new Error(
+          `${path} is neither a Django dumpdata (a JSON array) nor a {key: value} dump (a JSON object)`,
+        );
+      }
+    }
+    parser.write(data);
+    if (performance.now() - lastReported >= every) {
+      lastReported = performance.now();
+      report();
+    }
+  }
+  if (format === null) throw new Error(`${path} is empty`);
+  if (!parser.isEnded) parser.end();
+  report();
+  return format;
+}

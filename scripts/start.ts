@@ -1,0 +1,35 @@
+/**
+ * `npm start`: the whole stack on http://127.0.0.1:${PORT:-8787} (contract §6), local KV in
+ * .wrangler/state. wrangler dev runs the three workers on an internal port behind a small front
+ * that hands it only complete requests (see scripts/lib/front.ts for why).
+ */
+import { launchStack } from "./lib/stack";
+
+const port = Number(process.env.PORT ?? "8787");
+if (!Number.isInteger(port) || port <= 0 || port > 65_535) {
+  console.error(`PORT must be a port number, not ${process.env.PORT}`);
+  process.exit(2);
+}
+
+const stack = await launchStack({
+  port,
+  persistTo: ".wrangler/state",
+  output: (chunk) => process.stdout.write(chunk),
+});
+console.log(`\nPulp Analytics (ingest, site, summarizer) on ${stack.origin}\n`);
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  await stack.stop();
+  process.exit(0);
+};
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);
+const code = await stack.exited;
+if (!stopping) {
+  console.error(`wrangler dev exited (${code}); stopping.`);
+  await stack.stop();
+  process.exit(code ?? 1);
+}

@@ -1,0 +1,79 @@
+/**
+ * The streaming reader: both formats, records split across chunks, a byte-order mark, and a
+ * truncated file (which must fail, not import half a year quietly).
+ */
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { HistoryImport } from "@pulp-analytics/shared/import";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readDump } from "../lib/dump-reader";
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "pulp-analytics-dump-"));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+const fresh = () => new HistoryImport({ publishedComponents: new Set(["core"]) });
+
+async function file(name: string, text: string): Promise<string> {
+  const path = join(dir, name);
+  await writeFile(path, text);
+  return path;
+}
+
+/** A Django dump of `days` days, one line like dumpdata without --indent. */
+function djangoDump(days: number): string {
+  const records = [];
+  for (let i = 0; i < days; i++) {
+    const summary = new Date(Date.UTC(2024, 0, 1 + i)).toISOString().slice(0, 10);
+    records.push({ model: "pulpanalytics.dailysummary", pk: summary, fields: {} });
+    for (let age = 0; age < 100; age++) {
+      records.push({
+        model: "pulpanalytics.agecount",
+        pk: i * 100 + age,
+        fields: { summary, age, count: 1 },
+      });
+    }
+  }
+  return JSON.stringify(records);
+}
+
+describe("readDump", () => {
+  it("reads a Django dump larger than one read chunk, record by record", async () => {
+    const text = djangoDump(200);
+    expect(text.length).toBeGreaterThan(1 << 20);
+    const history = fresh();
+    const progress: number[] = [];
+    const format = await readDump(await file("big.json", text), history, {
+      progressEveryMs: 0,
+      onProgress: (p) => progress.push(p.records),
+    });
+    expect(format).toBe("django");
+    expect(history.tally.records).toBe(200 * 101);
+    expect(progress.at(-1)).toBe(200 * 101);
+    const days = history.years().flatMap((year) => history.takeYear(year));
+    expect(days).toHaveLength(200);
+    expect(days[0]?.points.get("systems__total")).toBe(100);
+  });
+
+  it("reads a 2022 worker dump after a byte-order mark and blank lines", async () => {
+    const history = fresh();
+    const path = await file(
+      "worker.json",
+      `\uFEFF\n\n  {"systems__total": "[[1672531200000,5]]", "x": 1}`,
+    );
+    expect(await readDump(path, history)).toBe("worker");
+    expect(history.tally).toMatchObject({ records: 2, used: { series: 1 }, notOurs: 1 });
+  });
+
+  it("fails on a truncated dump and on a file that is neither format", async () => {
+    const text = djangoDump(3);
+    await expect(readDump(await file("cut.json", text.slice(0, -40)), fresh())).rejects.toThrow();
+    await expect(readDump(await file("html.json", "<html></html>"), fresh())).rejects.toThrow(
+      /neither a Django dumpdata/,
+    );
+    await expect(readDump(await file("empty.json", "  \n"), fresh())).rejects.toThrow(/empty/);
+  });
+});

@@ -1,0 +1,180 @@
+/**
+ * `npm run import` end to end: the real script, wrangler's real KV commands, a throwaway
+ * `--persist-to` directory (the local stack's KV on disk), and the fixtures of shared/test,
+ * read back through the store as the site reads them.
+ */
+import { spawn } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Point } from "@pulp-analytics/shared/keys";
+import { applyDays, groupOf, parseChunkKey, seriesFromChunks } from "@pulp-analytics/shared/store";
+import { parseIsoDay } from "@pulp-analytics/shared/time";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DJANGO_EXPECTED } from "../../shared/test/fixtures/import/expected";
+import { repositoryRoot, type Stack, startStack } from "../lib/stack";
+import { WranglerSummaryKV } from "../lib/wrangler-kv";
+
+const DJANGO = fileURLToPath(
+  new URL("../../shared/test/fixtures/import/django-dump.json", import.meta.url),
+);
+const WORKER = fileURLToPath(
+  new URL("../../shared/test/fixtures/import/worker-2022.json", import.meta.url),
+);
+
+function runImport(...args: string[]): Promise<{ code: number | null; stdout: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["scripts/run.mjs", "scripts/import.ts", ...args], {
+      cwd: repositoryRoot(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout }));
+  });
+}
+
+const kvAt = (persistTo: string) => new WranglerSummaryKV({ env: "dev", local: true, persistTo });
+
+/** Every series in the persist dir, as `{YYYY-MM-DD: {key: value}}` like the fixtures' expectations. */
+async function everyDay(persistTo: string): Promise<Record<string, Record<string, number>>> {
+  const kv = kvAt(persistTo);
+  const chunks = (await kv.list("c:")).filter((name) => parseChunkKey(name) !== null);
+  const texts = await kv.getMany(chunks);
+  const keys = (await kv.getMany(await kv.list("k:"))).values();
+  const days: Record<string, Record<string, number>> = {};
+  for (const text of keys) {
+    for (const key of (JSON.parse(text) as { keys: string[] }).keys) {
+      const group = [...texts].filter(([name]) => parseChunkKey(name)?.group === groupOf(key));
+      for (const [day, value] of seriesFromChunks(
+        key,
+        group.map(([, t]) => t),
+      )) {
+        const iso = new Date(day).toISOString().slice(0, 10);
+        days[iso] = { ...days[iso], [key]: value };
+      }
+    }
+  }
+  return days;
+}
+
+// Each import starts wrangler a few times (about a second each).
+describe("npm run import into the local stack's KV on disk", { timeout: 60_000 }, () => {
+  let persistTo: string;
+  beforeAll(async () => {
+    persistTo = await mkdtemp(join(tmpdir(), "pulp-analytics-import-"));
+  });
+  afterAll(() => rm(persistTo, { recursive: true, force: true }));
+
+  it("--dry-run prints the plan and writes nothing", async () => {
+    const run = await runImport(DJANGO, "--persist-to", persistTo, "--dry-run");
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.stdout).toContain("days to write: 4 (2023-12-31 … 2024-03-04)");
+    expect(run.stdout).toMatch(/put c:systems:2024 \(\d+ bytes\)/);
+    expect(run.stdout).toContain("Dry run: nothing written.");
+    expect(await kvAt(persistTo).list()).toEqual([]);
+  });
+
+  it("writes exactly the series the dump maps to, nothing off the allowlist", async () => {
+    const run = await runImport(DJANGO, "--persist-to", persistTo);
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.stdout).toContain("components off the allowlist (not published): 2");
+    expect(await everyDay(persistTo)).toEqual(DJANGO_EXPECTED);
+  });
+
+  it("changes nothing when run again", async () => {
+    const run = await runImport(DJANGO, "--persist-to", persistTo);
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.stdout).toContain(
+      "days left alone (SUMMARY has them; --replace-days to overwrite): 4",
+    );
+    expect(run.stdout).toContain("Nothing to write");
+  });
+
+  it("adds a 2022 worker dump beside it", async () => {
+    const run = await runImport(WORKER, "--persist-to", persistTo);
+    expect(run.code, run.stdout).toBe(0);
+    const days = await everyDay(persistTo);
+    expect(days["2023-01-01"]?.online_workers__processes__max).toBe(6);
+    expect(days["2024-03-01"]).toEqual(DJANGO_EXPECTED["2024-03-01"]);
+  });
+});
+
+// Each import starts wrangler a few times (about a second each).
+describe("days the service summarized itself", { timeout: 60_000 }, () => {
+  let persistTo: string;
+  const ownDay = parseIsoDay("2024-03-01") as number;
+  beforeAll(async () => {
+    persistTo = await mkdtemp(join(tmpdir(), "pulp-analytics-import-"));
+    const kv = kvAt(persistTo);
+    await applyDays(
+      kv,
+      [
+        {
+          day: ownDay,
+          points: new Map([
+            ["systems__total", 99],
+            ["age__0", 99],
+          ]),
+        },
+      ],
+      { now: Date.now() },
+    );
+    await kv.flush();
+  });
+  afterAll(() => rm(persistTo, { recursive: true, force: true }));
+
+  it("win over imported ones", async () => {
+    const run = await runImport(DJANGO, "--persist-to", persistTo);
+    expect(run.code, run.stdout).toBe(0);
+    expect(run.stdout).toContain(
+      "days left alone (SUMMARY has them; --replace-days to overwrite): 1 (2024-03-01 … 2024-03-01)",
+    );
+    const days = await everyDay(persistTo);
+    expect(days["2024-03-01"]).toEqual({ systems__total: 99, age__0: 99 });
+    expect(days["2024-03-02"]).toEqual(DJANGO_EXPECTED["2024-03-02"]);
+  });
+
+  it("are replaced with --replace-days", async () => {
+    const run = await runImport(DJANGO, "--persist-to", persistTo, "--replace-days");
+    expect(run.code, run.stdout).toBe(0);
+    expect(await everyDay(persistTo)).toEqual(DJANGO_EXPECTED);
+  });
+});
+
+// Each import starts wrangler a few times (about a second each).
+describe("npm run import beside a running npm start", { timeout: 60_000 }, () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  }, 90_000);
+  afterAll(() => stack?.stop());
+
+  it("shows the imported history at once on the page and in the series API", async () => {
+    const run = await runImport(DJANGO, "--persist-to", stack.persistTo);
+    expect(run.code, run.stdout).toBe(0);
+    const series = (await (
+      await fetch(`${stack.origin}/api/v1/series/systems__total`)
+    ).json()) as Point[];
+    expect(series).toEqual([
+      [parseIsoDay("2023-12-31"), 2],
+      [parseIsoDay("2024-03-01"), 15],
+      [parseIsoDay("2024-03-02"), 5],
+      [parseIsoDay("2024-03-04"), 1],
+    ]);
+    const page = (await (await fetch(`${stack.origin}/api/v1/page`)).json()) as { asOf: number };
+    expect(page.asOf).toBe(parseIsoDay("2024-03-04"));
+    const keys = (await (await fetch(`${stack.origin}/api/v1/series`)).json()) as {
+      keys: string[];
+    };
+    expect(keys.keys).toContain("versions__rpm__3.25");
+    expect(keys.keys.filter((key) => key.includes("acme_internal"))).toEqual([]);
+  });
+});

@@ -1,0 +1,294 @@
+/**
+ * `/metrics` and `/api/v1/export.csv` (issue 12): format, headers, KV reads, caching, empty state.
+ */
+import { createExecutionContext, reset, waitOnExecutionContext } from "cloudflare:test";
+import type { SiteEnv } from "@pulp-analytics/shared/env";
+import type { Point } from "@pulp-analytics/shared/keys";
+import { openMetrics } from "@pulp-analytics/shared/metrics";
+import { BINDING } from "@pulp-analytics/shared/names";
+import { CHUNK_PREFIX, seriesFromChunks } from "@pulp-analytics/shared/store";
+import { afterEach, describe, expect, it } from "vitest";
+import app from "../src/index";
+import { day, freshOrigin, summarize, summary, worker } from "./helpers";
+
+afterEach(() => reset());
+
+const DAY = 86_400_000;
+const OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+const DATA_CSP = "default-src 'none'; frame-ancestors 'none'";
+const GENERATED = Date.parse("2026-01-11T00:00:05Z");
+
+/** 2024-12-20 to 2026-01-10: three calendar years of eight groups, with gaps and versions moving on. */
+function history(): Record<string, Point[]> {
+  const series: Record<string, Point[]> = {};
+  const add = (key: string, at: number, value: number) => {
+    series[key] ??= [];
+    series[key].push([at, value]);
+  };
+  for (let at = day("2024-12-20"), i = 0; at <= day("2026-01-10"); at += DAY, i++) {
+    add("systems__total", at, 100 + (i % 17));
+    add("systems__persistent", at, 90 + (i % 13));
+    add(`versions__core__3.${45 + Math.floor(i / 150)}`, at, 60 + (i % 5));
+    if (i % 2 === 0) add("versions__rpm__3.28", at, 20);
+    add(`versions_xyz__core__3.${45 + Math.floor(i / 150)}.${i % 3}`, at, 30);
+    add("postgresql__15", at, 70);
+    if (i % 7 === 0) add("postgresql__16", at, 3);
+    add("online_workers__processes__mean", at, 2 + (i % 4) / 4);
+    add("age__0", at, 5);
+    add("rbac__users__3-4", at, 11);
+  }
+  return series;
+}
+
+/** The real SUMMARY binding, with its KV operations counted. */
+function counting(environment: string): { env: SiteEnv; reads: () => number } {
+  let reads = 0;
+  const kv = summary;
+  const env = {
+    ENVIRONMENT: environment,
+    [BINDING.SUMMARY]: {
+      get: ((...args: Parameters<KVNamespace["get"]>) => {
+        reads++;
+        return kv.get(...args);
+      }) as KVNamespace["get"],
+      getWithMetadata: ((...args: Parameters<KVNamespace["getWithMetadata"]>) => {
+        reads++;
+        return kv.getWithMetadata(...args);
+      }) as KVNamespace["getWithMetadata"],
+      list: ((...args: Parameters<KVNamespace["list"]>) => {
+        reads++;
+        return kv.list(...args);
+      }) as KVNamespace["list"],
+    },
+  } satisfies SiteEnv;
+  return { env, reads: () => reads };
+}
+
+/** One view through the app with `env`, body read to the end, waitUntil work done. */
+async function view(env: SiteEnv, url: string, init?: RequestInit): Promise<Response> {
+  const ctx = createExecutionContext();
+  const res = await app.fetch(new Request(url, init), env, ctx);
+  const body = await res.arrayBuffer();
+  await waitOnExecutionContext(ctx);
+  return new Response(body, res);
+}
+
+/** The body as UTF-8 (Response.text() warns about the OpenMetrics content type). */
+async function bodyText(res: Response): Promise<string> {
+  return new TextDecoder().decode(await res.arrayBuffer());
+}
+
+function expectSecurityHeaders(res: Response) {
+  expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
+  expect(res.headers.get("Referrer-Policy")).toBe("no-referrer");
+  expect(res.headers.get("X-Frame-Options")).toBe("DENY");
+  expect(res.headers.get("Content-Security-Policy")).toBe(DATA_CSP);
+}
+
+/** All chunk texts of SUMMARY, read directly. */
+async function chunkTexts(): Promise<string[]> {
+  const texts: string[] = [];
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await summary.list({ prefix: CHUNK_PREFIX, cursor });
+    for (const { name } of page.keys) texts.push((await summary.get(name, "text")) ?? "");
+    if (page.list_complete) return texts;
+    cursor = page.cursor;
+  }
+}
+
+describe("GET /metrics", () => {
+  it("before the first summary is a valid exposition without samples, never cached", async () => {
+    const { env, reads } = counting("production");
+    const at = freshOrigin();
+    for (let i = 1; i <= 2; i++) {
+      const res = await view(env, at("/metrics"));
+      expect(res.status).toBe(200);
+      expect(res.headers.get("Content-Type")).toBe(OPENMETRICS);
+      expect(res.headers.get("Cache-Control")).toBe("no-store");
+      expect(res.headers.get("ETag")).toBeNull();
+      expectSecurityHeaders(res);
+      expect(await bodyText(res)).toBe("# EOF\n");
+      expect(reads()).toBe(i);
+    }
+  });
+
+  it("serves the latest summarized day from the page data, with the security headers", async () => {
+    const page = await summarize(history(), GENERATED);
+    const res = await worker.fetch(freshOrigin()("/metrics"));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Type")).toBe(OPENMETRICS);
+    expectSecurityHeaders(res);
+    expect(res.headers.get("Cache-Control")).toBe("no-cache");
+    expect(res.headers.get("ETag")).toMatch(/^"[\w-]{24}"$/);
+    expect(res.headers.get("Last-Modified")).toBe(new Date(GENERATED).toUTCString());
+    const text = await bodyText(res);
+    expect(text).toBe(openMetrics(page));
+    expect(text.endsWith("\n# EOF\n")).toBe(true);
+    expect(text).toContain(`pulp_analytics_summary_day_seconds ${day("2026-01-10") / 1000}\n`);
+    expect(text).toContain("pulp_analytics_summary_generated_seconds 1768089605\n");
+    expect(text).toContain('pulp_analytics_systems{kind="total"} ');
+    expect(text).toContain('pulp_analytics_versions{component="core",version="3.47"} ');
+    expect(text).toContain('pulp_analytics_postgresql{major="15"} 70\n');
+    expect(text).toContain('pulp_analytics_online_workers{measure="processes",stat="mean"} ');
+    expect(text).toContain('pulp_analytics_age{bucket="0"} 5\n');
+    expect(text).toContain('pulp_analytics_rbac{measure="users",bucket="3-4"} 11\n');
+    expect(text).not.toContain("versions_xyz");
+  });
+
+  it("answers HEAD without a body and If-None-Match with 304", async () => {
+    await summarize(history(), GENERATED);
+    const at = freshOrigin();
+    const head = await worker.fetch(at("/metrics"), { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(await bodyText(head)).toBe("");
+    const etag = head.headers.get("ETag") ?? "";
+    const again = await worker.fetch(at("/metrics"), { headers: { "If-None-Match": etag } });
+    expect(again.status).toBe(304);
+  });
+
+  it("costs one KV read uncached and none cached in production; one per view in dev", async () => {
+    await summarize(history(), GENERATED);
+    const production = counting("production");
+    const at = freshOrigin();
+    const first = await view(production.env, at("/metrics"));
+    expect(production.reads()).toBe(1);
+    expect(first.headers.get("Cache-Control")).toBe("public, max-age=300");
+    const cached = await view(production.env, at("/metrics"));
+    expect(production.reads()).toBe(1);
+    expect(await bodyText(cached)).toBe(await bodyText(first));
+    expectSecurityHeaders(cached);
+    await view(production.env, at("/m%65trics"));
+    expect(production.reads()).toBe(1);
+
+    const dev = counting("dev");
+    await view(dev.env, at("/metrics"));
+    await view(dev.env, at("/metrics"));
+    expect(dev.reads()).toBe(2);
+  });
+
+  it("is read-only: other methods are 405", async () => {
+    const res = await worker.fetch(freshOrigin()("/metrics"), { method: "POST", body: "x" });
+    expect(res.status).toBe(405);
+    expect(res.headers.get("Allow")).toBe("GET, HEAD");
+  });
+});
+
+describe("GET /api/v1/export.csv", () => {
+  const DISPOSITION = 'attachment; filename="pulp-analytics.csv"';
+
+  it("before the first summary is the header row alone, never cached", async () => {
+    const { env, reads } = counting("production");
+    const at = freshOrigin();
+    for (let i = 1; i <= 2; i++) {
+      const res = await view(env, at("/api/v1/export.csv"));
+      expect(res.status).toBe(200);
+      expect(res.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
+      expect(res.headers.get("Content-Disposition")).toBe(DISPOSITION);
+      expect(res.headers.get("Cache-Control")).toBe("no-store");
+      expectSecurityHeaders(res);
+      expect(await bodyText(res)).toBe("date,key,value\r\n");
+      expect(reads()).toBe(i);
+    }
+  });
+
+  it("has every series and every day, by key then date, as the series API has them", async () => {
+    await summarize(history(), GENERATED);
+    const at = freshOrigin();
+    const res = await worker.fetch(at("/api/v1/export.csv"));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Type")).toBe("text/csv; charset=utf-8");
+    expect(res.headers.get("Content-Disposition")).toBe(DISPOSITION);
+    expect(res.headers.get("Cache-Control")).toBe("no-cache");
+    expect(res.headers.get("Access-Control-Allow-Origin")).toBe("*");
+    expectSecurityHeaders(res);
+    const csv = await bodyText(res);
+    expect(csv.endsWith("\r\n")).toBe(true);
+    const [header, ...lines] = csv.slice(0, -2).split("\r\n");
+    expect(header).toBe("date,key,value");
+    const rows = lines.map((line) => line.split(","));
+    const order = rows.map(([date, key]) => `${key} ${date}`);
+    expect(order).toEqual([...order].sort());
+
+    const { keys } = (await (await worker.fetch(at("/api/v1/series"))).json()) as {
+      keys: string[];
+    };
+    expect([...new Set(rows.map((row) => row[1]))]).toEqual(keys);
+    const texts = await chunkTexts();
+    for (const key of keys) {
+      const expected = seriesFromChunks(key, texts).map(([t, v]) => [
+        new Date(t).toISOString().slice(0, 10),
+        key,
+        String(v),
+      ]);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(
+        rows.filter((row) => row[1] === key),
+        key,
+      ).toEqual(expected);
+    }
+    const series = history();
+    expect(rows.length).toBe(Object.values(series).reduce((n, points) => n + points.length, 0));
+    expect(rows.filter((row) => row[1] === "systems__total")).toHaveLength(
+      series.systems__total?.length ?? -1,
+    );
+    expect(csv).toContain("\r\n2024-12-20,age__0,5\r\n");
+    expect(csv).toContain("\r\n2024-12-21,online_workers__processes__mean,2.25\r\n");
+  });
+
+  it("reads a list and one bulk read per ten chunks; in production nothing once cached", async () => {
+    await summarize(history(), GENERATED);
+    const chunks = (await summary.list({ prefix: CHUNK_PREFIX })).keys.length;
+    // Eight groups over three calendar years.
+    expect(chunks).toBe(24);
+    const expected = 1 + Math.ceil(chunks / 10);
+
+    const dev = counting("dev");
+    const at = freshOrigin();
+    const fresh = await bodyText(await view(dev.env, at("/api/v1/export.csv")));
+    expect(dev.reads()).toBe(expected);
+
+    const production = counting("production");
+    const first = await view(production.env, at("/api/v1/export.csv"));
+    expect(production.reads()).toBe(expected);
+    expect(first.headers.get("Cache-Control")).toBe("public, max-age=300");
+    expect(await bodyText(first)).toBe(fresh);
+    for (const path of ["/api/v1/export.csv", "/api/v1/export%2Ecsv"]) {
+      const cached = await view(production.env, at(path));
+      expect(production.reads(), path).toBe(expected);
+      expect(cached.headers.get("Content-Disposition")).toBe(DISPOSITION);
+      expectSecurityHeaders(cached);
+      expect(await bodyText(cached)).toBe(fresh);
+    }
+  });
+
+  it("follows the list cursor past 1,000 chunk names", async () => {
+    // 1,001 one-point chunks, written directly: a group per chunk.
+    const start = Date.UTC(2026, 0, 1);
+    const puts: Promise<void>[] = [];
+    for (let i = 0; i < 1001; i++) {
+      const group = `g${String(i).padStart(4, "0")}`;
+      const chunk = { v: 2, year: 2026, start, series: { [`${group}__x`]: [i % 365, i] } };
+      puts.push(summary.put(`c:${group}:2026`, JSON.stringify(chunk)));
+    }
+    await Promise.all(puts);
+    const { env, reads } = counting("dev");
+    const csv = await bodyText(await view(env, freshOrigin()("/api/v1/export.csv")));
+    expect(reads()).toBe(2 + Math.ceil(1001 / 10));
+    const lines = csv.slice(0, -2).split("\r\n");
+    expect(lines).toHaveLength(1002);
+    expect(lines[1]).toBe("2026-01-01,g0000__x,0");
+    expect(lines[1001]).toBe(
+      `${new Date(start + (1000 % 365) * DAY).toISOString().slice(0, 10)},g1000__x,1000`,
+    );
+  }, 30_000);
+
+  it("answers HEAD without reading a chunk", async () => {
+    await summarize(history(), GENERATED);
+    const { env, reads } = counting("dev");
+    const res = await view(env, freshOrigin()("/api/v1/export.csv"), { method: "HEAD" });
+    expect(res.status).toBe(200);
+    expect(await bodyText(res)).toBe("");
+    expect(reads()).toBe(1);
+  });
+});
