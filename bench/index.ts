@@ -52,16 +52,19 @@ const section = (title: string, ...body: string[]) =>
 section("Decode + validate in isolation (Node)", benchDecode());
 section("Pure aggregation throughput (Node)", benchAggregate());
 
+const site = await benchSite();
+section(
+  "Site through the local stack",
+  "One day and ten years of summarized history for 10,000 installations (synthetic, shaped like Pulp's release calendar: `bench/page-history.ts`), seeded into SUMMARY as `_page` and `h:<YYYY>` and measured in the same run (`node scripts/run.mjs bench/site-main.ts` runs this part alone).",
+  "What the default view (90 days) downloads: HTML and every script and style it loads, fetched through the front door, and the data; gzip -9 in Node:",
+  site.weight,
+  "Time until every chart is drawn, and the longest main-thread task, headless Chromium (playwright-core, /usr/bin/chromium):",
+  site.charts,
+);
 const stack = await startStack();
 try {
-  const site = await benchSite(stack.origin);
   section(
-    "Site through the local stack",
-    "45 days × 40 installations of history posted through the front door and summarized (`PUT /?day=D` per day), as the browser test does.",
-    "Page weight (HTML and every script and style it loads, fetched through the front door, gzip -9 in Node):",
-    site.weight,
-    "Time until every chart is drawn, headless Chromium (playwright-core, /usr/bin/chromium):",
-    site.charts,
+    "KV reads per view",
     'KV reads per view: 1 uncached (the `_page` key; `/` itself reads none), 0 cached, asserted on the real local SUMMARY binding by `workers/site/test/site.test.ts` › "KV reads per view" › "costs one read uncached and none once cached".',
   );
   section("Ingest through the local stack (autocannon)", await benchIngest(stack.origin));

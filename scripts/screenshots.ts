@@ -1,8 +1,10 @@
 /**
  * `npm run screenshots [-- URL]`: the README's pictures of the page, retaken from a running stack
- * that `npm run demo` has filled (default http://127.0.0.1:${PORT:-8787}/). Writes
- * docs/screenshots/page-{desktop,phone}.png (the whole page) and page-{desktop,phone}-top.png
- * (what the first screen shows). Needs Debian's Chromium (CHROMIUM_PATH to use another).
+ * (default http://127.0.0.1:${PORT:-8787}/; the README's come from
+ * `node scripts/run.mjs scripts/seeded-stack.ts 5`, five years of synthetic history). Writes
+ * docs/screenshots/page-{desktop,phone}.png (the whole page), page-{desktop,phone}-top.png (what
+ * the first screen shows) and page-{desktop,phone}-all.png (the whole page over "All"). Needs
+ * Debian's Chromium (CHROMIUM_PATH to use another).
  */
 import { mkdir, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
@@ -35,7 +37,8 @@ function undrawn(page: Page): Promise<string[]> {
 
 /** frappe-charts draws zeros first and animates its data in: wait until every chart has some. */
 async function settled(page: Page): Promise<void> {
-  const deadline = Date.now() + 15_000;
+  const deadline = Date.now() + 30_000;
+  await page.locator('#charts[data-drawn="all"]').waitFor({ state: "attached", timeout: 30_000 });
   for (;;) {
     const missing = await undrawn(page);
     if (missing.length === 0) break;
@@ -75,6 +78,12 @@ try {
       const kb = Math.round((await stat(path)).size / 1024);
       console.log(`${path} (${kb} KB)`);
     }
+    await page.click('[data-range="all"]');
+    await page.locator("#charts:not([aria-busy])").waitFor({ timeout: 30_000 });
+    await settled(page);
+    const all = join(out, `page-${name}-all.png`);
+    await page.screenshot({ path: all, fullPage: true });
+    console.log(`${all} (${Math.round((await stat(all)).size / 1024)} KB)`);
     console.log(`  ${name}: ${(await asOf.textContent())?.trim()}`);
     if (problems.length > 0) console.log(`  ${name}: page errors: ${problems.join("; ")}`);
     await context.close();

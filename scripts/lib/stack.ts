@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -143,8 +143,54 @@ export async function launchStack(options: StackOptions): Promise<RunningStack> 
 }
 
 /** The stack for tests and benchmarks: a spare port and a throwaway --persist-to directory. */
-export async function startStack(): Promise<Stack> {
+export interface StartOptions {
+  /**
+   * SUMMARY entries written before the stack starts (`wrangler kv bulk put --local`), e.g. page
+   * views of a synthetic history (bench/page-history.ts).
+   */
+  summary?: Array<{ key: string; value: string }>;
+}
+
+/** Writes `entries` into the dev SUMMARY namespace kept in `state`, with wrangler. */
+async function seedSummary(
+  state: string,
+  entries: Array<{ key: string; value: string }>,
+): Promise<void> {
+  const file = join(state, "summary-seed.json");
+  await writeFile(file, JSON.stringify(entries));
+  const args = [
+    "node_modules/wrangler/bin/wrangler.js",
+    ...["kv", "bulk", "put", "--local", "--persist-to", state, "--binding", "SUMMARY"],
+    ...["-c", "workers/summarizer/wrangler.jsonc", "--env", "dev", file],
+  ];
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, args, {
+      cwd: repositoryRoot(),
+      env: {
+        ...process.env,
+        WRANGLER_SEND_METRICS: "false",
+        CLOUDFLARE_CF_FETCH_ENABLED: "false",
+        WRANGLER_LOG_PATH: join(state, "logs"),
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let log = "";
+    child.stdout?.on("data", (chunk) => {
+      log += chunk;
+    });
+    child.stderr?.on("data", (chunk) => {
+      log += chunk;
+    });
+    child.once("exit", (code) =>
+      code === 0 ? resolve() : reject(new Error(`kv bulk put failed:\n${log}`)),
+    );
+  });
+  await rm(file);
+}
+
+export async function startStack(options: StartOptions = {}): Promise<Stack> {
   const state = await mkdtemp(join(tmpdir(), "pulp-analytics-stack-"));
+  if (options.summary) await seedSummary(state, options.summary);
   // Kept for the error message of a failed start only: a benchmark's request log would fill it.
   let log = "";
   let started = false;

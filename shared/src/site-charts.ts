@@ -1,5 +1,6 @@
 /**
- * What each chart of the public page shows, computed from the page data (page.ts): pure, so it
+ * What each chart of the public page shows, computed from the page data and, for the long
+ * ranges, the weekly history (page.ts): pure, so it
  * is tested in Node, and bundled for the browser into workers/site/public/chart-data.js by
  * workers/site/scripts/build-assets.mjs. Import nothing here that pulls in runtime libraries.
  */
@@ -20,24 +21,9 @@ import {
   VERSIONS_XYZ_PREFIX,
 } from "./keys";
 import { DAY_MS } from "./names";
-import { type PageData, recentSeries } from "./page";
+import { unpackBlock } from "./packed";
+import { type PageData, recentSeries, type WeeklyHistory } from "./page";
 import { isoDay } from "./time";
-
-/** What the charts are drawn from: the latest day, each series' points, that day's exact versions. */
-export interface ChartPage {
-  asOf: number | null;
-  series: Record<string, Point[]>;
-  latestXyz: Record<string, number>;
-}
-
-/** The page data's recent days as the charts read them. */
-export function chartPage(page: PageData): ChartPage {
-  return {
-    asOf: page.asOf,
-    series: Object.fromEntries(recentSeries(page)),
-    latestXyz: page.latestXyz,
-  };
-}
 
 /** The series colors of every chart, in order; "Other" is always {@link OTHER_COLOR}. */
 export const CHART_COLORS = [
@@ -66,8 +52,25 @@ export type RangeId = keyof typeof RANGES;
 export const DEFAULT_RANGE: RangeId = "90d";
 export const isRangeId = (value: string): value is RangeId => Object.hasOwn(RANGES, value);
 
-/** More points than this on one axis are unreadable on a phone: longer ranges go weekly etc. */
+/** More points than this on one axis are unreadable on a phone: longer ranges go monthly. */
 export const MAX_POINTS = 120;
+
+/** How far apart a chart's points are: daily from the page data, weekly or monthly from `h:`. */
+export type Resolution = "day" | "week" | "month";
+
+/**
+ * What the time-series charts of one range are drawn from: the days on the x axis and the
+ * points of every series in that range (a day without a point counts 0, contract §3).
+ */
+export interface ChartData {
+  /** The latest summarized day (00:00 UTC). */
+  asOf: number;
+  /** The x axis: 00:00 UTC epochs, oldest first, ending on or before `asOf`. */
+  days: number[];
+  /** Series key → its points in the range, oldest first. */
+  series: Map<string, Point[]>;
+  resolution: Resolution;
+}
 
 export interface Dataset {
   name: string;
@@ -89,25 +92,126 @@ export interface ExactVersion {
   key: string;
 }
 
+/** The page's recent days unpacked, and each series' value on the latest day, once per page. */
+interface PageIndex {
+  recent: Map<string, Point[]>;
+  latest: Map<string, number>;
+}
+const indexes = new WeakMap<PageData, PageIndex>();
+
+function indexOf(page: PageData): PageIndex {
+  let index = indexes.get(page);
+  if (!index) {
+    const recent = recentSeries(page);
+    const latest = new Map<string, number>();
+    for (const [key, points] of recent) {
+      const last = points[points.length - 1];
+      if (last && last[0] === page.asOf) latest.set(key, last[1]);
+    }
+    index = { recent, latest };
+    indexes.set(page, index);
+  }
+  return index;
+}
+
+const latest = (page: PageData, key: string): number => indexOf(page).latest.get(key) ?? 0;
+
+/** Whether a range is drawn from weekly history (fetched when chosen) rather than the page. */
+export const isWeeklyRange = (range: RangeId): boolean => range === "1y" || range === "all";
+
+const yearOf = (day: number) => new Date(day).getUTCFullYear();
+
+/** The first day a range shows, or -Infinity for all of it. */
+function rangeStart(asOf: number, range: RangeId): number {
+  const span = RANGES[range];
+  return span === null ? Number.NEGATIVE_INFINITY : asOf - (span - 1) * DAY_MS;
+}
+
+/** The calendar years of weekly history a range needs (none for the daily ranges). */
+export function yearsFor(page: PageData, range: RangeId): number[] {
+  if (page.asOf === null || !isWeeklyRange(range)) return [];
+  const first = rangeStart(page.asOf, range);
+  return page.years.filter((year) => first === Number.NEGATIVE_INFINITY || year >= yearOf(first));
+}
+
 /**
- * The days a time-series chart shows: 00:00 UTC epochs, oldest first, ending on the latest
- * summarized day. A range longer than {@link MAX_POINTS} days is sampled every n-th day,
- * counting back from the latest, so the latest day is always shown.
+ * A daily range (30 or 90 days) from the page data: every day from the range's first day (or
+ * the first day with data, if later) to the latest.
  */
-export function chartDays(page: ChartPage, range: RangeId): number[] {
-  if (page.asOf === null) return [];
+export function dailyChartData(page: PageData, range: RangeId): ChartData | null {
+  if (page.asOf === null) return null;
+  const { recent } = indexOf(page);
   let first = page.asOf;
-  for (const points of Object.values(page.series)) {
+  for (const points of recent.values()) {
     const start = points[0]?.[0];
     if (start !== undefined && start < first) first = start;
   }
-  const span = RANGES[range];
-  if (span !== null) first = Math.max(first, page.asOf - (span - 1) * DAY_MS);
-  const count = Math.round((page.asOf - first) / DAY_MS) + 1;
-  const step = Math.ceil(count / MAX_POINTS);
+  first = Math.max(first, rangeStart(page.asOf, range));
   const days: number[] = [];
-  for (let day = page.asOf; day >= first; day -= step * DAY_MS) days.push(day);
-  return days.reverse();
+  for (let day = first; day <= page.asOf; day += DAY_MS) days.push(day);
+  const series = new Map<string, Point[]>();
+  for (const [key, points] of recent) {
+    const shown = points.filter(([day]) => day >= first);
+    if (shown.length > 0) series.set(key, shown);
+  }
+  return { asOf: page.asOf, days, series, resolution: "day" };
+}
+
+/**
+ * The last day of each calendar month among `days` (ascending), so the latest is always kept;
+ * beyond {@link MAX_POINTS} months, every n-th of those counting back from the latest.
+ */
+export function monthly(days: readonly number[]): number[] {
+  const months: number[] = [];
+  for (let i = 0; i < days.length; i++) {
+    const day = days[i] as number;
+    const next = days[i + 1];
+    const month = (d: number) => new Date(d).toISOString().slice(0, 7);
+    if (next === undefined || month(next) !== month(day)) months.push(day);
+  }
+  const step = Math.ceil(months.length / MAX_POINTS);
+  return months.filter((_, i) => (months.length - 1 - i) % step === 0);
+}
+
+/**
+ * A long range (1 year or all) from the weekly history of the years it needs
+ * ({@link yearsFor}): one point a week, dated the week's latest summarized day; over
+ * {@link MAX_POINTS} weeks, one a month (each month's last weekly point). Costs time in
+ * proportion to the weekly points of those years, never to the daily history.
+ */
+export function weeklyChartData(
+  page: PageData,
+  weeks: readonly WeeklyHistory[],
+  range: RangeId,
+): ChartData | null {
+  if (page.asOf === null) return null;
+  const first = rangeStart(page.asOf, range);
+  const series = new Map<string, Point[]>();
+  const sorted = [...weeks].sort((a, b) => a.year - b.year);
+  for (const week of sorted) {
+    for (const [key, points] of unpackBlock(week)) {
+      const shown = points.filter(([day]) => day >= first && day <= (page.asOf as number));
+      if (shown.length === 0) continue;
+      const all = series.get(key);
+      if (all) all.push(...shown);
+      else series.set(key, shown);
+    }
+  }
+  // The weeks are the summarized days (systems__total has a point on each).
+  let days = (series.get(SYSTEMS_TOTAL) ?? []).map(([day]) => day);
+  let resolution: Resolution = "week";
+  if (days.length > MAX_POINTS) {
+    days = monthly(days);
+    resolution = "month";
+  }
+  return { asOf: page.asOf, days, series, resolution };
+}
+
+/** The note a chart range carries when its points are not daily. */
+export function resolutionNote(data: ChartData): string {
+  if (data.resolution === "day") return "";
+  const every = data.resolution === "week" ? "a week" : "a month";
+  return `One point ${every} (the latest summarized day of each); the series API and CSV have every day.`;
 }
 
 /** A series' value on each day; a day without a point counts 0 (contract §3). */
@@ -116,17 +220,14 @@ function valuesOn(points: readonly Point[] | undefined, days: readonly number[])
   return days.map((day) => byDay.get(day) ?? 0);
 }
 
-const latest = (page: ChartPage, key: string): number =>
-  page.asOf === null ? 0 : (new Map(page.series[key] ?? []).get(page.asOf) ?? 0);
-
 const labelsOf = (days: readonly number[]) => days.map(isoDay);
 
-export function installationsChart(page: ChartPage, days: readonly number[]): ChartModel {
+export function installationsChart(data: ChartData): ChartModel {
   return {
-    labels: labelsOf(days),
+    labels: labelsOf(data.days),
     datasets: [
-      { name: "All", values: valuesOn(page.series[SYSTEMS_TOTAL], days) },
-      { name: "Persistent", values: valuesOn(page.series[SYSTEMS_PERSISTENT], days) },
+      { name: "All", values: valuesOn(data.series.get(SYSTEMS_TOTAL), data.days) },
+      { name: "Persistent", values: valuesOn(data.series.get(SYSTEMS_PERSISTENT), data.days) },
     ],
     keys: [SYSTEMS_TOTAL, SYSTEMS_PERSISTENT],
   };
@@ -138,15 +239,15 @@ const KIND_LABEL: Record<ProcessKind, string> = {
 };
 const MEASURE_LABEL: Record<ProcessMeasure, string> = { processes: "processes", hosts: "hosts" };
 
-export function deploymentChart(page: ChartPage, days: readonly number[]): ChartModel {
+export function deploymentChart(data: ChartData): ChartModel {
   const keys = PROCESS_KINDS.flatMap((kind) =>
     PROCESS_MEASURES.map((measure) => ({ kind, measure, key: processKey(kind, measure, "mean") })),
   );
   return {
-    labels: labelsOf(days),
+    labels: labelsOf(data.days),
     datasets: keys.map(({ kind, measure, key }) => ({
       name: `${KIND_LABEL[kind]} (${MEASURE_LABEL[measure]})`,
-      values: valuesOn(page.series[key], days),
+      values: valuesOn(data.series.get(key), data.days),
     })),
     keys: keys.map(({ key }) => key),
   };
@@ -177,9 +278,9 @@ function splitKey(key: string, prefix: string): [string, string] | null {
 }
 
 /** Published components, core first, then by installations on the latest day. */
-export function components(page: ChartPage): string[] {
+export function components(page: PageData): string[] {
   const totals = new Map<string, number>();
-  for (const key of Object.keys(page.series)) {
+  for (const key of indexOf(page).recent.keys()) {
     const parts = splitKey(key, VERSIONS_PREFIX);
     if (parts) totals.set(parts[0], (totals.get(parts[0]) ?? 0) + latest(page, key));
   }
@@ -194,73 +295,192 @@ export function components(page: ChartPage): string[] {
 const percent = (part: number, whole: number) =>
   whole > 0 ? Math.round((part / whole) * 1000) / 10 : 0;
 
-type Member = { label: string; key: string };
-
 /**
- * The `top` members with the most installations on the latest day (ties in `order`), in
- * `order`, and the rest, which charts add up as "Other".
+ * `parts` as percentages of their sum in tenths, rounded so that they add up to exactly 100
+ * (largest remainder): stacked, they fill the chart to its top and never past it.
  */
-function topByLatest(
-  page: ChartPage,
-  members: readonly Member[],
-  top: number,
-  order: (a: Member, b: Member) => number,
-): { shown: Member[]; rest: Member[] } {
-  const ranked = [...members].sort(
-    (a, b) => latest(page, b.key) - latest(page, a.key) || order(a, b),
-  );
-  return { shown: ranked.slice(0, top).sort(order), rest: ranked.slice(top) };
+export function shares(parts: readonly number[]): number[] {
+  const whole = parts.reduce((a, b) => a + b, 0);
+  if (whole <= 0) return parts.map(() => 0);
+  const exact = parts.map((part) => (part / whole) * 1000);
+  const tenths = exact.map(Math.floor);
+  let left = 1000 - tenths.reduce((a, b) => a + b, 0);
+  const order = exact
+    .map((value, i) => ({ i, rest: value - Math.floor(value) }))
+    .sort((a, b) => b.rest - a.rest || a.i - b.i);
+  for (const { i } of order) {
+    if (left <= 0) break;
+    tenths[i] = (tenths[i] as number) + 1;
+    left--;
+  }
+  return tenths.map((t) => t / 10);
 }
+
+type Member = { label: string; key: string };
 
 const byVersion = (a: Member, b: Member) => compareVersions(a.label, b.label);
 
-/**
- * Shares in percent over time of a family of series (one per label). The `top` labels with the
- * most installations on the latest day are shown in `order`; the rest add up to "Other", first.
- * A day on which no member has a point is left out: its shares are unknown, and frappe-charts
- * cannot draw a gap, so drawn as 0 % every version would seem to vanish for that day (a small
- * plugin that no persistent installation reported that day).
- */
-function shareChart(
-  page: ChartPage,
-  days: readonly number[],
+/** The range's reported days, and each member's value on them, for share charts. */
+function shareTable(data: ChartData, members: readonly Member[]) {
+  const values = members.map((m) => valuesOn(data.series.get(m.key), data.days));
+  const totals = data.days.map((_, i) => values.reduce((sum, v) => sum + (v[i] ?? 0), 0));
+  // A day on which no member has a point is left out: its shares are unknown (a small plugin
+  // that no persistent installation reported that day), and drawn as 0 % the chart would seem
+  // to empty.
+  const reported = data.days.flatMap((_, i) => ((totals[i] ?? 0) > 0 ? [i] : []));
+  const share = (m: number, i: number) => (values[m]?.[i] ?? 0) / (totals[i] as number);
+  return { values, reported, share };
+}
+
+/** Stacked shares of `groups` (rows of member indexes) on the reported days. */
+function stackedModel(
+  data: ChartData,
   members: readonly Member[],
-  top: number,
-  order: (a: Member, b: Member) => number = byVersion,
+  table: ReturnType<typeof shareTable>,
+  groups: ReadonlyArray<{ name: string; rows: number[] }>,
+  order: (a: Member, b: Member) => number,
 ): ChartModel {
-  const { shown, rest } = topByLatest(page, members, top, order);
-  const values = new Map(members.map((m) => [m.key, valuesOn(page.series[m.key], days)]));
-  const sum = (keys: readonly string[], i: number) =>
-    keys.reduce((total, key) => total + (values.get(key)?.[i] ?? 0), 0);
-  const allKeys = members.map((m) => m.key);
-  const reported = days.flatMap((_, i) => (sum(allKeys, i) > 0 ? [i] : []));
-  const share = (keys: string[]) => reported.map((i) => percent(sum(keys, i), sum(allKeys, i)));
-  const datasets = shown.map((m) => ({ name: m.label, values: share([m.key]) }));
-  if (rest.length > 0) datasets.unshift({ name: "Other", values: share(rest.map((m) => m.key)) });
+  const perDay = table.reported.map((i) =>
+    shares(groups.map((g) => g.rows.reduce((sum, m) => sum + (table.values[m]?.[i] ?? 0), 0))),
+  );
   return {
-    labels: labelsOf(reported.map((i) => days[i] as number)),
-    datasets,
+    labels: labelsOf(table.reported.map((i) => data.days[i] as number)),
+    datasets: groups.map((g, j) => ({ name: g.name, values: perDay.map((day) => day[j] ?? 0) })),
     keys: [...members].sort(order).map((m) => m.key),
   };
 }
 
-/** How many x.y versions a component's chart names before grouping the rest as "Other". */
-export const TOP_VERSIONS = 6;
-
-export function versionShareChart(
-  page: ChartPage,
-  component: string,
-  days: readonly number[],
+/**
+ * Shares in percent over the range's days of a family of series (one per label), for a stacked
+ * chart: each day's shares add up to 100. The `top` labels that mattered most in the range,
+ * by their highest share on any shown day (then installations on the latest shown day), are
+ * named in `order`; the rest add up to "Other", first (at the bottom of the stack).
+ */
+function shareChart(
+  data: ChartData,
+  members: readonly Member[],
+  top: number,
+  order: (a: Member, b: Member) => number,
 ): ChartModel {
-  const members = Object.keys(page.series).flatMap((key) => {
-    const parts = splitKey(key, VERSIONS_PREFIX);
-    return parts && parts[0] === component ? [{ label: parts[1], key }] : [];
+  const table = shareTable(data, members);
+  const { reported, share, values } = table;
+  const peak = members.map((_, m) => reported.reduce((best, i) => Math.max(best, share(m, i)), 0));
+  const last = reported[reported.length - 1];
+  const atLast = (m: number) => (last === undefined ? 0 : (values[m]?.[last] ?? 0));
+  const ranked = members
+    .map((member, m) => ({ member, m }))
+    .filter(({ m }) => (peak[m] ?? 0) > 0)
+    .sort(
+      (a, b) =>
+        (peak[b.m] ?? 0) - (peak[a.m] ?? 0) ||
+        atLast(b.m) - atLast(a.m) ||
+        order(a.member, b.member),
+    );
+  const shown = ranked.slice(0, top).sort((a, b) => order(a.member, b.member));
+  const rest = ranked.slice(top);
+  const groups = shown.map(({ member, m }) => ({ name: member.label, rows: [m] }));
+  if (rest.length > 0) groups.unshift({ name: "Other", rows: rest.map(({ m }) => m) });
+  return stackedModel(data, members, table, groups, order);
+}
+
+/**
+ * Cuts `weights` (in order) into at most `count` runs of consecutive items, each as close as
+ * it can be to an equal part of what is left: a heavy item stands alone, light neighbours are
+ * grouped. Returns each run's item indexes.
+ */
+export function bands(weights: readonly number[], count: number): number[][] {
+  const runs: number[][] = [];
+  let left = weights.reduce((a, b) => a + b, 0);
+  let run: number[] = [];
+  let sum = 0;
+  weights.forEach((weight, i) => {
+    const target = left / Math.max(1, count - runs.length);
+    if (run.length > 0 && runs.length < count - 1) {
+      if (Math.abs(sum - target) <= Math.abs(sum + weight - target)) {
+        runs.push(run);
+        left -= sum;
+        run = [];
+        sum = 0;
+      }
+    }
+    run.push(i);
+    sum += weight;
   });
-  return shareChart(page, days, members, TOP_VERSIONS);
+  if (run.length > 0) runs.push(run);
+  return runs;
+}
+
+/**
+ * A component's x.y versions as stacked shares over the range. Up to {@link TOP_VERSIONS}
+ * versions with a share in the range are each shown. With more (a year of core has ~14, ten
+ * years ~140), consecutive versions are banded ("3.21–3.28") into {@link TOP_VERSIONS} bands of
+ * about equal weight in the range (the sum of their daily shares): the releases that mattered
+ * in the range get a band of their own, the long tail of old ones shares one, and every
+ * installation stays in a named band (a top-N with the rest as "Other" left 60–95 % of a long
+ * range in one gray "Other").
+ */
+function versionBands(data: ChartData, members: readonly Member[]): ChartModel {
+  const sorted = [...members].sort(byVersion);
+  const table = shareTable(data, sorted);
+  const weight = sorted.map((_, m) =>
+    table.reported.reduce((sum, i) => sum + table.share(m, i), 0),
+  );
+  const present = sorted.flatMap((_, m) => ((weight[m] ?? 0) > 0 ? [m] : []));
+  const runs =
+    present.length <= TOP_VERSIONS
+      ? present.map((m) => [m])
+      : bands(
+          present.map((m) => weight[m] ?? 0),
+          TOP_VERSIONS,
+        ).map((run) => run.map((j) => present[j] as number));
+  const groups = runs.map((rows) => {
+    const first = sorted[rows[0] as number]?.label ?? "";
+    const last = sorted[rows[rows.length - 1] as number]?.label ?? "";
+    return { name: rows.length === 1 ? first : `${first}–${last}`, rows };
+  });
+  return stackedModel(data, sorted, table, groups, byVersion);
+}
+
+/** How many x.y versions (or bands of them) a component's chart shows: one per palette color. */
+export const TOP_VERSIONS = CHART_COLORS.length;
+
+/** Every x.y series of a component: in the range's data, or on the page's recent days. */
+function versionMembers(keys: Iterable<string>, component: string): Member[] {
+  const members: Member[] = [];
+  for (const key of keys) {
+    const parts = splitKey(key, VERSIONS_PREFIX);
+    if (parts && parts[0] === component) members.push({ label: parts[1], key });
+  }
+  return members;
+}
+
+/** A component's x.y versions as stacked shares over the range (see versionBands). */
+export function versionShareChart(data: ChartData, component: string): ChartModel {
+  return versionBands(data, versionMembers(data.series.keys(), component));
+}
+
+/** The x.y series of a component the page's recent days hold (its data links). */
+export function versionKeys(page: PageData, component: string): string[] {
+  return versionMembers(indexOf(page).recent.keys(), component)
+    .sort(byVersion)
+    .map((m) => m.key);
+}
+
+/** The x.y of an exact version: its first two dot-separated parts. */
+export const xyOf = (version: string): string => version.split(".").slice(0, 2).join(".");
+
+export interface ExactGroup {
+  /** The x.y release. */
+  xy: string;
+  installations: number;
+  /** Percent of the component's installations on the latest day, one decimal. */
+  share: number;
+  /** Its exact versions, newest first. */
+  versions: ExactVersion[];
 }
 
 /** The exact versions of a component on the latest day, newest first. */
-export function exactVersions(page: ChartPage, component: string): ExactVersion[] {
+export function exactVersions(page: PageData, component: string): ExactVersion[] {
   const rows = Object.entries(page.latestXyz).flatMap(([key, installations]) => {
     const parts = splitKey(key, VERSIONS_XYZ_PREFIX);
     return parts && parts[0] === component ? [{ version: parts[1], installations, key }] : [];
@@ -271,11 +491,28 @@ export function exactVersions(page: ChartPage, component: string): ExactVersion[
     .sort((a, b) => compareVersions(b.version, a.version));
 }
 
-/** Series of one prefix, by their bucket or label (the rest of the key). */
-function family(page: ChartPage, prefix: string): Array<{ label: string; key: string }> {
-  return Object.keys(page.series)
-    .filter((key) => key.startsWith(prefix))
-    .map((key) => ({ label: key.slice(prefix.length), key }));
+/** The exact versions of the latest day grouped by x.y, newest x.y first. */
+export function exactVersionGroups(page: PageData, component: string): ExactGroup[] {
+  const rows = exactVersions(page, component);
+  const total = rows.reduce((sum, row) => sum + row.installations, 0);
+  const groups = new Map<string, ExactVersion[]>();
+  for (const row of rows) {
+    const xy = xyOf(row.version);
+    groups.set(xy, [...(groups.get(xy) ?? []), row]);
+  }
+  return [...groups].map(([xy, versions]) => {
+    const installations = versions.reduce((sum, row) => sum + row.installations, 0);
+    return { xy, installations, share: percent(installations, total), versions };
+  });
+}
+
+/** Series of one prefix among `keys`, by their bucket or label (the rest of the key). */
+function family(keys: Iterable<string>, prefix: string): Member[] {
+  const members: Member[] = [];
+  for (const key of keys) {
+    if (key.startsWith(prefix)) members.push({ label: key.slice(prefix.length), key });
+  }
+  return members;
 }
 
 /** Numeric order of PostgreSQL majors, with "unknown" last. */
@@ -290,9 +527,15 @@ const byMajor = (a: { label: string }, b: { label: string }) =>
 export const TOP_MAJORS = CHART_COLORS.length;
 
 /** Shares of the latest day: "Other" first, then majors in numeric order, "unknown" last. */
-export function postgresqlLatestChart(page: ChartPage): ChartModel {
-  const majors = family(page, POSTGRESQL_PREFIX).filter((m) => latest(page, m.key) > 0);
-  const { shown, rest } = topByLatest(page, majors, TOP_MAJORS, byMajor);
+export function postgresqlLatestChart(page: PageData): ChartModel {
+  const majors = family(indexOf(page).recent.keys(), POSTGRESQL_PREFIX).filter(
+    (m) => latest(page, m.key) > 0,
+  );
+  const ranked = [...majors].sort(
+    (a, b) => latest(page, b.key) - latest(page, a.key) || byMajor(a, b),
+  );
+  const shown = ranked.slice(0, TOP_MAJORS).sort(byMajor);
+  const rest = ranked.slice(TOP_MAJORS);
   const count = (group: readonly Member[]) => group.reduce((n, m) => n + latest(page, m.key), 0);
   const total = count(majors);
   const slices = shown.map((m) => ({ label: m.label, installations: count([m]) }));
@@ -304,16 +547,19 @@ export function postgresqlLatestChart(page: ChartPage): ChartModel {
   };
 }
 
-export function postgresqlShareChart(page: ChartPage, days: readonly number[]): ChartModel {
-  return shareChart(page, days, family(page, POSTGRESQL_PREFIX), TOP_MAJORS, byMajor);
+/** PostgreSQL majors as stacked shares over the range, named as the versions charts do. */
+export function postgresqlShareChart(data: ChartData): ChartModel {
+  return shareChart(data, family(data.series.keys(), POSTGRESQL_PREFIX), TOP_MAJORS, byMajor);
 }
 
 /** Order of the power-of-two buckets `0`, `1`, `2`, `3-4`, `5-8`, … by their lower bound. */
 export const bucketStart = (bucket: string): number => Number.parseInt(bucket, 10);
 
 /** Installations per bucket of one bucketed family (age, an RBAC measure), on the latest day. */
-function bucketChart(page: ChartPage, prefix: string, name: string): ChartModel {
-  const buckets = family(page, prefix).sort((a, b) => bucketStart(a.label) - bucketStart(b.label));
+function bucketChart(page: PageData, prefix: string, name: string): ChartModel {
+  const buckets = family(indexOf(page).recent.keys(), prefix).sort(
+    (a, b) => bucketStart(a.label) - bucketStart(b.label),
+  );
   return {
     labels: buckets.map((b) => b.label),
     datasets: [{ name, values: buckets.map((b) => latest(page, b.key)) }],
@@ -321,7 +567,7 @@ function bucketChart(page: ChartPage, prefix: string, name: string): ChartModel 
   };
 }
 
-export function ageChart(page: ChartPage): ChartModel {
+export function ageChart(page: PageData): ChartModel {
   return bucketChart(page, AGE_PREFIX, "Installations");
 }
 
@@ -334,7 +580,7 @@ export const RBAC_LABEL: Record<RbacMeasure, string> = {
 };
 
 /** One chart per RBAC measure: installations by bucket of that count, on the latest day. */
-export function rbacCharts(page: ChartPage): Array<{ measure: RbacMeasure; chart: ChartModel }> {
+export function rbacCharts(page: PageData): Array<{ measure: RbacMeasure; chart: ChartModel }> {
   return (Object.keys(RBAC_LABEL) as RbacMeasure[]).flatMap((measure) => {
     const chart = bucketChart(page, `${RBAC_PREFIX}${measure}__`, RBAC_LABEL[measure]);
     return chart.keys.length === 0 ? [] : [{ measure, chart }];

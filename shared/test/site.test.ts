@@ -1,45 +1,38 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import type { Point } from "../src/keys";
 import { DAY_MS } from "../src/names";
+import type { PageData } from "../src/page";
+import { buildPageViews } from "../src/page-views";
 import { parseSeriesRequest, seriesCsv } from "../src/site";
 import {
   ageChart,
-  type ChartPage,
-  chartDays,
+  bands,
+  type ChartData,
   compareVersions,
   components,
+  dailyChartData,
   deploymentChart,
   escapeHtml,
+  exactVersionGroups,
   exactVersions,
   installationsChart,
-  MAX_POINTS,
+  isoDay,
+  monthly,
   postgresqlLatestChart,
   postgresqlShareChart,
+  type RangeId,
   rbacCharts,
+  resolutionNote,
+  shares,
   TOP_MAJORS,
   TOP_VERSIONS,
+  versionKeys,
   versionShareChart,
+  weeklyChartData,
+  xyOf,
+  yearsFor,
 } from "../src/site-charts";
-
-/** What the charts read (ChartPage) from whole series, as the page data's recent days give it. */
-function buildPageData(all: Map<string, Point[]>, _generatedAt: number): ChartPage {
-  let asOf: number | null = null;
-  for (const points of all.values()) {
-    const last = points[points.length - 1];
-    if (last && (asOf === null || last[0] > asOf)) asOf = last[0];
-  }
-  const series: Record<string, Point[]> = {};
-  const latestXyz: Record<string, number> = {};
-  for (const [key, points] of all) {
-    if (points.length === 0) continue;
-    if (!key.startsWith("versions_xyz__")) series[key] = points;
-    else if (points[points.length - 1]?.[0] === asOf)
-      latestXyz[key] = points[points.length - 1]?.[1] as number;
-  }
-  return { asOf, series, latestXyz };
-}
 
 const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
 const D1 = day("2026-04-01");
@@ -79,124 +72,171 @@ describe("seriesCsv", () => {
   });
 });
 
-const page = buildPageData(
-  new Map([
-    [
-      "systems__total",
-      [
-        [D1, 4],
-        [D3, 5],
-      ],
-    ],
-    ["systems__persistent", [[D3, 3]]],
-    ["online_workers__processes__mean", [[D3, 2.5]]],
-    [
-      "versions__core__3.9",
-      [
-        [D1, 2],
-        [D3, 1],
-      ],
-    ],
-    ["versions__core__3.10", [[D3, 2]]],
-    ["versions__file__1.2", [[D3, 3]]],
-    ["versions__rpm__3.1", [[D3, 1]]],
-    ["versions_xyz__core__3.10.0", [[D3, 1]]],
-    ["versions_xyz__core__3.10.11", [[D3, 1]]],
-    [
-      "versions_xyz__core__3.9.2",
-      [
-        [D1, 2],
-        [D3, 1],
-      ],
-    ],
-    ["postgresql__unknown", [[D3, 1]]],
-    ["postgresql__15", [[D3, 2]]],
-    [
-      "postgresql__9.6",
-      [
-        [D1, 2],
-        [D3, 1],
-      ],
-    ],
-    ["age__3-4", [[D3, 1]]],
-    ["age__0", [[D3, 2]]],
-    ["age__17-32", [[D3, 2]]],
-    ["rbac__users__2", [[D3, 1]]],
-    ["rbac__users__0", [[D3, 2]]],
-    ["rbac__custom_roles__0", [[D3, 3]]],
-  ] as Array<[string, Array<[number, number]>]>),
-  D3 + 1000,
-);
+type Series = Array<[string, Array<[number, number]>]>;
+const views = (series: Series) => buildPageViews(new Map(series), 0);
+const pageOf = (series: Series) => views(series).page;
 
-describe("chart data", () => {
-  it("shows the days of the range, ending on the latest day, with 0 for days without a point", () => {
-    const days = chartDays(page, "all");
-    expect(days).toEqual([D1, D2, D3]);
-    expect(chartDays(page, "30d")).toEqual([D1, D2, D3]);
-    const chart = installationsChart(page, days);
+const page = pageOf([
+  [
+    "systems__total",
+    [
+      [D1, 4],
+      [D3, 5],
+    ],
+  ],
+  ["systems__persistent", [[D3, 3]]],
+  ["online_workers__processes__mean", [[D3, 2.5]]],
+  [
+    "versions__core__3.9",
+    [
+      [D1, 2],
+      [D3, 1],
+    ],
+  ],
+  ["versions__core__3.10", [[D3, 2]]],
+  ["versions__file__1.2", [[D3, 3]]],
+  ["versions__rpm__3.1", [[D3, 1]]],
+  ["versions_xyz__core__3.10.0", [[D3, 1]]],
+  ["versions_xyz__core__3.10.11", [[D3, 1]]],
+  [
+    "versions_xyz__core__3.9.2",
+    [
+      [D1, 2],
+      [D3, 1],
+    ],
+  ],
+  ["postgresql__unknown", [[D3, 1]]],
+  ["postgresql__15", [[D3, 2]]],
+  [
+    "postgresql__9.6",
+    [
+      [D1, 2],
+      [D3, 1],
+    ],
+  ],
+  ["age__3-4", [[D3, 1]]],
+  ["age__0", [[D3, 2]]],
+  ["age__17-32", [[D3, 2]]],
+  ["rbac__users__2", [[D3, 1]]],
+  ["rbac__users__0", [[D3, 2]]],
+  ["rbac__custom_roles__0", [[D3, 3]]],
+]);
+
+const daily = (p: PageData, range: RangeId = "90d") => dailyChartData(p, range) as ChartData;
+
+describe("chart data of the daily ranges", () => {
+  it("shows every day of the range, ending on the latest day, with 0 for days without a point", () => {
+    const data = daily(page);
+    expect(data.days).toEqual([D1, D2, D3]);
+    expect(data.resolution).toBe("day");
+    expect(daily(page, "30d").days).toEqual([D1, D2, D3]);
+    const chart = installationsChart(data);
     expect(chart.labels).toEqual(["2026-04-01", "2026-04-02", "2026-04-03"]);
     expect(chart.datasets).toEqual([
       { name: "All", values: [4, 0, 5] },
       { name: "Persistent", values: [0, 0, 3] },
     ]);
-    expect(deploymentChart(page, days).datasets[0]).toEqual({
+    expect(deploymentChart(data).datasets[0]).toEqual({
       name: "Workers (processes)",
       values: [0, 0, 2.5],
     });
+    expect(dailyChartData(pageOf([]), "90d")).toBeNull();
+    expect(resolutionNote(data)).toBe("");
   });
 
-  it("samples long ranges down to at most MAX_POINTS days, always keeping the latest", () => {
-    const long = buildPageData(
-      new Map([
-        [
-          "systems__total",
-          [
-            [D3 - 999 * DAY_MS, 1],
-            [D3, 2],
-          ],
-        ],
-      ]),
-      0,
+  it("cuts the page's 90 days to the last 30 for the 30-day range", () => {
+    const long = pageOf([
+      [
+        "systems__total",
+        Array.from({ length: 100 }, (_, i): [number, number] => [D3 - (99 - i) * DAY_MS, 99 - i]),
+      ],
+    ]);
+    const d30 = daily(long, "30d");
+    expect(d30.days).toHaveLength(30);
+    expect(d30.days[0]).toBe(D3 - 29 * DAY_MS);
+    expect(installationsChart(d30).datasets[0]?.values.slice(-3)).toEqual([2, 1, 0]);
+    expect(daily(long, "90d").days).toHaveLength(90);
+  });
+});
+
+describe("chart data of the long ranges", () => {
+  // Every day from 2024-12-25 to 2025-01-10, and one day in 2023.
+  const first = day("2024-12-25");
+  const history: Series = [
+    [
+      "systems__total",
+      [
+        [day("2023-06-01"), 1],
+        ...Array.from({ length: 17 }, (_, i): [number, number] => [first + i * DAY_MS, 10 + i]),
+      ],
+    ],
+    ["versions__core__3.1", [[day("2023-06-01"), 1]]],
+  ];
+  const { page: longPage, weekly } = views(history);
+
+  it("needs the weekly years of the range only", () => {
+    expect(longPage.years).toEqual([2023, 2024, 2025]);
+    // 365 days back from 2025-01-10 is 2024-01-11.
+    expect(yearsFor(longPage, "1y")).toEqual([2024, 2025]);
+    expect(yearsFor(longPage, "all")).toEqual([2023, 2024, 2025]);
+    expect(yearsFor(longPage, "90d")).toEqual([]);
+  });
+
+  it("has one point a week: each week's latest summarized day, weeks counted from 1 January", () => {
+    const needed = weekly.filter((w) => yearsFor(longPage, "1y").includes(w.year));
+    const year = weeklyChartData(longPage, needed, "1y") as ChartData;
+    // 2024 is a leap year: its week 51 is 23–29 December, and week 52 is 30–31 December.
+    const days = ["2024-12-29", "2024-12-31", "2025-01-07", "2025-01-10"];
+    expect(year.days.map(isoDay)).toEqual(days);
+    expect(year.resolution).toBe("week");
+    expect(installationsChart(year).datasets[0]?.values).toEqual([14, 16, 23, 26]);
+    expect(resolutionNote(year)).toBe(
+      "One point a week (the latest summarized day of each); the series API and CSV have every day.",
     );
-    const all = chartDays(long, "all");
-    expect(all.length).toBeLessThanOrEqual(MAX_POINTS);
-    expect(all.at(-1)).toBe(D3);
-    // 365 days every 4th day, counted back from the latest.
-    expect(chartDays(long, "1y")).toHaveLength(92);
-    expect(chartDays(long, "30d")).toHaveLength(30);
-    expect(chartDays(buildPageData(new Map(), 0), "all")).toEqual([]);
+    const all = weeklyChartData(longPage, weekly, "all") as ChartData;
+    expect(all.days.map(isoDay)).toEqual(["2023-06-01", ...days]);
+    expect(versionShareChart(all, "core").datasets).toEqual([{ name: "3.1", values: [100] }]);
   });
 
+  it("goes monthly past MAX_POINTS weeks, keeping the latest day", () => {
+    const start = day("2023-01-01");
+    const { page: years, weekly: weeks } = views([
+      [
+        "systems__total",
+        Array.from({ length: 3 * 365 }, (_, i): [number, number] => [start + i * DAY_MS, 1]),
+      ],
+    ]);
+    expect(years.asOf).toBe(day("2025-12-30"));
+    const all = weeklyChartData(years, weeks, "all") as ChartData;
+    expect(all.resolution).toBe("month");
+    expect(all.days).toHaveLength(36);
+    // Weeks of 2023 end on the 7th, 14th, 21st, 28th of January, then 4 February, …
+    expect(all.days.slice(0, 2).map(isoDay)).toEqual(["2023-01-28", "2023-02-25"]);
+    expect(all.days.at(-1)).toBe(years.asOf);
+    expect(resolutionNote(all)).toContain("One point a month");
+  });
+
+  it("thins months to every n-th, counted back from the latest", () => {
+    const months = Array.from({ length: 130 }, (_, i) => Date.UTC(2010, i, 1));
+    const thinned = monthly(months);
+    expect(thinned).toHaveLength(65);
+    expect(thinned.at(-1)).toBe(months.at(-1));
+    expect(thinned[0]).toBe(months[1]);
+    expect(monthly([D1, D2, day("2026-05-02")])).toEqual([D2, day("2026-05-02")]);
+  });
+});
+
+describe("chart models", () => {
   it("orders components core first, then by installations", () => {
     expect(components(page)).toEqual(["core", "file", "rpm"]);
+    expect(versionKeys(page, "core")).toEqual(["versions__core__3.9", "versions__core__3.10"]);
   });
 
-  it("names the most used x.y versions and adds up the rest as Other", () => {
-    const many = buildPageData(
-      new Map(
-        Array.from({ length: TOP_VERSIONS + 2 }, (_, i) => [
-          `versions__core__3.${i}`,
-          [[D1, i + 1]],
-        ]),
-      ) as Map<string, Array<[number, number]>>,
-      0,
-    );
-    const chart = versionShareChart(many, "core", [D1]);
-    expect(chart.datasets.map((d) => d.name)).toEqual([
-      "Other",
-      "3.2",
-      "3.3",
-      "3.4",
-      "3.5",
-      "3.6",
-      "3.7",
-    ]);
-    expect(chart.datasets[0]?.values).toEqual([8.3]);
-    expect(chart.keys).toHaveLength(TOP_VERSIONS + 2);
-  });
-
-  it("gives x.y shares in percent in natural version order", () => {
-    const chart = versionShareChart(page, "core", [D1, D3]);
+  it("gives x.y shares that add up to 100 each day, in natural version order", () => {
+    expect(shares([1, 2])).toEqual([33.3, 66.7]);
+    expect(shares([1, 1, 1])).toEqual([33.4, 33.3, 33.3]);
+    expect(shares([0, 0])).toEqual([0, 0]);
+    const chart = versionShareChart(daily(page), "core");
     expect(chart.datasets).toEqual([
       { name: "3.9", values: [100, 33.3] },
       { name: "3.10", values: [0, 66.7] },
@@ -204,58 +244,123 @@ describe("chart data", () => {
     expect(chart.keys).toEqual(["versions__core__3.9", "versions__core__3.10"]);
   });
 
-  it("leaves out the days on which no installation reported the component, not 0 %", () => {
-    const core = versionShareChart(page, "core", [D1, D2, D3]);
-    expect(core.labels).toEqual(["2026-04-01", "2026-04-03"]);
-    expect(core.datasets).toEqual([
-      { name: "3.9", values: [100, 33.3] },
+  it("cuts weights into runs of consecutive items of about equal weight", () => {
+    // 20 in 3: 5+1+1 = 7 is nearer 20/3 than 8; then 1+1+1 = 3 is nearer 13/2 than 13.
+    expect(bands([5, 1, 1, 1, 1, 1, 10], 3)).toEqual([[0, 1, 2], [3, 4, 5], [6]]);
+    expect(bands([1, 1, 1], 8)).toEqual([[0], [1], [2]]);
+    expect(bands([], 8)).toEqual([]);
+  });
+
+  it("shows every version of the range while they fit, even one gone by the latest day", () => {
+    const chart = versionShareChart(
+      daily(
+        pageOf([
+          [
+            "systems__total",
+            [
+              [D1, 10],
+              [D2, 9],
+            ],
+          ],
+          ["versions__core__3.1", [[D1, 10]]],
+          ["versions__core__3.2", [[D2, 3]]],
+          ["versions__core__3.10", [[D2, 6]]],
+        ]),
+      ),
+      "core",
+    );
+    expect(chart.datasets).toEqual([
+      { name: "3.1", values: [100, 0] },
+      { name: "3.2", values: [0, 33.3] },
       { name: "3.10", values: [0, 66.7] },
     ]);
-    const file = versionShareChart(page, "file", [D1, D2, D3]);
+  });
+
+  it("bands consecutive versions by their weight in the range when there are more than colors", () => {
+    // Shares on D1 (of 100): 3.0–3.5 1 each, 3.6 10, 3.7 20, 3.8 30, 3.9 34. In 8 bands:
+    // 3.0 … 3.6 add up to 16, nearer 1/8 than with 3.7; then each of the heavy three alone.
+    const values = [1, 1, 1, 1, 1, 1, 10, 20, 30, 34];
+    const many = pageOf([
+      ["systems__total", [[D1, 100]]],
+      ...values.map((n, i): [string, Array<[number, number]>] => [
+        `versions__core__3.${i}`,
+        [[D1, n]],
+      ]),
+    ]);
+    const chart = versionShareChart(daily(many), "core");
+    expect(TOP_VERSIONS).toBe(8);
+    expect(chart.datasets).toEqual([
+      { name: "3.0–3.6", values: [16] },
+      { name: "3.7", values: [20] },
+      { name: "3.8", values: [30] },
+      { name: "3.9", values: [34] },
+    ]);
+    expect(chart.keys).toHaveLength(10);
+  });
+
+  it("leaves out the days on which no installation reported the component, not 0 %", () => {
+    const data = daily(page);
+    const core = versionShareChart(data, "core");
+    expect(core.labels).toEqual(["2026-04-01", "2026-04-03"]);
+    const file = versionShareChart(data, "file");
     expect(file.labels).toEqual(["2026-04-03"]);
     expect(file.datasets).toEqual([{ name: "1.2", values: [100] }]);
-    expect(versionShareChart(page, "file", [D1, D2])).toMatchObject({
+    const before = { ...data, days: [D1, D2] };
+    expect(versionShareChart(before, "file")).toEqual({
       labels: [],
-      datasets: [{ name: "1.2", values: [] }],
+      datasets: [],
       keys: ["versions__file__1.2"],
     });
   });
 
-  it("lists exact versions of the latest day, newest first", () => {
+  it("lists exact versions of the latest day, newest first, grouped by x.y", () => {
     expect(exactVersions(page, "core").map((r) => [r.version, r.installations, r.share])).toEqual([
       ["3.10.11", 1, 33.3],
       ["3.10.0", 1, 33.3],
       ["3.9.2", 1, 33.3],
     ]);
+    const groups = exactVersionGroups(page, "core");
+    expect(groups.map((g) => [g.xy, g.installations, g.share])).toEqual([
+      ["3.10", 2, 66.7],
+      ["3.9", 1, 33.3],
+    ]);
+    expect(groups[0]?.versions.map((v) => v.version)).toEqual(["3.10.11", "3.10.0"]);
     expect(exactVersions(page, "file")).toEqual([]);
+    expect(exactVersionGroups(page, "file")).toEqual([]);
+    expect(xyOf("3.49.0.dev")).toBe("3.49");
+    expect(xyOf("7")).toBe("7");
   });
 
   it("orders PostgreSQL majors numerically with unknown last", () => {
     const latest = postgresqlLatestChart(page);
     expect(latest.labels).toEqual(["9.6", "15", "unknown"]);
     expect(latest.datasets[0]?.values).toEqual([25, 50, 25]);
-    expect(postgresqlShareChart(page, [D1, D3]).datasets.map((d) => d.name)).toEqual([
-      "9.6",
-      "15",
-      "unknown",
+    expect(postgresqlShareChart(daily(page)).datasets).toEqual([
+      { name: "9.6", values: [100, 25] },
+      { name: "15", values: [0, 50] },
+      { name: "unknown", values: [0, 25] },
     ]);
   });
 
   it("names no more PostgreSQL majors than there are colors, the smallest as Other", () => {
     // 9.6 … 17 and unknown: 10 majors, 9.6 and 10 the smallest on the latest day.
     const majors = ["9.6", ...Array.from({ length: 8 }, (_, i) => String(10 + i)), "unknown"];
-    const many = buildPageData(
-      new Map(
-        majors.map((major, i) => [
-          `postgresql__${major}`,
-          [
-            [D1, 1],
-            [D2, i + 1],
-          ],
-        ]),
-      ) as Map<string, Array<[number, number]>>,
-      0,
-    );
+    const many = pageOf([
+      [
+        "systems__total",
+        [
+          [D1, 10],
+          [D2, 55],
+        ],
+      ],
+      ...majors.map((major, i): [string, Array<[number, number]>] => [
+        `postgresql__${major}`,
+        [
+          [D1, 1],
+          [D2, i + 1],
+        ],
+      ]),
+    ]);
     expect(majors).toHaveLength(TOP_MAJORS + 2);
     const named = ["11", "12", "13", "14", "15", "16", "17", "unknown"];
     const latest = postgresqlLatestChart(many);
@@ -263,9 +368,12 @@ describe("chart data", () => {
     // 1 + 2 of 55 installations, then 3 … 10 of 55.
     expect(latest.datasets[0]?.values).toEqual([5.5, 5.5, 7.3, 9.1, 10.9, 12.7, 14.5, 16.4, 18.2]);
     expect(latest.keys).toHaveLength(majors.length);
-    const share = postgresqlShareChart(many, [D1, D2]);
+    // Every major has its highest share, 10 %, on D1 but 14 and up (6/55 and more on D2):
+    // ties go to the larger on D2. On D2 the shares add up to exactly 100.
+    const share = postgresqlShareChart(daily(many));
     expect(share.datasets.map((d) => d.name)).toEqual(["Other", ...named]);
     expect(share.datasets[0]?.values).toEqual([20, 5.5]);
+    expect(share.datasets.reduce((sum, d) => sum + (d.values[1] ?? 0), 0)).toBeCloseTo(100, 9);
   });
 
   it("orders age and RBAC buckets by their lower bound", () => {

@@ -1,17 +1,20 @@
 /**
  * The page in headless Chromium against the local stack: empty state, then summarized data
- * built through the front door. Every chart must draw data points, with no console error, no
- * request leaving the origin, and nothing from the data interpreted as markup. Saves
+ * built through the front door, then years of synthetic history seeded into SUMMARY
+ * (bench/page-history.ts). Every chart must draw data points, with no console error, no
+ * request leaving the origin, axis labels inside their chart, weekly history fetched only for
+ * "1 year" and "All" (once a year), and nothing from the data interpreted as markup. Saves
  * screenshots (desktop and phone width) to browser/screenshots/.
  */
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { pageViews, seedEntries } from "../../../bench/page-history";
 import { launchChromium } from "../../../scripts/lib/chromium";
 import { buildHistory, type Stack, startStack } from "../../../scripts/lib/stack";
-import { packBlock } from "../../../shared/src/packed";
-import type { PageData } from "../../../shared/src/page";
+import { buildPageViews } from "../../../shared/src/page-views";
+import { isoDay } from "../../../shared/src/time";
 
 const SCREENSHOTS = join(import.meta.dirname, "screenshots");
 const DESKTOP = { width: 1280, height: 900 };
@@ -34,10 +37,16 @@ afterAll(async () => {
 interface Watched {
   page: Page;
   problems: string[];
+  /** The paths of every weekly history request, in order. */
+  weekly: string[];
 }
 
 /** A page whose console errors, uncaught errors and off-origin requests are all recorded. */
-async function open(viewport: { width: number; height: number }, mobile = false): Promise<Watched> {
+async function open(
+  viewport: { width: number; height: number },
+  mobile = false,
+  origin = stack.origin,
+): Promise<Watched> {
   const context = await browser.newContext({
     viewport,
     isMobile: mobile,
@@ -46,17 +55,19 @@ async function open(viewport: { width: number; height: number }, mobile = false)
   });
   const page = await context.newPage();
   const problems: string[] = [];
+  const weekly: string[] = [];
   page.on("console", (m) => {
     if (m.type() === "error" || m.type() === "warning")
       problems.push(`console ${m.type()}: ${m.text()}`);
   });
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
   page.on("request", (r) => {
-    if (new URL(r.url()).origin !== stack.origin)
-      problems.push(`request off the origin: ${r.url()}`);
+    const url = new URL(r.url());
+    if (url.origin !== origin) problems.push(`request off the origin: ${r.url()}`);
+    if (url.pathname.startsWith("/api/v1/page/weekly/")) weekly.push(url.pathname);
   });
   page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()}`));
-  return { page, problems };
+  return { page, problems, weekly };
 }
 
 // Line paths, dots, bars and percentage slices: what frappe-charts draws for data points.
@@ -95,9 +106,9 @@ async function pgColors(page: Page): Promise<{ slices: string[]; legend: string[
   return { slices: fills.map(rgb), legend };
 }
 
-/** Per bucket chart: its shown x-axis labels that overlap the next one or are cut short. */
+/** Per axis chart: its shown x-axis labels that overlap the next one or are cut short. */
 async function crowdedLabels(page: Page): Promise<string[]> {
-  return page.$$eval('.frappe[data-name="age"], .frappe[data-name^="rbac:"]', (charts) =>
+  return page.$$eval('.frappe:not([data-name="postgresql:latest"])', (charts) =>
     charts.flatMap((chart) => {
       const labels = [...chart.querySelectorAll(".x.axis text")].filter(
         (text) => (text.textContent ?? "") !== "",
@@ -111,6 +122,45 @@ async function crowdedLabels(page: Page): Promise<string[]> {
       });
     }),
   );
+}
+
+/** Axis labels (x and y) whose box is not inside their chart's svg box, by chart. */
+async function labelsOutside(page: Page): Promise<string[]> {
+  return page.$$eval(".frappe", (charts) =>
+    charts.flatMap((chart) => {
+      const svg = chart.querySelector("svg");
+      if (!svg) return [`${chart.getAttribute("data-name")}: no svg`];
+      const box = svg.getBoundingClientRect();
+      return [...svg.querySelectorAll(".x.axis text, .y.axis text")].flatMap((text) => {
+        if (!text.textContent) return [];
+        const r = text.getBoundingClientRect();
+        const inside = r.left >= box.left - 0.5 && r.right <= box.right + 0.5;
+        return inside ? [] : [`${chart.getAttribute("data-name")}: ${text.textContent}`];
+      });
+    }),
+  );
+}
+
+/** The x-axis labels shown per time-series chart: the latest day must always be one. */
+async function lastLabels(page: Page): Promise<Record<string, string>> {
+  return page.$$eval('.frappe:not([data-name="postgresql:latest"])', (charts) =>
+    Object.fromEntries(
+      charts
+        .filter((c) => !/^(age|rbac:)/.test(c.getAttribute("data-name") ?? ""))
+        .map((c) => [
+          c.getAttribute("data-name") ?? "?",
+          [...c.querySelectorAll(".x.axis text")].at(-1)?.textContent ?? "",
+        ]),
+    ),
+  );
+}
+
+/** Chooses a range and waits until every chart is drawn again. */
+async function chooseRange(page: Page, range: string): Promise<void> {
+  await page.click(`[data-range="${range}"]`);
+  expect(await page.getAttribute(`[data-range="${range}"]`, "aria-pressed")).toBe("true");
+  await expect.poll(() => page.getAttribute("#charts", "aria-busy")).toBeNull();
+  await expect.poll(() => undrawn(page)).toEqual([]);
 }
 
 describe("the page", () => {
@@ -131,7 +181,8 @@ describe("the page", () => {
       ["desktop", DESKTOP, false],
       ["phone", PHONE, true],
     ] as const) {
-      const { page, problems } = await open(viewport, mobile);
+      const watched = await open(viewport, mobile);
+      const { page, problems } = watched;
       await page.goto(stack.origin);
       await expect.poll(() => page.textContent("#as-of")).toContain(`Data as of ${latest}`);
       await page.click("#components .exact summary");
@@ -163,16 +214,32 @@ describe("the page", () => {
       expect(pg.legend).toEqual(pg.slices);
       expect(new Set(pg.slices).size).toBe(pg.slices.length);
       expect(await crowdedLabels(page)).toEqual([]);
+      expect(await labelsOutside(page)).toEqual([]);
+      expect(Object.values(await lastLabels(page))).toEqual(expect.arrayContaining([latest]));
+      // The exact versions: one folded table per x.y, inside one fold.
+      expect(
+        await page.locator("#components article").first().locator(".exact .xy").count(),
+      ).toBeGreaterThan(0);
+      expect(await page.isVisible("#components .exact .xy table")).toBe(false);
+      await page.click("#components .exact .xy summary");
+      expect(await page.isVisible("#components .exact .xy table")).toBe(true);
       const articles = await page.locator("#components article").count();
       const figures = await page.locator("#rbac figure").count();
       // The allowlist keeps in-house plugins off the public page.
       expect(await page.textContent("#components")).not.toContain("acme_internal");
-      // Every range redraws without errors; the tooltip (frappe's one inline style) passes the CSP.
-      for (const range of ["30d", "1y", "all", "90d"]) {
-        await page.click(`[data-range="${range}"]`);
-        expect(await page.getAttribute(`[data-range="${range}"]`, "aria-pressed")).toBe("true");
-        await expect.poll(() => undrawn(page)).toEqual([]);
-      }
+      // The default view needs the page data only; the long ranges fetch their weekly years,
+      // once. Every range redraws without errors; the tooltip (frappe's one inline style)
+      // passes the CSP.
+      for (const range of ["30d", "90d"]) await chooseRange(page, range);
+      expect(watched.weekly).toEqual([]);
+      expect(await page.textContent("#range-note")).toBe("");
+      await chooseRange(page, "1y");
+      const years = new Set(watched.weekly);
+      expect(years.size).toBeGreaterThan(0);
+      expect(await page.textContent("#range-note")).toContain("One point a week");
+      for (const range of ["all", "30d", "1y", "all", "90d"]) await chooseRange(page, range);
+      expect(watched.weekly.length).toBe(new Set(watched.weekly).size);
+      expect(await labelsOutside(page)).toEqual([]);
       // A new range redraws the time series in place and adds no chart.
       expect(await page.locator("#components article").count()).toBe(articles);
       expect(await page.locator("#rbac figure").count()).toBe(figures);
@@ -184,36 +251,125 @@ describe("the page", () => {
     }
   });
 
+  it("keeps x-axis labels inside their chart and labels the latest day, even in a larger font", async () => {
+    // 61 days: frappe-charts, labelling every n-th point from the first, would label the last
+    // one here (60 is a multiple of most n) and center it on the chart's right edge.
+    const { page: data } = pageViews({ years: 61 / 365, installations: 500 });
+    const latest = isoDay(data.asOf ?? 0);
+    for (const [viewport, mobile] of [
+      [DESKTOP, false],
+      [PHONE, true],
+    ] as const) {
+      const { page, problems } = await open(viewport, mobile);
+      await page.route(`${stack.origin}/api/v1/page`, (route) => route.fulfill({ json: data }));
+      await page.goto(stack.origin);
+      await expect.poll(() => page.textContent("#as-of")).toContain(`Data as of ${latest}`);
+      await expect.poll(() => undrawn(page)).toEqual([]);
+      // A reader's larger minimum font size, say: 13 px date labels are 75 px wide, more than
+      // twice frappe-charts' 30 px right margin. Added through the CSSOM, which the CSP allows.
+      // (A string: this file is type-checked without the DOM library.)
+      await page.evaluate(`{
+        const sheet = document.styleSheets[0];
+        const timeCharts = '.frappe:not([data-name="age"]):not([data-name^="rbac:"])';
+        sheet.insertRule(timeCharts + " .x.axis text { font-size: 13px }", sheet.cssRules.length);
+      }`);
+      for (const range of ["30d", "90d"]) {
+        await chooseRange(page, range);
+        expect(await labelsOutside(page)).toEqual([]);
+        expect(await crowdedLabels(page)).toEqual([]);
+        const last = await lastLabels(page);
+        expect(last.installations).toBe(latest);
+        expect(last["versions:core"]).toBe(latest);
+      }
+      expect(problems).toEqual([]);
+      await page.context().close();
+    }
+  });
+
   it("shows hostile names from the data as text, never as markup", async () => {
     const { page, problems } = await open(DESKTOP);
     const day = Date.UTC(2026, 3, 1);
     const evil = `<img src=x onerror="window.pwned=1">`;
-    const hostile: PageData = {
-      v: 2,
-      generatedAt: day,
-      asOf: day,
-      recent: packBlock(
-        [
-          ["systems__total", [[day, 3]]],
-          [`versions__${evil}__3.1`, [[day, 2]]],
-          [`age__${evil}`, [[day, 1]]],
-        ],
-        day,
-      ),
-      latestXyz: { [`versions_xyz__${evil}__${evil}`]: 2 },
-      years: [],
-    };
+    const { page: hostile } = buildPageViews(
+      new Map([
+        ["systems__total", [[day, 3]]],
+        [`versions__${evil}__3.1`, [[day, 2]]],
+        [`versions_xyz__${evil}__${evil}`, [[day, 2]]],
+        [`age__${evil}`, [[day, 1]]],
+      ] as Array<[string, Array<[number, number]>]>),
+      day,
+    );
     // Served in place of the real page data: the stack's own data never contains such names.
     await page.route(`${stack.origin}/api/v1/page`, (route) => route.fulfill({ json: hostile }));
     await page.goto(stack.origin);
     await page.waitForSelector(".component h3");
     await page.click("#components .exact summary");
+    await page.click("#components .exact .xy summary");
     expect(await page.textContent(".component h3")).toBe(evil);
+    expect(await page.textContent(".exact .xy-name")).toBe(evil);
     expect(await page.textContent(".exact td")).toBe(evil);
     expect(await page.evaluate(() => (globalThis as { pwned?: number }).pwned)).toBeUndefined();
     expect(await page.locator("img").count()).toBe(0);
     expect(problems).toEqual([]);
     await page.context().close();
+  });
+});
+
+describe("the page over years of history", () => {
+  // Synthetic history seeded into SUMMARY as the summarizer writes it (`_page`, `h:<YYYY>`).
+  const YEARS = 5;
+  let seeded: Stack;
+  beforeAll(async () => {
+    const views = pageViews({ years: YEARS, installations: 2_000 });
+    seeded = await startStack({ summary: seedEntries(views) });
+  });
+  afterAll(async () => {
+    await seeded?.stop();
+  });
+
+  it("tells the long story: weekly and monthly ranges, version bands, labels inside", async () => {
+    for (const [name, viewport, mobile] of [
+      ["desktop", DESKTOP, false],
+      ["phone", PHONE, true],
+    ] as const) {
+      const watched = await open(viewport, mobile, seeded.origin);
+      const { page, problems } = watched;
+      await page.goto(seeded.origin);
+      await expect.poll(() => page.textContent("#as-of")).toContain("Data as of");
+      await expect.poll(() => undrawn(page)).toEqual([]);
+      expect(watched.weekly).toEqual([]);
+      expect(await labelsOutside(page)).toEqual([]);
+      expect(await crowdedLabels(page)).toEqual([]);
+      // A year needs this year's and last year's weekly history; All every year's, each once.
+      await chooseRange(page, "1y");
+      expect(watched.weekly).toHaveLength(2);
+      expect(await page.textContent("#range-note")).toContain("One point a week");
+      expect(await labelsOutside(page)).toEqual([]);
+      await chooseRange(page, "all");
+      expect(watched.weekly).toHaveLength(YEARS + 1);
+      expect(new Set(watched.weekly).size).toBe(YEARS + 1);
+      expect(await page.textContent("#range-note")).toContain("One point a month");
+      expect(await labelsOutside(page)).toEqual([]);
+      expect(await crowdedLabels(page)).toEqual([]);
+      // Core over five years: bands of consecutive releases, as many as colors, no "Other".
+      const legend = await page
+        .locator("#components article")
+        .first()
+        .locator(".legend li")
+        .allTextContents();
+      expect(legend).toHaveLength(8);
+      expect(legend).not.toContain("Other");
+      expect(legend.some((label) => label.includes("–"))).toBe(true);
+      await page.screenshot({ path: join(SCREENSHOTS, `years-${name}-all.png`) });
+      await page
+        .locator("#components article")
+        .first()
+        .screenshot({ path: join(SCREENSHOTS, `years-${name}-core-all.png`) });
+      await chooseRange(page, "90d");
+      expect(watched.weekly).toHaveLength(YEARS + 1);
+      expect(problems).toEqual([]);
+      await page.context().close();
+    }
   });
 });
 

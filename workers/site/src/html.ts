@@ -1,7 +1,8 @@
 /**
  * The page at `/`: static HTML, the same for every view, so rendering it reads no KV. The data
- * comes from `/api/v1/page`, fetched by /app.js (no inline script: the CSP forbids it), which
- * draws a chart into each `data-chart` section below and fills in the "data as of" line.
+ * comes from `/api/v1/page` (and, for "1 year" and "All", `/api/v1/page/weekly/<YYYY>`), fetched
+ * by /app.js (no inline script: the CSP forbids it), which draws a chart into each `data-chart`
+ * section below and fills in the "data as of" line and the range's note.
  */
 
 const section = (id: string, title: string, explanation: string, extra = "") => `
@@ -41,6 +42,7 @@ export const PAGE_HTML = `<!doctype html>
       <button type="button" data-range="1y">1 year</button>
       <button type="button" data-range="all">All</button>
     </div>
+    <p id="range-note" class="range-note" role="status"></p>
   </div>
   <section class="notice" id="empty" hidden>
     <h2>No data yet</h2>
@@ -50,11 +52,11 @@ export const PAGE_HTML = `<!doctype html>
     ${section("installations", "Installations reporting", "Installations that checked in each day; persistent ones had already been seen on an earlier day, which leaves out one-off test and CI containers.")}
     <section class="card" id="versions" aria-labelledby="versions-title">
       <h2 id="versions-title">Versions in use</h2>
-      <p class="explain">For each Pulp component, the share of persistent installations running each x.y release, per day. The exact x.y.z versions of the latest day are listed below each chart.</p>
+      <p class="explain">For each Pulp component, the share of persistent installations running each x.y release, stacked to 100 % per day. When a range holds more releases than there are colors, consecutive releases share a band ("3.21–3.28"), cut so that the releases that mattered most in that range stand alone. The exact x.y.z versions of the latest day are listed below each chart, by x.y.</p>
       <div id="components"></div>
     </section>
     ${section("deployment", "Deployment size", "Mean number of online workers and content apps per persistent installation, counted as processes and as distinct hosts.")}
-    ${section("postgresql", "PostgreSQL versions", "PostgreSQL major versions of persistent installations: the share on the latest day, then over time.", '\n  <div class="chart chart-latest" aria-hidden="true"></div>')}
+    ${section("postgresql", "PostgreSQL versions", "PostgreSQL major versions of persistent installations: the share on the latest day, then over time, stacked to 100 %.", '\n  <div class="chart chart-latest" aria-hidden="true"></div>')}
     ${section("age", "Installation age", "All installations that checked in on the latest day, by days since each was first seen.")}
     ${section("rbac", "RBAC usage", "Persistent installations on the latest day by how many users, groups, domains, custom roles and customized access policies they have.")}
   </div>
@@ -62,7 +64,7 @@ export const PAGE_HTML = `<!doctype html>
     <h2 id="about-title">What is collected, and how to opt out</h2>
     <p>Once a day each Pulp installation sends a random installation id (not linked to anything else), the versions of its Pulp components, how many workers and content apps are online (and on how many hosts), its PostgreSQL version, and counts of users, groups, domains, custom roles and customized access policies. No host names, IP addresses, content or user names are stored. Only the daily aggregates shown here are published; an installation's record expires 60 days after its last check-in.</p>
     <p>To opt out, set <code>ANALYTICS = False</code> in the pulpcore settings.</p>
-    <p>Open data: every chart's numbers are linked next to it as JSON and CSV; <a href="/api/v1/series">/api/v1/series</a> lists all series, and <a href="/api/v1/page">/api/v1/page</a> is everything this page shows in one file.</p>
+    <p>Open data: every chart's numbers are linked next to it as JSON and CSV; <a href="/api/v1/series">/api/v1/series</a> lists all series, and <a href="/api/v1/page">/api/v1/page</a> is what this page first shows in one file (the last 90 days; longer ranges add one file of weekly points per year). The series API has every day.</p>
   </section>
 </main>
 </body>
