@@ -70,7 +70,18 @@ interface Report {
 async function summarize(origin: string): Promise<Report> {
   const res = await send(`${origin}/?day=${day}`, { method: "PUT" });
   if (res.status !== 200) throw new Error(`PUT /?day=${day}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as Report;
+  const report = (await res.json()) as Report;
+  // Contract §4: on the local stack a GET right after a run shows it (no edge cache in dev).
+  const series = (await (await fetch(`${origin}/api/v1/series/systems__total`)).json()) as Array<
+    [number, number]
+  >;
+  const shown = series.find(([at]) => isoDay(at) === day)?.[1];
+  check(
+    "fresh: GET /api/v1/series/systems__total right after PUT / shows the run's count",
+    shown === report.systems,
+    `report ${report.systems}, series ${shown}`,
+  );
+  return report;
 }
 
 const statusCounts = (stats: Record<string, { count: number }>) =>
