@@ -76,20 +76,28 @@ export const DEFAULT_SYSTEMS = 150;
 /** Private plugins some installations run: on no allowlist, so they must never be published. */
 export const PRIVATE_PLUGINS = ["acme_internal", "contoso_sync"] as const;
 
+/**
+ * Minors a plugin has released since core 3.21, at `rate` per core minor: never negative (an
+ * installation on core 3.20 runs the plugin's first minor), since `3.-1.0` is no version ingest
+ * accepts.
+ */
+const since321 = (coreMinor: number, rate: number) =>
+  Math.max(0, Math.floor((coreMinor - 21) * rate));
+
 /** What share of installations run each public plugin, and how its version follows core's. */
 const PUBLIC_PLUGINS: { name: string; share: number; version: (coreMinor: number) => string }[] = [
   { name: "file", share: 0.85, version: (m) => `3.${m}` },
-  { name: "rpm", share: 0.45, version: (m) => `3.${17 + Math.floor((m - 21) * 0.2)}` },
-  { name: "container", share: 0.4, version: (m) => `2.${14 + Math.floor((m - 21) * 0.15)}` },
-  { name: "ansible", share: 0.2, version: (m) => `0.${16 + Math.floor((m - 21) * 0.15)}` },
-  { name: "python", share: 0.18, version: (m) => `3.${8 + Math.floor((m - 21) * 0.2)}` },
-  { name: "deb", share: 0.12, version: (m) => `3.${Math.floor((m - 21) * 0.1)}` },
+  { name: "rpm", share: 0.45, version: (m) => `3.${17 + since321(m, 0.2)}` },
+  { name: "container", share: 0.4, version: (m) => `2.${14 + since321(m, 0.15)}` },
+  { name: "ansible", share: 0.2, version: (m) => `0.${16 + since321(m, 0.15)}` },
+  { name: "python", share: 0.18, version: (m) => `3.${8 + since321(m, 0.2)}` },
+  { name: "deb", share: 0.12, version: (m) => `3.${since321(m, 0.1)}` },
   { name: "certguard", share: 0.25, version: (m) => `3.${m}` },
-  { name: "galaxy", share: 0.05, version: (m) => `4.${6 + Math.floor((m - 21) * 0.1)}` },
-  { name: "ostree", share: 0.05, version: (m) => `2.${Math.floor((m - 21) * 0.08)}` },
-  { name: "gem", share: 0.04, version: (m) => `0.${1 + Math.floor((m - 21) * 0.1)}` },
-  { name: "maven", share: 0.03, version: (m) => `0.${3 + Math.floor((m - 21) * 0.1)}` },
-  { name: "npm", share: 0.02, version: (m) => `0.${1 + Math.floor((m - 21) * 0.05)}` },
+  { name: "galaxy", share: 0.05, version: (m) => `4.${6 + since321(m, 0.1)}` },
+  { name: "ostree", share: 0.05, version: (m) => `2.${since321(m, 0.08)}` },
+  { name: "gem", share: 0.04, version: (m) => `0.${1 + since321(m, 0.1)}` },
+  { name: "maven", share: 0.03, version: (m) => `0.${3 + since321(m, 0.1)}` },
+  { name: "npm", share: 0.02, version: (m) => `0.${1 + since321(m, 0.05)}` },
 ];
 
 /** server_version integers by PostgreSQL major, oldest first. */

@@ -66,6 +66,20 @@ it("posts all three body forms, each accepted by the real decoder as the check-i
   }
 });
 
+it("posts only check-ins ingest accepts, across seeds (no version ingest refuses)", () => {
+  for (const seed of [1, 2, 12]) {
+    const refused = all(simulate({ ...options, systems: 300, seed })).filter((checkIn) => {
+      const { body, contentType } = encode(checkIn);
+      const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body;
+      return !decodeCheckIn(bytes, contentType).ok;
+    });
+    expect(
+      refused.map((c) => c.components),
+      `seed ${seed}`,
+    ).toEqual([]);
+  }
+});
+
 it("spreads PostgreSQL versions and RBAC usage, reported only by pulpcore that knows them", () => {
   const checkIns = all(demo);
   const postgresql = new Set(checkIns.map((c) => c.postgresqlVersion));
