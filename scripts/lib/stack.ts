@@ -67,6 +67,10 @@ export interface RunningStack extends Stack {
  */
 export async function launchStack(options: StackOptions): Promise<RunningStack> {
   const internal = await sparePort();
+  // wrangler dev processes find each other through a shared dev registry, by worker name. Every
+  // stack (npm start, a test's, another checkout's) runs the same names, so each gets its own
+  // registry: one stack starting or stopping never rewires or stops another.
+  const registry = await mkdtemp(join(tmpdir(), "pulp-analytics-registry-"));
   const configs = ["ingest", "site", "summarizer"].flatMap((w) => [
     "-c",
     `workers/${w}/wrangler.jsonc`,
@@ -97,6 +101,7 @@ export async function launchStack(options: StackOptions): Promise<RunningStack> 
         ...process.env,
         WRANGLER_SEND_METRICS: "false",
         CLOUDFLARE_CF_FETCH_ENABLED: "false",
+        WRANGLER_REGISTRY_PATH: registry,
         ...options.env,
       },
       stdio: ["ignore", "pipe", "pipe"],
@@ -118,6 +123,7 @@ export async function launchStack(options: StackOptions): Promise<RunningStack> 
   }).catch(async (error: unknown) => {
     child.kill("SIGTERM");
     await exited;
+    await rm(registry, { recursive: true, force: true });
     throw error;
   });
   const stop = async () => {
@@ -126,6 +132,7 @@ export async function launchStack(options: StackOptions): Promise<RunningStack> 
       await exited;
     }
     await front.close();
+    await rm(registry, { recursive: true, force: true });
   };
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline && child.exitCode === null) {
