@@ -150,9 +150,10 @@ export async function launchStack(options: StackOptions): Promise<RunningStack> 
 /** The stack for tests and benchmarks: a spare port and a throwaway --persist-to directory. */
 export async function startStack(): Promise<Stack> {
   const state = await mkdtemp(join(tmpdir(), "pulp-analytics-stack-"));
-  // Kept for the error message of a failed start only: a benchmark's request log would fill it.
-  let log = "";
-  let started = false;
+  // The last few KB of wrangler's output: a benchmark's request log would fill any more, and
+  // the end is what explains a failed start or a wrangler that exits mid-run.
+  let tail = "";
+  let stopping = false;
   let stack: RunningStack;
   try {
     stack = await launchStack({
@@ -160,17 +161,21 @@ export async function startStack(): Promise<Stack> {
       persistTo: state,
       env: { WRANGLER_LOG_PATH: join(state, "logs") },
       output: (chunk) => {
-        if (!started) log += chunk;
+        tail = (tail + chunk).slice(-8_000);
       },
     });
   } catch (error) {
     await rm(state, { recursive: true, force: true });
-    throw new Error(`${String(error)}:\n${log}`);
+    throw new Error(`${String(error)}:\n${tail}`);
   }
-  started = true;
+  void stack.exited.then((code) => {
+    if (!stopping)
+      console.error(`wrangler dev exited (${code}) mid-run; its last output:\n${tail}`);
+  });
   return {
     origin: stack.origin,
     stop: async () => {
+      stopping = true;
       await stack.stop();
       await rm(state, { recursive: true, force: true });
     },
