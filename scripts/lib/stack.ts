@@ -69,6 +69,10 @@ export interface RunningStack extends Stack {
  */
 export async function launchStack(options: StackOptions): Promise<RunningStack> {
   const internal = await sparePort();
+  // wrangler dev processes find each other through a shared dev registry, by worker name. Every
+  // stack (npm start, a test's, another checkout's) runs the same names, so each gets its own
+  // registry: one stack starting or stopping never rewires or stops another.
+  const registry = await mkdtemp(join(tmpdir(), "pulp-analytics-registry-"));
   const configs = ["ingest", "site", "summarizer"].flatMap((w) => [
     "-c",
     `workers/${w}/wrangler.jsonc`,
@@ -99,6 +103,7 @@ export async function launchStack(options: StackOptions): Promise<RunningStack> 
         ...process.env,
         WRANGLER_SEND_METRICS: "false",
         CLOUDFLARE_CF_FETCH_ENABLED: "false",
+        WRANGLER_REGISTRY_PATH: registry,
         ...options.env,
       },
       stdio: ["ignore", "pipe", "pipe"],
@@ -120,6 +125,7 @@ export async function launchStack(options: StackOptions): Promise<RunningStack> 
   }).catch(async (error: unknown) => {
     child.kill("SIGTERM");
     await exited;
+    await rm(registry, { recursive: true, force: true });
     throw error;
   });
   const stop = async () => {
@@ -128,6 +134,7 @@ export async function launchStack(options: StackOptions): Promise<RunningStack> 
       await exited;
     }
     await front.close();
+    await rm(registry, { recursive: true, force: true });
   };
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline && child.exitCode === null) {
@@ -191,9 +198,10 @@ async function seedSummary(
 export async function startStack(options: StartOptions = {}): Promise<Stack> {
   const state = await mkdtemp(join(tmpdir(), "pulp-analytics-stack-"));
   if (options.summary) await seedSummary(state, options.summary);
-  // Kept for the error message of a failed start only: a benchmark's request log would fill it.
-  let log = "";
-  let started = false;
+  // The last few KB of wrangler's output: a benchmark's request log would fill any more, and
+  // the end is what explains a failed start or a wrangler that exits mid-run.
+  let tail = "";
+  let stopping = false;
   let stack: RunningStack;
   try {
     stack = await launchStack({
@@ -201,18 +209,22 @@ export async function startStack(options: StartOptions = {}): Promise<Stack> {
       persistTo: state,
       env: { WRANGLER_LOG_PATH: join(state, "logs") },
       output: (chunk) => {
-        if (!started) log += chunk;
+        tail = (tail + chunk).slice(-8_000);
       },
     });
   } catch (error) {
     await rm(state, { recursive: true, force: true });
-    throw new Error(`${String(error)}:\n${log}`);
+    throw new Error(`${String(error)}:\n${tail}`);
   }
-  started = true;
+  void stack.exited.then((code) => {
+    if (!stopping)
+      console.error(`wrangler dev exited (${code}) mid-run; its last output:\n${tail}`);
+  });
   return {
     origin: stack.origin,
     persistTo: state,
     stop: async () => {
+      stopping = true;
       await stack.stop();
       await rm(state, { recursive: true, force: true });
     },
