@@ -37,9 +37,14 @@ export class WranglerSummaryKV implements SummaryKV {
   /** wrangler processes started, for the operator. */
   calls = 0;
 
+  /**
+   * @param operation what is writing, for the message of a refused {@link flush} ("import",
+   *   "restore").
+   */
   constructor(
     private readonly target: KvTarget,
     private readonly root = repositoryRoot(),
+    private readonly operation = "import",
   ) {}
 
   async list(prefix = ""): Promise<string[]> {
@@ -107,7 +112,8 @@ export class WranglerSummaryKV implements SummaryKV {
    * Writes everything held: one bulk put and one bulk delete. First checks that no key about to
    * be written changed since it was read (or, never read, appeared since the first list): a
    * summary run between planning and writing (the 00:00 cron, a `PUT /`) would otherwise lose
-   * its day under the import's older copy of the year. Then nothing is written and the import
+   * its day under the import's older copy of the year (or a restore's plan would no longer make
+   * SUMMARY equal the backup). Then nothing is written and the import
    * is simply run again. (`_page`, listed and rewritten without being read, is not checked:
    * every run rebuilds it whole.)
    */
@@ -121,7 +127,7 @@ export class WranglerSummaryKV implements SummaryKV {
     }
     if (changed.length > 0) {
       throw new Error(
-        `SUMMARY changed while the import was planned (a summary run?): ${changed.slice(0, 5).join(", ")}${changed.length > 5 ? ", …" : ""}. Nothing was written; run the import again.`,
+        `SUMMARY changed while the ${this.operation} was planned (a summary run?): ${changed.slice(0, 5).join(", ")}${changed.length > 5 ? ", …" : ""}. Nothing was written; run the ${this.operation} again.`,
       );
     }
     const puts = [...this.held]
