@@ -87,6 +87,6 @@ const lines = [
         `  SUMMARY holds ${JOURNAL_KEY}: a summary run's writes were incomplete when this was taken (the backup keeps it; the next run would finish them)`,
       ]
     : []),
-  `Took ${seconds.toFixed(1)} s, ${kv.calls} wrangler calls. Restore with: npm run restore -- ${target.local ? `--persist-to ${target.persistTo}` : `--env ${target.env}`} ${file}`,
+  `Took ${seconds.toFixed(1)} s, ${kv.calls} wrangler calls, peak memory ${mb(process.resourceUsage().maxRSS * 1024)} MB. Restore with: npm run restore -- ${target.local ? `--persist-to ${target.persistTo}` : `--env ${target.env}`} ${file}`,
 ];
 process.stdout.write(`${lines.join("\n")}\n`);

@@ -108,4 +108,6 @@ if (values["dry-run"]) {
   process.stdout.write(`\nRestored ${where} from ${file}.\n`);
 }
 const seconds = (performance.now() - started) / 1000;
-process.stdout.write(`Took ${seconds.toFixed(1)} s, ${kv.calls} wrangler calls.\n`);
+process.stdout.write(
+  `Took ${seconds.toFixed(1)} s, ${kv.calls} wrangler calls, peak memory ${mb(process.resourceUsage().maxRSS * 1024)} MB.\n`,
+);
