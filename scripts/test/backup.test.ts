@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { JOURNAL_KEY, PAGE_KEY } from "@pulp-analytics/shared/keys";
+import { JOURNAL_KEY, PAGE_KEY, type Point } from "@pulp-analytics/shared/keys";
 import { applyDays } from "@pulp-analytics/shared/store";
 import { parseIsoDay } from "@pulp-analytics/shared/time";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -22,7 +22,7 @@ import {
   readBackup,
   writeBackup,
 } from "../lib/backup";
-import { repositoryRoot } from "../lib/stack";
+import { repositoryRoot, startStack } from "../lib/stack";
 import { parseTarget } from "../lib/target";
 import { WranglerSummaryKV } from "../lib/wrangler-kv";
 
@@ -171,6 +171,7 @@ describe("npm run backup and npm run restore on the local stack's KV", { timeout
   let dir: string;
   let persistTo: string;
   let snapshot: Map<string, string>;
+  let days: { day: number; points: Map<string, number> }[];
   const file = () => join(dir, "summary.json");
 
   beforeAll(async () => {
@@ -180,7 +181,7 @@ describe("npm run backup and npm run restore on the local stack's KV", { timeout
     // years, h:, k: and _page, as the summarizer leaves them.
     const lastDay = parseIsoDay("2025-01-20") as number;
     const calendar = new ReleaseCalendar({ years: 40 / 365.25, installations: 2_000, lastDay });
-    const days = calendar
+    days = calendar
       .days()
       .filter((day) => !calendar.isGap(day))
       .map((day) => ({ day, points: calendar.dayPoints(day) }));
@@ -306,4 +307,24 @@ describe("npm run backup and npm run restore on the local stack's KV", { timeout
     expect(run.output).toContain("npm run restore --");
     expect(await everything(persistTo)).toEqual(snapshot);
   });
+
+  it("restores into a running npm start, which serves it at once, and backs it up again", async () => {
+    const stack = await startStack();
+    try {
+      const run = await runScript("restore", "--persist-to", stack.persistTo, file());
+      expect(run.code, run.output).toBe(0);
+      const series = (await (
+        await fetch(`${stack.origin}/api/v1/series/systems__total`)
+      ).json()) as Point[];
+      expect(series).toEqual(
+        days.map(({ day, points }) => [day, points.get("systems__total")] as Point),
+      );
+      const again = join(dir, "again.json");
+      const backup = await runScript("backup", "--persist-to", stack.persistTo, again);
+      expect(backup.code, backup.output).toBe(0);
+      expect((await readBackup(again)).sha256).toBe((await readBackup(file())).sha256);
+    } finally {
+      await stack.stop();
+    }
+  }, 240_000);
 });
