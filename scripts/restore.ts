@@ -8,7 +8,8 @@
  * Targets as `npm run import` (scripts/lib/target.ts). The file is checked first (format,
  * version, key count, checksum) and refused whole if anything is off. Then SUMMARY is read
  * (one key list, a bulk read per hundred keys), the plan printed (keys to put, to delete,
- * unchanged), and only what differs written: one `wrangler kv bulk put`, one `bulk delete`.
+ * unchanged), and only what differs written: a `wrangler kv bulk put` per 40 MB, one `bulk
+ * delete`; a restore that failed part way is finished by running it again.
  * --dry-run stops after the plan; a deployed namespace asks first unless --yes. Just before
  * writing, the keys about to be written are read again, and nothing is written if a summary
  * run changed one meanwhile (scripts/lib/wrangler-kv.ts).
