@@ -116,11 +116,11 @@ export class WranglerSummaryKV implements SummaryKV {
   }
 
   /**
-   * Writes everything held: one bulk put (per 40 MB) and one bulk delete. First checks that no key about to
-   * be written changed since it was read (or, never read, appeared since the first list): a
-   * summary run between planning and writing (the 00:00 cron, a `PUT /`) would otherwise lose
-   * its day under the import's older copy of the year (or a restore's plan would no longer make
-   * SUMMARY equal the backup). Then nothing is written and the import
+   * Writes everything held: one bulk put (per 40 MB) and one bulk delete. First checks that no
+   * key about to be written changed since it was read (or, never read, appeared since the first
+   * list): a summary run between planning and writing (the 00:00 cron, a `PUT /`) would
+   * otherwise lose its day under the import's older copy of the year (or a restore's plan would
+   * no longer make SUMMARY equal the backup). Then nothing is written and the import (restore)
    * is simply run again. (`_page`, listed and rewritten without being read, is not checked:
    * every run rebuilds it whole.)
    */
