@@ -3,37 +3,44 @@
  * notes/migration.md), from a Django `manage.py dumpdata` of the summary tables or a `{key: value}`
  * dump of the 2022 worker's SUMMARY.
  *
- *   npm run import -- FILE [--dry-run] [--env dev|production] [--persist-to DIR]
+ *   npm run import -- FILE [--dry-run] [--env dev|production|local] [--persist-to DIR]
  *                          [--replace-days] [--yes] [--skip-malformed]
  *
  * Without --env it writes the local stack's SUMMARY (`.wrangler/state`, as `npm start` keeps it),
- * whether the stack runs or not; with --env, that deployed namespace through wrangler (logged in).
+ * whether the stack runs or not; with --env, that deployed namespace through wrangler (logged in)
+ * (scripts/lib/target.ts). A backup file of `npm run backup` is refused: `npm run restore` loads
+ * those, exactly.
  * The dump is streamed (shared/src/import.ts maps each record), then applied one calendar year at
  * a time with the store's `applyDays`, which merges with what SUMMARY holds: a day SUMMARY already
  * has is left alone (the service's own summaries win) unless --replace-days, so a second import
  * changes nothing. Everything is planned before anything is written; the plan is printed, and a
  * remote write asks first (or needs --yes).
  */
-import { resolve } from "node:path";
-import { createInterface } from "node:readline/promises";
 import { parseArgs } from "node:util";
 import { HistoryImport, type ImportTally } from "@pulp-analytics/shared/import";
-import { ENVIRONMENTS, type Environment, VAR } from "@pulp-analytics/shared/names";
+import { VAR } from "@pulp-analytics/shared/names";
 import { applyDays } from "@pulp-analytics/shared/store";
 import { parseSummaryConfig } from "@pulp-analytics/shared/summary";
+import { isBackupFile } from "./lib/backup";
 import { readDump } from "./lib/dump-reader";
 import { repositoryRoot } from "./lib/stack";
-import { type KvTarget, summarizerVars, WranglerSummaryKV } from "./lib/wrangler-kv";
+import {
+  confirm,
+  describeTarget,
+  parseTarget,
+  progressLine,
+  TARGET_OPTIONS,
+  TARGET_USAGE,
+} from "./lib/target";
+import { summarizerVars, WranglerSummaryKV } from "./lib/wrangler-kv";
 
-const USAGE =
-  "usage: npm run import -- FILE [--dry-run] [--env dev|production] [--persist-to DIR] [--replace-days] [--yes] [--skip-malformed]";
+const USAGE = `usage: npm run import -- FILE [--dry-run] ${TARGET_USAGE} [--replace-days] [--yes] [--skip-malformed]`;
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     "dry-run": { type: "boolean", default: false },
-    env: { type: "string" },
-    "persist-to": { type: "string" },
+    ...TARGET_OPTIONS,
     "replace-days": { type: "boolean", default: false },
     yes: { type: "boolean", default: false },
     "skip-malformed": { type: "boolean", default: false },
@@ -47,24 +54,15 @@ function fail(message: string): never {
 
 const file = positionals[0];
 if (!file || positionals.length > 1) fail(USAGE);
-const env = values.env as Environment | undefined;
-if (env !== undefined && !ENVIRONMENTS.includes(env)) fail(`--env must be one of ${ENVIRONMENTS}`);
-if (env !== undefined && values["persist-to"] !== undefined) {
-  fail("--persist-to is for the local stack; --env writes a deployed namespace");
-}
-
 const root = repositoryRoot();
-const target: KvTarget =
-  env === undefined
-    ? {
-        env: "dev",
-        local: true,
-        persistTo: resolve(values["persist-to"] ?? resolve(root, ".wrangler/state")),
-      }
-    : { env, local: false };
-const where = target.local
-  ? `the local stack's SUMMARY (${target.persistTo})`
-  : `SUMMARY of the deployed ${target.env} environment`;
+const target = parseTarget(values, root);
+if (typeof target === "string") fail(target);
+const where = describeTarget(target);
+if (await isBackupFile(file).catch(() => false)) {
+  fail(
+    `${file} is a backup of SUMMARY (npm run backup), not a history dump: load it with \`npm run restore -- ${file}\`, which puts SUMMARY back exactly as the backup holds it.`,
+  );
+}
 
 // The allowlist of the summarizer that publishes this namespace: history is published as it is.
 const vars = await summarizerVars(target.env, root);
@@ -75,22 +73,19 @@ const { publishedComponents } = parseSummaryConfig({
 const started = performance.now();
 const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 const count = (n: number) => n.toLocaleString("en");
-let lastLine = 0;
+const progress = progressLine();
 
 const history = new HistoryImport({ publishedComponents });
 const format = await readDump(file, history, {
   onProgress: ({ bytes, totalBytes, records, elapsedMs }) => {
     const seconds = elapsedMs / 1000;
-    const line = `read ${mb(bytes)}/${mb(totalBytes)} MB (${Math.round((bytes / totalBytes) * 100)} %), ${count(records)} records, ${count(Math.round(records / Math.max(seconds, 0.001)))} records/s, ${mb(bytes / Math.max(seconds, 0.001))} MB/s`;
-    // On a terminal, one line redrawn each second; in a log, a line every ten seconds.
-    if (process.stderr.isTTY) process.stderr.write(`\r${line}`);
-    else if (elapsedMs - lastLine >= 10_000 || bytes === totalBytes) {
-      lastLine = elapsedMs;
-      process.stderr.write(`${line}\n`);
-    }
+    progress.update(
+      `read ${mb(bytes)}/${mb(totalBytes)} MB (${Math.round((bytes / totalBytes) * 100)} %), ${count(records)} records, ${count(Math.round(records / Math.max(seconds, 0.001)))} records/s, ${mb(bytes / Math.max(seconds, 0.001))} MB/s`,
+      bytes === totalBytes,
+    );
   },
 }).catch((error: unknown) => fail(`cannot read ${file}: ${(error as Error).message}`));
-if (process.stderr.isTTY) process.stderr.write("\n");
+progress.done();
 const readSeconds = (performance.now() - started) / 1000;
 
 const series = new Set<string>();
@@ -143,7 +138,7 @@ if (values["dry-run"]) {
 } else if (plan.puts.length + plan.deletes.length === 0) {
   process.stdout.write("\nNothing to write: SUMMARY already holds this history.\n");
 } else {
-  if (!target.local && !values.yes) await confirm();
+  if (!target.local && !values.yes) await confirm(`Write this to ${where}?`, fail);
   await kv.flush().catch((error: unknown) => fail((error as Error).message));
   process.stdout.write(`\nWritten to ${where}.\n`);
 }
@@ -171,13 +166,4 @@ function printTally(format: string, tally: ImportTally): void {
     ...tally.problems.map((problem) => `    ${problem}`),
   ];
   process.stdout.write(`${rows.join("\n")}\n`);
-}
-
-async function confirm(): Promise<void> {
-  if (!process.stdin.isTTY)
-    fail("writing a deployed namespace needs --yes when not run from a terminal");
-  const readline = createInterface({ input: process.stdin, output: process.stdout });
-  const answer = await readline.question(`\nWrite this to ${where}? [y/N] `);
-  readline.close();
-  if (!/^y(es)?$/i.test(answer.trim())) fail("nothing written");
 }

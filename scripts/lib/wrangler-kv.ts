@@ -5,8 +5,8 @@
  * REST API means one code path for every target, and wrangler's own login for the remote ones.
  *
  * Writes are held in memory, visible to later reads, until {@link WranglerSummaryKV.flush}:
- * `applyDays` puts key by key, and one `wrangler kv bulk put` per flush costs one process start
- * (about a second) instead of one per key. Held writes also make a dry run exact: the plan is
+ * `applyDays` puts key by key, and one `wrangler kv bulk put` per flush (per 40 MB of values)
+ * costs one process start (about a second) instead of one per key. Held writes also make a dry run exact: the plan is
  * what `applyDays` wrote here, and a dry run never flushes.
  */
 import { spawn } from "node:child_process";
@@ -27,6 +27,13 @@ const BULK_GET_KEYS = 100;
 
 const SUMMARIZER_CONFIG = "workers/summarizer/wrangler.jsonc";
 
+/**
+ * Bytes of values in one `wrangler kv bulk put`: Cloudflare takes at most 100 MB in one bulk
+ * write request, and wrangler splits by key count only, so a whole SUMMARY restored (about 50 MB
+ * at ten years × 100,000 installations, more escaped in JSON) goes in batches of this size.
+ */
+const BULK_PUT_BYTES = 40_000_000;
+
 export class WranglerSummaryKV implements SummaryKV {
   /** Key → value to put, or null to delete. */
   private readonly held = new Map<string, string | null>();
@@ -37,9 +44,14 @@ export class WranglerSummaryKV implements SummaryKV {
   /** wrangler processes started, for the operator. */
   calls = 0;
 
+  /**
+   * @param operation what is writing, for the message of a refused {@link flush} ("import",
+   *   "restore").
+   */
   constructor(
     private readonly target: KvTarget,
     private readonly root = repositoryRoot(),
+    private readonly operation = "import",
   ) {}
 
   async list(prefix = ""): Promise<string[]> {
@@ -104,10 +116,11 @@ export class WranglerSummaryKV implements SummaryKV {
   }
 
   /**
-   * Writes everything held: one bulk put and one bulk delete. First checks that no key about to
-   * be written changed since it was read (or, never read, appeared since the first list): a
-   * summary run between planning and writing (the 00:00 cron, a `PUT /`) would otherwise lose
-   * its day under the import's older copy of the year. Then nothing is written and the import
+   * Writes everything held: one bulk put (per 40 MB) and one bulk delete. First checks that no
+   * key about to be written changed since it was read (or, never read, appeared since the first
+   * list): a summary run between planning and writing (the 00:00 cron, a `PUT /`) would
+   * otherwise lose its day under the import's older copy of the year (or a restore's plan would
+   * no longer make SUMMARY equal the backup). Then nothing is written and the import (restore)
    * is simply run again. (`_page`, listed and rewritten without being read, is not checked:
    * every run rebuilds it whole.)
    */
@@ -121,15 +134,15 @@ export class WranglerSummaryKV implements SummaryKV {
     }
     if (changed.length > 0) {
       throw new Error(
-        `SUMMARY changed while the import was planned (a summary run?): ${changed.slice(0, 5).join(", ")}${changed.length > 5 ? ", …" : ""}. Nothing was written; run the import again.`,
+        `SUMMARY changed while the ${this.operation} was planned (a summary run?): ${changed.slice(0, 5).join(", ")}${changed.length > 5 ? ", …" : ""}. Nothing was written; run the ${this.operation} again.`,
       );
     }
     const puts = [...this.held]
       .filter((entry): entry is [string, string] => entry[1] !== null)
       .map(([key, value]) => ({ key, value }));
     const deletes = [...this.held].filter(([, value]) => value === null).map(([key]) => key);
-    if (puts.length > 0) {
-      await this.withFile(puts, (file) => this.wrangler(["kv", "bulk", "put", file], false));
+    for (const batch of bySize(puts, BULK_PUT_BYTES)) {
+      await this.withFile(batch, (file) => this.wrangler(["kv", "bulk", "put", file], false));
     }
     if (deletes.length > 0) {
       await this.withFile(deletes, (file) =>
@@ -181,6 +194,25 @@ export class WranglerSummaryKV implements SummaryKV {
     if (json === null) throw new Error(`wrangler ${args.slice(0, 3).join(" ")} printed no JSON`);
     return JSON.parse(json);
   }
+}
+
+/** `entries` in order, cut into batches of at most `limit` bytes of values (at least one each). */
+export function bySize<T extends { value: string }>(entries: T[], limit: number): T[][] {
+  const batches: T[][] = [];
+  let batch: T[] = [];
+  let bytes = 0;
+  for (const entry of entries) {
+    const size = Buffer.byteLength(entry.value);
+    if (batch.length > 0 && bytes + size > limit) {
+      batches.push(batch);
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(entry);
+    bytes += size;
+  }
+  if (batch.length > 0) batches.push(batch);
+  return batches;
 }
 
 /**

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { jsonOutput, WranglerSummaryKV } from "../lib/wrangler-kv";
+import { bySize, jsonOutput, WranglerSummaryKV } from "../lib/wrangler-kv";
 
 describe("jsonOutput", () => {
   it.each([
@@ -19,6 +19,19 @@ describe("jsonOutput", () => {
     ["Success!\n", null],
   ])("finds the JSON in %j", (stdout, json) => {
     expect(jsonOutput(stdout)).toBe(json);
+  });
+});
+
+describe("bySize", () => {
+  it("cuts bulk puts at a number of bytes, never leaving an entry out", () => {
+    const entries = ["aaaa", "bb", "cccccc", "d", "é"].map((value, i) => ({ key: `${i}`, value }));
+    expect(bySize(entries, 6).map((batch) => batch.map((e) => e.value))).toEqual([
+      ["aaaa", "bb"],
+      ["cccccc"],
+      ["d", "é"],
+    ]);
+    expect(bySize(entries, 3).map((batch) => batch.length)).toEqual([1, 1, 1, 2]);
+    expect(bySize([], 6)).toEqual([]);
   });
 });
 

@@ -1,0 +1,99 @@
+/**
+ * Which SUMMARY a command-line tool works on, and the conventions the tools that write it share
+ * (`npm run import`, `npm run backup`, `npm run restore`):
+ *
+ *   (nothing) or --env local   the local stack's namespace on disk, `.wrangler/state` as
+ *                              `npm start` keeps it (whether it runs or not), or --persist-to DIR
+ *   --env dev|production       that deployed namespace, through wrangler (logged in)
+ *
+ * and the confirmation a write to a deployed namespace asks for.
+ */
+import { resolve } from "node:path";
+import { createInterface } from "node:readline/promises";
+import { ENVIRONMENTS, type Environment } from "@pulp-analytics/shared/names";
+import { repositoryRoot } from "./stack";
+import type { KvTarget } from "./wrangler-kv";
+
+/** The `parseArgs` options every such tool takes. */
+export const TARGET_OPTIONS = {
+  env: { type: "string" },
+  "persist-to": { type: "string" },
+} as const;
+
+export const TARGET_USAGE = "[--env dev|production|local] [--persist-to DIR]";
+
+/** Where the local stack keeps its KV (scripts/start.ts). */
+export const LOCAL_STATE = ".wrangler/state";
+
+/**
+ * The target named by `--env` and `--persist-to`; a message saying what is wrong otherwise.
+ * `--env local` is the default said out loud.
+ */
+export function parseTarget(
+  options: { env?: string; "persist-to"?: string },
+  root = repositoryRoot(),
+): KvTarget | string {
+  const env = options.env;
+  const persistTo = options["persist-to"];
+  if (env === undefined || env === "local") {
+    return { env: "dev", local: true, persistTo: resolve(persistTo ?? resolve(root, LOCAL_STATE)) };
+  }
+  if (!ENVIRONMENTS.includes(env as Environment)) {
+    return `--env must be one of ${[...ENVIRONMENTS, "local"].join(", ")}`;
+  }
+  if (persistTo !== undefined) {
+    return "--persist-to is for the local stack; --env dev|production works on a deployed namespace";
+  }
+  return { env: env as Environment, local: false };
+}
+
+/** The target in words, for plans and messages. */
+export function describeTarget(target: KvTarget): string {
+  return target.local
+    ? `the local stack's SUMMARY (${target.persistTo})`
+    : `SUMMARY of the deployed ${target.env} environment`;
+}
+
+/** The target in one word, as a backup file records it: `local`, `dev` or `production`. */
+export function targetName(target: KvTarget): string {
+  return target.local ? "local" : target.env;
+}
+
+/**
+ * Asks on the terminal before writing a deployed namespace; `fail`s (never returns) on anything
+ * but yes, or when there is no terminal to ask on (scripts pass --yes).
+ */
+export async function confirm(question: string, fail: (message: string) => never): Promise<void> {
+  if (!process.stdin.isTTY) {
+    fail("writing a deployed namespace needs --yes when not run from a terminal");
+  }
+  const readline = createInterface({ input: process.stdin, output: process.stdout });
+  const answer = await readline.question(`\n${question} [y/N] `);
+  readline.close();
+  if (!/^y(es)?$/i.test(answer.trim())) fail("nothing written");
+}
+
+/**
+ * A progress line on stderr: on a terminal one line redrawn, in a log a line every ten seconds
+ * (and the last one). Call `done()` after the last update.
+ */
+export function progressLine(): { update(line: string, last?: boolean): void; done(): void } {
+  const started = performance.now();
+  let lastLogged = -Infinity;
+  return {
+    update(line, last = false) {
+      if (process.stderr.isTTY) {
+        process.stderr.write(`\r${line}`);
+        return;
+      }
+      const now = performance.now() - started;
+      if (last || now - lastLogged >= 10_000) {
+        lastLogged = now;
+        process.stderr.write(`${line}\n`);
+      }
+    },
+    done() {
+      if (process.stderr.isTTY) process.stderr.write("\n");
+    },
+  };
+}

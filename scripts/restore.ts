@@ -1,0 +1,114 @@
+/**
+ * `npm run restore -- FILE`: puts SUMMARY back exactly as a backup of `npm run backup` holds it
+ * (scripts/lib/backup.ts): every key of the backup with its value, and every key SUMMARY holds
+ * that the backup lacks deleted. That is what undoes a bad summarizer deploy or a wrong import.
+ *
+ *   npm run restore -- [--env dev|production|local] [--persist-to DIR] [--dry-run] [--yes] FILE
+ *
+ * Targets as `npm run import` (scripts/lib/target.ts). The file is checked first (format,
+ * version, key count, checksum) and refused whole if anything is off. Then SUMMARY is read
+ * (one key list, a bulk read per hundred keys), the plan printed (keys to put, to delete,
+ * unchanged), and only what differs written: a `wrangler kv bulk put` per 40 MB, one `bulk
+ * delete`; a restore that failed part way is finished by running it again.
+ * --dry-run stops after the plan; a deployed namespace asks first unless --yes. Just before
+ * writing, the keys about to be written are read again, and nothing is written if a summary
+ * run changed one meanwhile (scripts/lib/wrangler-kv.ts).
+ */
+import { parseArgs } from "node:util";
+import { planRestore, readBackup } from "./lib/backup";
+import { repositoryRoot } from "./lib/stack";
+import {
+  confirm,
+  describeTarget,
+  parseTarget,
+  progressLine,
+  TARGET_OPTIONS,
+  TARGET_USAGE,
+} from "./lib/target";
+import { WranglerSummaryKV } from "./lib/wrangler-kv";
+
+const USAGE = `usage: npm run restore -- ${TARGET_USAGE} [--dry-run] [--yes] FILE`;
+
+/** Keys read per wrangler call (one bulk read each), and per progress line. */
+const BATCH = 100;
+
+function fail(message: string): never {
+  process.stderr.write(`\nrestore: ${message}\n`);
+  process.exit(1);
+}
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    ...TARGET_OPTIONS,
+    "dry-run": { type: "boolean", default: false },
+    yes: { type: "boolean", default: false },
+  },
+});
+const file = positionals[0];
+if (!file || positionals.length > 1) fail(USAGE);
+const root = repositoryRoot();
+const target = parseTarget(values, root);
+if (typeof target === "string") fail(target);
+const where = describeTarget(target);
+
+const started = performance.now();
+const count = (n: number) => n.toLocaleString("en");
+const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
+
+const backup = await readBackup(file).catch((error: unknown) => fail((error as Error).message));
+process.stderr.write(
+  `${file}: a backup of ${backup.source} taken ${backup.takenAt}, ${count(backup.count)} keys, checksum verified\n`,
+);
+
+const kv = new WranglerSummaryKV(target, root, "restore");
+const names = await kv.list().catch((error: unknown) => fail((error as Error).message));
+const current = new Map<string, string>();
+const progress = progressLine();
+for (let i = 0; i < names.length; i += BATCH) {
+  const got = await kv
+    .getMany(names.slice(i, i + BATCH))
+    .catch((error: unknown) => fail((error as Error).message));
+  for (const [key, value] of got) current.set(key, value);
+  const done = Math.min(i + BATCH, names.length);
+  progress.update(
+    `read ${count(done)}/${count(names.length)} keys of ${where}`,
+    done === names.length,
+  );
+}
+progress.done();
+
+const plan = planRestore(backup.entries, current);
+const bytes = (key: string) => Buffer.byteLength(backup.entries.get(key) as string);
+const putBytes = plan.puts.reduce((n, key) => n + bytes(key), 0);
+const lines = [
+  "",
+  `Plan for ${where}, to equal the backup (${backup.source}, ${backup.takenAt}):`,
+  `  keys to put: ${count(plan.puts.length)} (${mb(putBytes)} MB); keys to delete: ${count(plan.deletes.length)}; unchanged: ${count(plan.unchanged)}`,
+  ...plan.puts.map(
+    (key) => `    put ${key} (${count(bytes(key))} bytes${current.has(key) ? "" : ", new"})`,
+  ),
+  ...plan.deletes.map((key) => `    delete ${key}`),
+];
+process.stdout.write(`${lines.join("\n")}\n`);
+
+if (values["dry-run"]) {
+  process.stdout.write("\nDry run: nothing written.\n");
+} else if (plan.puts.length + plan.deletes.length === 0) {
+  process.stdout.write("\nNothing to write: SUMMARY already equals the backup.\n");
+} else {
+  if (!target.local && !values.yes) {
+    await confirm(
+      `Make ${where} equal the backup (${count(plan.puts.length)} puts, ${count(plan.deletes.length)} deletes)?`,
+      fail,
+    );
+  }
+  for (const key of plan.puts) await kv.put(key, backup.entries.get(key) as string);
+  for (const key of plan.deletes) await kv.delete(key);
+  await kv.flush().catch((error: unknown) => fail((error as Error).message));
+  process.stdout.write(`\nRestored ${where} from ${file}.\n`);
+}
+const seconds = (performance.now() - started) / 1000;
+process.stdout.write(
+  `Took ${seconds.toFixed(1)} s, ${kv.calls} wrangler calls, peak memory ${mb(process.resourceUsage().maxRSS * 1024)} MB.\n`,
+);

@@ -1,0 +1,330 @@
+/**
+ * `npm run backup` and `npm run restore`: the file format on its own (checksum, refusals, the
+ * plan), then both scripts end to end through wrangler's real KV commands on a throwaway
+ * `--persist-to` directory holding a realistic SUMMARY (the benchmark's release calendar,
+ * across a new year, through the store's `applyDays`), compared key by key and byte for byte.
+ */
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { JOURNAL_KEY, PAGE_KEY, type Point } from "@pulp-analytics/shared/keys";
+import { applyDays } from "@pulp-analytics/shared/store";
+import { parseIsoDay } from "@pulp-analytics/shared/time";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ReleaseCalendar } from "../../bench/calendar";
+import {
+  BACKUP_FORMAT,
+  backupChecksum,
+  isBackupFile,
+  planRestore,
+  readBackup,
+  writeBackup,
+} from "../lib/backup";
+import { repositoryRoot, startStack } from "../lib/stack";
+import { parseTarget } from "../lib/target";
+import { WranglerSummaryKV } from "../lib/wrangler-kv";
+
+const WORKER_DUMP = fileURLToPath(
+  new URL("../../shared/test/fixtures/import/worker-2022.json", import.meta.url),
+);
+
+/** Values no JSON writer should bend: quotes, backslashes, newlines, non-ASCII, U+2028. */
+const ODD = 'ünï "cödé" \\ back\\slash\n\ttab 😀 \u2028 </script>';
+
+function runScript(
+  script: string,
+  ...args: string[]
+): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["scripts/run.mjs", `scripts/${script}.ts`, ...args], {
+      cwd: repositoryRoot(),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    child.stdout.on("data", (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      output += chunk;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, output }));
+  });
+}
+
+const kvAt = (persistTo: string) => new WranglerSummaryKV({ env: "dev", local: true, persistTo });
+
+/** Every key SUMMARY holds in the persist dir, with its value. */
+async function everything(persistTo: string): Promise<Map<string, string>> {
+  const kv = kvAt(persistTo);
+  const names = await kv.list();
+  const values = await kv.getMany(names);
+  expect(values.size).toBe(names.length);
+  return new Map([...values].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+describe("the backup file", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "pulp-analytics-backup-file-"));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  const entries = new Map([
+    ["k:2024", '{"keys":["systems__total"]}'],
+    ["_page", ODD],
+    ["c:systems:2024", "[0,1]"],
+    ["empty", ""],
+  ]);
+
+  it("has a checksum over the sorted keys and values, whatever their order", () => {
+    const reversed = new Map([...entries].reverse());
+    expect(backupChecksum(reversed)).toBe(backupChecksum(entries));
+    // The length prefixes keep a byte moved from a value to the next key from matching.
+    expect(backupChecksum(new Map([["a", "bc"]]))).not.toBe(backupChecksum(new Map([["ab", "c"]])));
+    expect(backupChecksum(new Map())).toBe(
+      "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+    );
+  });
+
+  it("reads back what was written, byte for byte, and is recognised by its first bytes", async () => {
+    const path = join(dir, "round.json");
+    const { header, bytes } = await writeBackup(path, entries, {
+      takenAt: new Date(Date.UTC(2026, 0, 2, 3, 4, 5)),
+      source: "production",
+    });
+    expect(header).toMatchObject({ format: BACKUP_FORMAT, version: 1, count: 4 });
+    const text = await readFile(path, "utf8");
+    expect(Buffer.byteLength(text)).toBe(bytes);
+    expect(text.startsWith(`{"format":"${BACKUP_FORMAT}","version":1,`)).toBe(true);
+    const backup = await readBackup(path);
+    expect(backup.entries).toEqual(entries);
+    expect([...backup.entries.keys()]).toEqual(["_page", "c:systems:2024", "empty", "k:2024"]);
+    expect(backup).toMatchObject({ takenAt: "2026-01-02T03:04:05.000Z", source: "production" });
+    expect(await isBackupFile(path)).toBe(true);
+    expect(await isBackupFile(WORKER_DUMP)).toBe(false);
+    await expect(writeBackup(path, entries, { takenAt: new Date(), source: "x" })).rejects.toThrow(
+      /exists/,
+    );
+  });
+
+  it.each([
+    ["a value edited", (t: string) => t.replace("[0,1]", "[0,2]"), /does not match its checksum/],
+    ["a key dropped", (t: string) => t.replace('\n"empty":"",', ""), /holds 3 keys but/],
+    [
+      "another format",
+      (t: string) => t.replace(BACKUP_FORMAT, "something-else"),
+      /is not a SUMMARY backup/,
+    ],
+    ["another version", (t: string) => t.replace('"version":1', '"version":2'), /version 2/],
+    ["cut short", (t: string) => t.slice(0, -10), /is not JSON/],
+    ["a value not a string", (t: string) => t.replace('"[0,1]"', "[0,1]"), /not a string/],
+  ])("is refused with %s", async (_, tamper, message) => {
+    const path = join(dir, "round.json");
+    const bad = join(dir, "bad.json");
+    await writeFile(bad, tamper(await readFile(path, "utf8")));
+    await expect(readBackup(bad)).rejects.toThrow(message);
+  });
+
+  it("plans only what differs", () => {
+    const current = new Map([
+      ["c:systems:2024", "[0,1]"],
+      ["k:2024", "older"],
+      ["c:age:2031", "added since"],
+    ]);
+    expect(planRestore(entries, current)).toEqual({
+      puts: ["_page", "empty", "k:2024"],
+      deletes: ["c:age:2031"],
+      unchanged: 1,
+    });
+  });
+});
+
+describe("the target", () => {
+  it("is the local stack by default, or a deployed namespace", () => {
+    expect(parseTarget({}, "/repo")).toEqual({
+      env: "dev",
+      local: true,
+      persistTo: "/repo/.wrangler/state",
+    });
+    expect(parseTarget({ env: "local", "persist-to": "/tmp/s" }, "/repo")).toEqual({
+      env: "dev",
+      local: true,
+      persistTo: "/tmp/s",
+    });
+    expect(parseTarget({ env: "production" }, "/repo")).toEqual({
+      env: "production",
+      local: false,
+    });
+    expect(parseTarget({ env: "staging" }, "/repo")).toMatch(/--env must be one of/);
+    expect(parseTarget({ env: "dev", "persist-to": "/tmp/s" }, "/repo")).toMatch(
+      /--persist-to is for the local stack/,
+    );
+  });
+});
+
+// Each script run bundles the script and starts wrangler two to four times (seconds each on a
+// busy machine); the tests run in order on one persist dir.
+describe("npm run backup and npm run restore on the local stack's KV", { timeout: 120_000 }, () => {
+  let dir: string;
+  let persistTo: string;
+  let snapshot: Map<string, string>;
+  let days: { day: number; points: Map<string, number> }[];
+  const file = () => join(dir, "summary.json");
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "pulp-analytics-backup-"));
+    persistTo = join(dir, "state");
+    // Forty days of 2,000 installations across a new year: chunks of every group for two
+    // years, h:, k: and _page, as the summarizer leaves them.
+    const lastDay = parseIsoDay("2025-01-20") as number;
+    const calendar = new ReleaseCalendar({ years: 40 / 365.25, installations: 2_000, lastDay });
+    days = calendar
+      .days()
+      .filter((day) => !calendar.isGap(day))
+      .map((day) => ({ day, points: calendar.dayPoints(day) }));
+    const kv = kvAt(persistTo);
+    await applyDays(kv, days, { now: Date.UTC(2025, 0, 21) });
+    // A run's writes left incomplete, and a value no serializer should bend.
+    await kv.put(JOURNAL_KEY, JSON.stringify({ days: [] }));
+    await kv.put("c:opaque:2025", ODD);
+    await kv.flush();
+  }, 120_000);
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it("backs up an empty namespace, and restores it", async () => {
+    const empty = join(dir, "empty-state");
+    const path = join(dir, "empty.json");
+    const run = await runScript("backup", "--persist-to", empty, path);
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toContain("0 keys");
+    const backup = await readBackup(path);
+    expect(backup).toMatchObject({ source: "local", count: 0 });
+    expect(JSON.parse(await readFile(path, "utf8")).keys).toEqual({});
+    const restore = await runScript("restore", "--persist-to", empty, path);
+    expect(restore.code, restore.output).toBe(0);
+    expect(restore.output).toContain("Nothing to write");
+  });
+
+  it("writes every key SUMMARY holds with its value, byte for byte", async () => {
+    snapshot = await everything(persistTo);
+    const keys = [...snapshot.keys()];
+    expect(keys).toContain(PAGE_KEY);
+    expect(keys).toContain(JOURNAL_KEY);
+    expect(keys).toEqual(expect.arrayContaining(["k:2024", "k:2025", "h:2024", "h:2025"]));
+    expect(keys.filter((key) => key.startsWith("c:")).length).toBeGreaterThan(40);
+
+    const run = await runScript("backup", "--persist-to", persistTo, file());
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toContain(`${snapshot.size} keys`);
+    expect(run.output).toContain(`SUMMARY holds ${JOURNAL_KEY}`);
+    const backup = await readBackup(file());
+    expect(backup.entries).toEqual(snapshot);
+    expect(backup.entries.get("c:opaque:2025")).toBe(ODD);
+  });
+
+  it("restores it byte for byte into a wiped namespace", async () => {
+    const kv = kvAt(persistTo);
+    for (const key of await kv.list()) await kv.delete(key);
+    await kv.flush();
+    expect(await kvAt(persistTo).list()).toEqual([]);
+
+    const run = await runScript("restore", "--persist-to", persistTo, file());
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toContain(`keys to put: ${snapshot.size} (`);
+    expect(run.output).toContain("keys to delete: 0; unchanged: 0");
+    expect(run.output).toMatch(/put c:opaque:2025 \([\d,]+ bytes, new\)/);
+    expect(await everything(persistTo)).toEqual(snapshot);
+  });
+
+  it("writes nothing when SUMMARY already equals the backup", async () => {
+    const run = await runScript("restore", "--persist-to", persistTo, file());
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toContain(
+      `keys to put: 0 (0.0 MB); keys to delete: 0; unchanged: ${snapshot.size}`,
+    );
+    expect(run.output).toContain("Nothing to write");
+  });
+
+  let changed: Map<string, string>;
+  it("prints the plan and writes nothing on a dry run", async () => {
+    // What a bad run or a wrong import leaves: a day rewritten, a year's keys added.
+    const kv = kvAt(persistTo);
+    await applyDays(
+      kv,
+      [{ day: parseIsoDay("2026-03-01") as number, points: new Map([["systems__total", 7]]) }],
+      { now: Date.UTC(2026, 2, 2) },
+    );
+    await kv.put("c:systems:2025", "[0,999]");
+    await kv.flush();
+    changed = await everything(persistTo);
+    expect(changed).not.toEqual(snapshot);
+
+    const run = await runScript("restore", "--persist-to", persistTo, "--dry-run", file());
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toContain("delete c:systems:2026");
+    expect(run.output).toContain("delete k:2026");
+    expect(run.output).toMatch(/put c:systems:2025 \([\d,]+ bytes\)/);
+    expect(run.output).toMatch(/put _page \([\d,]+ bytes\)/);
+    expect(run.output).toContain("Dry run: nothing written.");
+    expect(await everything(persistTo)).toEqual(changed);
+  });
+
+  it("refuses a tampered file and writes nothing", async () => {
+    const bad = join(dir, "tampered.json");
+    const text = await readFile(file(), "utf8");
+    // The last digit of one chunk changed (a key to a line); still valid JSON of the right shape.
+    const tampered = text
+      .split("\n")
+      .map((line) =>
+        line.startsWith('"c:systems:2025":')
+          ? line.replace(/(\d)(\D*)$/, (_, digit, rest) => `${digit === "1" ? "2" : "1"}${rest}`)
+          : line,
+      )
+      .join("\n");
+    expect(tampered).not.toBe(text);
+    await writeFile(bad, tampered);
+    const run = await runScript("restore", "--persist-to", persistTo, bad);
+    expect(run.code).toBe(1);
+    expect(run.output).toContain("does not match its checksum");
+    expect(await everything(persistTo)).toEqual(changed);
+  });
+
+  it("puts back the keys that changed and deletes the keys added since the backup", async () => {
+    const run = await runScript("restore", "--persist-to", persistTo, file());
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toMatch(/keys to delete: [1-9]/);
+    expect(run.output).toContain("Restored the local stack's SUMMARY");
+    expect(await everything(persistTo)).toEqual(snapshot);
+  });
+
+  it("is refused by the importer, which says to restore it", async () => {
+    const run = await runScript("import", "--persist-to", persistTo, file());
+    expect(run.code).toBe(1);
+    expect(run.output).toContain("is a backup of SUMMARY");
+    expect(run.output).toContain("npm run restore --");
+    expect(await everything(persistTo)).toEqual(snapshot);
+  });
+
+  it("restores into a running npm start, which serves it at once, and backs it up again", async () => {
+    const stack = await startStack();
+    try {
+      const run = await runScript("restore", "--persist-to", stack.persistTo, file());
+      expect(run.code, run.output).toBe(0);
+      const series = (await (
+        await fetch(`${stack.origin}/api/v1/series/systems__total`)
+      ).json()) as Point[];
+      expect(series).toEqual(
+        days.map(({ day, points }) => [day, points.get("systems__total")] as Point),
+      );
+      const again = join(dir, "again.json");
+      const backup = await runScript("backup", "--persist-to", stack.persistTo, again);
+      expect(backup.code, backup.output).toBe(0);
+      expect((await readBackup(again)).sha256).toBe((await readBackup(file())).sha256);
+    } finally {
+      await stack.stop();
+    }
+  }, 240_000);
+});
