@@ -258,8 +258,10 @@ export interface KVBinding {
   delete(key: string): Promise<void>;
 }
 
-/** A KV binding as the store uses it: listing, bulk reads, writes. */
-export function summaryStore(kv: KVBinding): SummaryKV {
+/** The read side of a KV binding: listing by prefix to the end, and bulk reads of a hundred. */
+export function summaryReader(
+  kv: Pick<KVBinding, "list" | "get">,
+): Pick<SummaryKV, "list" | "getMany"> {
   return {
     async list(prefix) {
       const names: string[] = [];
@@ -280,6 +282,13 @@ export function summaryStore(kv: KVBinding): SummaryKV {
       }
       return texts;
     },
+  };
+}
+
+/** A KV binding as the store uses it: listing, bulk reads, writes. */
+export function summaryStore(kv: KVBinding): SummaryKV {
+  return {
+    ...summaryReader(kv),
     put: (key, value) => kv.put(key, value),
     delete: (key) => kv.delete(key),
   };

@@ -19,6 +19,7 @@ import {
   parseJournal,
   parseKeys,
   seriesFromChunks,
+  summaryReader,
   weeklyKey,
 } from "@pulp-analytics/shared/store";
 import { type Context, Hono } from "hono";
@@ -110,10 +111,11 @@ app.get("/api/v1/health", (c) =>
 const KEY_LIST_PATH = "/api/v1/series";
 
 async function keyList(kv: ReadOnlyKV): Promise<Produced> {
-  const names = await listAll(kv, KEYS_PREFIX);
+  const { list, getMany } = summaryReader(kv);
+  const names = await list(KEYS_PREFIX);
   if (names.length === 0) return { response: uncached(json(JSON.stringify({ keys: [] }))) };
   const keys = new Set<string>();
-  for (const text of (await getMany(kv, names)).values()) {
+  for (const text of (await getMany(names)).values()) {
     for (const key of parseKeys(text)) keys.add(key);
   }
   return { response: json(JSON.stringify({ keys: [...keys].sort() })) };
@@ -149,9 +151,9 @@ app.get("/api/v1/series/:name", (c) => {
   // Every day of the series: its group's year chunks (a list and one bulk read).
   return answer(c, async () => {
     if (!(await publishedKeys(c)).has(wanted.key)) return { response: unknown() };
-    const kv = c.env[BINDING.SUMMARY];
-    const chunks = await listAll(kv, `${CHUNK_PREFIX}${groupOf(wanted.key)}:`);
-    const points = seriesFromChunks(wanted.key, (await getMany(kv, chunks)).values());
+    const { list, getMany } = summaryReader(c.env[BINDING.SUMMARY]);
+    const chunks = await list(`${CHUNK_PREFIX}${groupOf(wanted.key)}:`);
+    const points = seriesFromChunks(wanted.key, (await getMany(chunks)).values());
     if (points.length === 0) return { response: unknown() };
     if (wanted.format === "json") return { response: json(JSON.stringify(points)) };
     return {
@@ -164,28 +166,6 @@ app.get("/api/v1/series/:name", (c) => {
     };
   });
 });
-
-/** Every key name with `prefix`, following the cursor. */
-async function listAll(kv: ReadOnlyKV, prefix: string): Promise<string[]> {
-  const names: string[] = [];
-  let cursor: string | undefined;
-  for (;;) {
-    const page = await kv.list({ prefix, cursor });
-    for (const key of page.keys) names.push(key.name);
-    if (page.list_complete) return names;
-    cursor = page.cursor;
-  }
-}
-
-/** Values of `keys` by bulk reads of a hundred (one KV operation each). */
-async function getMany(kv: ReadOnlyKV, keys: string[]): Promise<Map<string, string>> {
-  const texts = new Map<string, string>();
-  for (let i = 0; i < keys.length; i += 100) {
-    const values = await kv.get(keys.slice(i, i + 100), "text");
-    for (const [key, text] of values) if (text !== null) texts.set(key, text);
-  }
-  return texts;
-}
 
 // ─── Open data for other tools (issue 12): /metrics and /api/v1/export.csv ──────────────────
 
@@ -207,8 +187,8 @@ app.get("/metrics", (c) =>
 // rows written group by group as the chunks arrive (shared/src/export.ts, src/stream.ts).
 app.get("/api/v1/export.csv", (c) =>
   streamedAnswer(c.req.raw, c.req.path, c.env[VAR.ENVIRONMENT], async () => {
-    const kv = c.env[BINDING.SUMMARY];
-    const chunks = exportChunks(await listAll(kv, CHUNK_PREFIX));
+    const { list, getMany } = summaryReader(c.env[BINDING.SUMMARY]);
+    const chunks = exportChunks(await list(CHUNK_PREFIX));
     const headers = {
       "Content-Type": "text/csv; charset=utf-8",
       "Content-Disposition": 'attachment; filename="pulp-analytics.csv"',
@@ -216,7 +196,7 @@ app.get("/api/v1/export.csv", (c) =>
     if (chunks.length === 0) {
       return uncached(new Response(`${EXPORT_HEADER}\r\n`, { headers }));
     }
-    const rows = exportCsv(chunks, (names) => getMany(kv, names));
+    const rows = exportCsv(chunks, getMany);
     return new Response(textStream(rows), { headers });
   }),
 );

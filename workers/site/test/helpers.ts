@@ -1,4 +1,5 @@
 import { env, exports } from "cloudflare:workers";
+import type { SiteEnv } from "@pulp-analytics/shared/env";
 import { PAGE_KEY, type Point } from "@pulp-analytics/shared/keys";
 import { BINDING } from "@pulp-analytics/shared/names";
 import type { PageData } from "@pulp-analytics/shared/page";
@@ -50,4 +51,28 @@ export async function snapshot(): Promise<Record<string, string | null>> {
   const { keys } = await summary.list();
   for (const { name } of keys) out[name] = await summary.get(name, "text");
   return out;
+}
+
+/** The real SUMMARY binding in an env of the given environment, with its KV operations counted. */
+export function counting(environment: string): { env: SiteEnv; reads: () => number } {
+  let reads = 0;
+  const kv = summary;
+  const env = {
+    ENVIRONMENT: environment,
+    [BINDING.SUMMARY]: {
+      get: ((...args: Parameters<KVNamespace["get"]>) => {
+        reads++;
+        return kv.get(...args);
+      }) as KVNamespace["get"],
+      getWithMetadata: ((...args: Parameters<KVNamespace["getWithMetadata"]>) => {
+        reads++;
+        return kv.getWithMetadata(...args);
+      }) as KVNamespace["getWithMetadata"],
+      list: ((...args: Parameters<KVNamespace["list"]>) => {
+        reads++;
+        return kv.list(...args);
+      }) as KVNamespace["list"],
+    },
+  } satisfies SiteEnv;
+  return { env, reads: () => reads };
 }

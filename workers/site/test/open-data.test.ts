@@ -5,11 +5,10 @@ import { createExecutionContext, reset, waitOnExecutionContext } from "cloudflar
 import type { SiteEnv } from "@pulp-analytics/shared/env";
 import type { Point } from "@pulp-analytics/shared/keys";
 import { openMetrics } from "@pulp-analytics/shared/metrics";
-import { BINDING } from "@pulp-analytics/shared/names";
 import { CHUNK_PREFIX, seriesFromChunks } from "@pulp-analytics/shared/store";
 import { afterEach, describe, expect, it } from "vitest";
 import app from "../src/index";
-import { day, freshOrigin, summarize, summary, worker } from "./helpers";
+import { counting, day, freshOrigin, summarize, summary, worker } from "./helpers";
 
 afterEach(() => reset());
 
@@ -38,30 +37,6 @@ function history(): Record<string, Point[]> {
     add("rbac__users__3-4", at, 11);
   }
   return series;
-}
-
-/** The real SUMMARY binding, with its KV operations counted. */
-function counting(environment: string): { env: SiteEnv; reads: () => number } {
-  let reads = 0;
-  const kv = summary;
-  const env = {
-    ENVIRONMENT: environment,
-    [BINDING.SUMMARY]: {
-      get: ((...args: Parameters<KVNamespace["get"]>) => {
-        reads++;
-        return kv.get(...args);
-      }) as KVNamespace["get"],
-      getWithMetadata: ((...args: Parameters<KVNamespace["getWithMetadata"]>) => {
-        reads++;
-        return kv.getWithMetadata(...args);
-      }) as KVNamespace["getWithMetadata"],
-      list: ((...args: Parameters<KVNamespace["list"]>) => {
-        reads++;
-        return kv.list(...args);
-      }) as KVNamespace["list"],
-    },
-  } satisfies SiteEnv;
-  return { env, reads: () => reads };
 }
 
 /** One view through the app with `env`, body read to the end, waitUntil work done. */

@@ -1,10 +1,10 @@
 import { createExecutionContext, reset, waitOnExecutionContext } from "cloudflare:test";
 import type { SiteEnv } from "@pulp-analytics/shared/env";
 import { PAGE_KEY, type Point } from "@pulp-analytics/shared/keys";
-import { BINDING } from "@pulp-analytics/shared/names";
+import type { BINDING } from "@pulp-analytics/shared/names";
 import { afterEach, describe, expect, expectTypeOf, it } from "vitest";
 import app from "../src/index";
-import { day, freshOrigin, snapshot, summarize, summary, worker } from "./helpers";
+import { counting, day, freshOrigin, snapshot, summarize, summary, worker } from "./helpers";
 
 afterEach(() => reset());
 
@@ -305,30 +305,6 @@ describe("conditional requests", () => {
 });
 
 describe("KV reads per view", () => {
-  /** The real SUMMARY binding, with its reads counted. */
-  function counting(environment: string): { env: SiteEnv; reads: () => number } {
-    let reads = 0;
-    const kv = summary;
-    const env = {
-      ENVIRONMENT: environment,
-      [BINDING.SUMMARY]: {
-        get: ((...args: Parameters<KVNamespace["get"]>) => {
-          reads++;
-          return kv.get(...args);
-        }) as KVNamespace["get"],
-        getWithMetadata: ((...args: Parameters<KVNamespace["getWithMetadata"]>) => {
-          reads++;
-          return kv.getWithMetadata(...args);
-        }) as KVNamespace["getWithMetadata"],
-        list: ((...args: Parameters<KVNamespace["list"]>) => {
-          reads++;
-          return kv.list(...args);
-        }) as KVNamespace["list"],
-      },
-    } satisfies SiteEnv;
-    return { env, reads: () => reads };
-  }
-
   async function view(env: SiteEnv, at: (path: string) => string, paths: string[]) {
     for (const path of paths) {
       const ctx = createExecutionContext();
