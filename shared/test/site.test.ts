@@ -1,9 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { daysOfSeries, memorySummary, pageViewsOf } from "../src/memory-kv";
 import { DAY_MS } from "../src/names";
-import type { PageData } from "../src/page";
-import { buildPageViews } from "../src/page-views";
+import type { PageData, WeeklyHistory } from "../src/page";
 import { parseSeriesRequest, seriesCsv } from "../src/site";
 import {
   ageChart,
@@ -73,10 +73,11 @@ describe("seriesCsv", () => {
 });
 
 type Series = Array<[string, Array<[number, number]>]>;
-const views = (series: Series) => buildPageViews(new Map(series), 0);
-const pageOf = (series: Series) => views(series).page;
+/** The page views the store writes for these series (applyDays, one call a year). */
+const views = async (series: Series) => pageViewsOf(await memorySummary(daysOfSeries(series), 0));
+const pageOf = async (series: Series) => (await views(series)).page;
 
-const page = pageOf([
+const page = await pageOf([
   [
     "systems__total",
     [
@@ -125,7 +126,7 @@ const page = pageOf([
 const daily = (p: PageData, range: RangeId = "90d") => dailyChartData(p, range) as ChartData;
 
 describe("chart data of the daily ranges", () => {
-  it("shows every day of the range, ending on the latest day, with 0 for days without a point", () => {
+  it("shows every day of the range, ending on the latest day, with 0 for days without a point", async () => {
     const data = daily(page);
     expect(data.days).toEqual([D1, D2, D3]);
     expect(data.resolution).toBe("day");
@@ -140,12 +141,12 @@ describe("chart data of the daily ranges", () => {
       name: "Workers (processes)",
       values: [0, 0, 2.5],
     });
-    expect(dailyChartData(pageOf([]), "90d")).toBeNull();
+    expect(dailyChartData(await pageOf([]), "90d")).toBeNull();
     expect(resolutionNote(data)).toBe("");
   });
 
-  it("cuts the page's 90 days to the last 30 for the 30-day range", () => {
-    const long = pageOf([
+  it("cuts the page's 90 days to the last 30 for the 30-day range", async () => {
+    const long = await pageOf([
       [
         "systems__total",
         Array.from({ length: 100 }, (_, i): [number, number] => [D3 - (99 - i) * DAY_MS, 99 - i]),
@@ -172,7 +173,11 @@ describe("chart data of the long ranges", () => {
     ],
     ["versions__core__3.1", [[day("2023-06-01"), 1]]],
   ];
-  const { page: longPage, weekly } = views(history);
+  let longPage: PageData;
+  let weekly: WeeklyHistory[];
+  beforeAll(async () => {
+    ({ page: longPage, weekly } = await views(history));
+  });
 
   it("needs the weekly years of the range only", () => {
     expect(longPage.years).toEqual([2023, 2024, 2025]);
@@ -198,9 +203,9 @@ describe("chart data of the long ranges", () => {
     expect(versionShareChart(all, "core").datasets).toEqual([{ name: "3.1", values: [100] }]);
   });
 
-  it("goes monthly past MAX_POINTS weeks, keeping the latest day", () => {
+  it("goes monthly past MAX_POINTS weeks, keeping the latest day", async () => {
     const start = day("2023-01-01");
-    const { page: years, weekly: weeks } = views([
+    const { page: years, weekly: weeks } = await views([
       [
         "systems__total",
         Array.from({ length: 3 * 365 }, (_, i): [number, number] => [start + i * DAY_MS, 1]),
@@ -251,10 +256,10 @@ describe("chart models", () => {
     expect(bands([], 8)).toEqual([]);
   });
 
-  it("shows every version of the range while they fit, even one gone by the latest day", () => {
+  it("shows every version of the range while they fit, even one gone by the latest day", async () => {
     const chart = versionShareChart(
       daily(
-        pageOf([
+        await pageOf([
           [
             "systems__total",
             [
@@ -276,11 +281,11 @@ describe("chart models", () => {
     ]);
   });
 
-  it("bands consecutive versions by their weight in the range when there are more than colors", () => {
+  it("bands consecutive versions by their weight in the range when there are more than colors", async () => {
     // Shares on D1 (of 100): 3.0–3.5 1 each, 3.6 10, 3.7 20, 3.8 30, 3.9 34. In 8 bands:
     // 3.0 … 3.6 add up to 16, nearer 1/8 than with 3.7; then each of the heavy three alone.
     const values = [1, 1, 1, 1, 1, 1, 10, 20, 30, 34];
-    const many = pageOf([
+    const many = await pageOf([
       ["systems__total", [[D1, 100]]],
       ...values.map((n, i): [string, Array<[number, number]>] => [
         `versions__core__3.${i}`,
@@ -342,10 +347,10 @@ describe("chart models", () => {
     ]);
   });
 
-  it("names no more PostgreSQL majors than there are colors, the smallest as Other", () => {
+  it("names no more PostgreSQL majors than there are colors, the smallest as Other", async () => {
     // 9.6 … 17 and unknown: 10 majors, 9.6 and 10 the smallest on the latest day.
     const majors = ["9.6", ...Array.from({ length: 8 }, (_, i) => String(10 + i)), "unknown"];
-    const many = pageOf([
+    const many = await pageOf([
       [
         "systems__total",
         [

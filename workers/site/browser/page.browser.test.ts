@@ -1,7 +1,7 @@
 /**
  * The page in headless Chromium against the local stack: empty state, then summarized data
  * built through the front door, then years of synthetic history seeded into SUMMARY
- * (bench/page-history.ts). Every chart must draw data points, with no console error, no
+ * (the release calendar written by the store, bench/seeded-summary.ts). Every chart must draw data points, with no console error, no
  * request leaving the origin, axis labels inside their chart, weekly history fetched only for
  * "1 year" and "All" (once a year), and nothing from the data interpreted as markup. Saves
  * screenshots (desktop and phone width) to browser/screenshots/.
@@ -10,10 +10,11 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pageViews, seedEntries } from "../../../bench/page-history";
+import { calendarSummary, seedEntries } from "../../../bench/seeded-summary";
 import { launchChromium } from "../../../scripts/lib/chromium";
 import { buildHistory, type Stack, startStack } from "../../../scripts/lib/stack";
-import { buildPageViews } from "../../../shared/src/page-views";
+import { pageViewsOf } from "../../../shared/src/memory-kv";
+import type { PageData } from "../../../shared/src/page";
 import { isoDay } from "../../../shared/src/time";
 
 const SCREENSHOTS = join(import.meta.dirname, "screenshots");
@@ -254,7 +255,9 @@ describe("the page", () => {
   it("keeps x-axis labels inside their chart and labels the latest day, even in a larger font", async () => {
     // 61 days: frappe-charts, labelling every n-th point from the first, would label the last
     // one here (60 is a multiple of most n) and center it on the chart's right edge.
-    const { page: data } = pageViews({ years: 61 / 365, installations: 500 });
+    const { page: data } = pageViewsOf(
+      await calendarSummary({ years: 61 / 365, installations: 500 }),
+    );
     const latest = isoDay(data.asOf ?? 0);
     for (const [viewport, mobile] of [
       [DESKTOP, false],
@@ -290,15 +293,23 @@ describe("the page", () => {
     const { page, problems } = await open(DESKTOP);
     const day = Date.UTC(2026, 3, 1);
     const evil = `<img src=x onerror="window.pwned=1">`;
-    const { page: hostile } = buildPageViews(
-      new Map([
-        ["systems__total", [[day, 3]]],
-        [`versions__${evil}__3.1`, [[day, 2]]],
-        [`versions_xyz__${evil}__${evil}`, [[day, 2]]],
-        [`age__${evil}`, [[day, 1]]],
-      ] as Array<[string, Array<[number, number]>]>),
-      day,
-    );
+    // Written by hand: the store takes no such key (isSeriesKey), but the page must not trust
+    // that what it is served is what the store wrote.
+    const hostile: PageData = {
+      v: 2,
+      generatedAt: day,
+      asOf: day,
+      recent: {
+        start: day,
+        series: {
+          systems__total: [0, 3],
+          [`versions__${evil}__3.1`]: [0, 2],
+          [`age__${evil}`]: [0, 1],
+        },
+      },
+      latestXyz: { [`versions_xyz__${evil}__${evil}`]: 2 },
+      years: [2026],
+    };
     // Served in place of the real page data: the stack's own data never contains such names.
     await page.route(`${stack.origin}/api/v1/page`, (route) => route.fulfill({ json: hostile }));
     await page.goto(stack.origin);
@@ -316,13 +327,13 @@ describe("the page", () => {
 });
 
 describe("the page over years of history", () => {
-  // Synthetic history seeded into SUMMARY as the summarizer writes it (`_page`, `h:<YYYY>`).
+  // Pulp's release calendar written into SUMMARY by the store, every key it wrote seeded.
   const YEARS = 5;
   let seeded: Stack;
   beforeAll(async () => {
-    const views = pageViews({ years: YEARS, installations: 2_000 });
-    seeded = await startStack({ summary: seedEntries(views) });
-  });
+    const summary = await calendarSummary({ years: YEARS, installations: 2_000 });
+    seeded = await startStack({ summary: seedEntries(summary) });
+  }, 120_000);
   afterAll(async () => {
     await seeded?.stop();
   });
