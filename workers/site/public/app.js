@@ -345,6 +345,18 @@ function exactTable(page, component) {
   return fold;
 }
 
+/**
+ * `text` as nodes, each ISO date in it kept on one line (a phone would break it at a hyphen);
+ * the text is unchanged.
+ */
+function withDates(text) {
+  return text
+    .split(/(\d{4}-\d{2}-\d{2})/)
+    .map((part, i) =>
+      i % 2 === 1 ? el("span", { className: "nowrap", textContent: part }) : part,
+    );
+}
+
 const signed = (n) => (n > 0 ? `+${count(n)}` : n < 0 ? `−${count(-n)}` : "0");
 const signedPercent = (n) => `${n > 0 ? "+" : n < 0 ? "−" : ""}${Math.abs(n)}\u00a0%`;
 
@@ -357,7 +369,7 @@ function showHeadline(page) {
     el("div", { className: "stat" }, [
       el("dt", { textContent: label }),
       el("dd", { className: "value", textContent: value }),
-      el("dd", { className: "detail", textContent: detail }),
+      el("dd", { className: "detail" }, withDates(detail)),
     ]);
   const stats = [
     stat("Installations reporting", count(head.installations), `on ${head.day}, the latest day`),
@@ -428,7 +440,7 @@ function adoptionTables(page, component, weeks) {
       ),
     ]);
   const atLeast = el("table", { className: "at-least" }, [
-    el("caption", { textContent: `Installations on each x.y or newer, ${day}` }),
+    el("caption", {}, withDates(`Installations on each x.y or newer, ${day}`)),
     head(["x.y", "On it", "It or newer"]),
     el(
       "tbody",
@@ -667,7 +679,7 @@ async function main() {
   const stale = model.staleNotice(page, Date.now());
   if (stale) {
     const notice = document.getElementById("stale");
-    notice.textContent = stale;
+    notice.replaceChildren(...withDates(stale));
     notice.hidden = false;
   }
   showHeadline(page);
