@@ -487,7 +487,7 @@ function adoptionTables(page, component, weeks) {
   ]);
   const note = el("p", {
     className: "note",
-    textContent: `— : not reached yet, or the release was already in use when the ${weeks ? "history" : "90 days"} began.`,
+    textContent: `“—”: not reached yet, or the release was already in use when the ${weeks ? "history" : "90 days"} began (first seen “earlier”).`,
   });
   return [
     el("div", { className: "scroll" }, [atLeast]),
