@@ -55,7 +55,7 @@ section("Pure aggregation throughput (Node)", benchAggregate());
 const site = await benchSite();
 section(
   "Site through the local stack",
-  "One day and ten years of summarized history for 10,000 installations (synthetic, shaped like Pulp's release calendar: `bench/page-history.ts`), seeded into SUMMARY as `_page` and `h:<YYYY>` and measured in the same run (`node scripts/run.mjs bench/site-main.ts` runs this part alone).",
+  "One day and ten years of summarized history for 10,000 installations (Pulp's release calendar, `bench/calendar.ts`, written by the store's `applyDays` and every key seeded into SUMMARY: `bench/seeded-summary.ts`), measured in the same run (`node scripts/run.mjs bench/site-main.ts` runs this part alone).",
   "What the default view (90 days) downloads: HTML and every script and style it loads, fetched through the front door, and the data; gzip -9 in Node:",
   site.weight,
   "Time until every chart is drawn, and the longest main-thread task, headless Chromium (playwright-core, /usr/bin/chromium):",

@@ -1,6 +1,6 @@
 /**
  * The site's first view through the local stack, with one day and with ten years of summarized
- * history (synthetic, bench/page-history.ts, seeded into SUMMARY as `_page` and `h:<YYYY>`),
+ * history (Pulp's release calendar written by the store, bench/seeded-summary.ts, every key seeded),
  * side by side in one run: what the default view downloads (HTML, CSS, JS with frappe-charts,
  * and the data; gzip -9), the time until every chart is drawn in headless Chromium, the longest
  * main-thread task, and what "1 year" and "All" fetch on top.
@@ -11,7 +11,7 @@ import { launchChromium } from "../scripts/lib/chromium";
 import { type Stack, startStack } from "../scripts/lib/stack";
 import type { PageData } from "../shared/src/page";
 import { yearsFor } from "../shared/src/site-charts";
-import { pageViews, seedEntries } from "./page-history";
+import { calendarSummary, seedEntries } from "./seeded-summary";
 
 // SITE_BENCH_QUICK=1: fewer loads and no throttled ones, for trying changes.
 const QUICK = process.env.SITE_BENCH_QUICK === "1";
@@ -190,12 +190,12 @@ function report(runs: Measured[]): { weight: string; charts: string } {
 export async function benchSite(): Promise<{ weight: string; charts: string }> {
   const runs: Measured[] = [];
   for (const size of SIZES) {
-    const views = pageViews({
+    const summary = await calendarSummary({
       years: size.years,
       installations: INSTALLATIONS,
-      asOf: Date.UTC(2026, 10, 26),
+      lastDay: Date.UTC(2026, 10, 26),
     });
-    const stack = await startStack({ summary: seedEntries(views) });
+    const stack = await startStack({ summary: seedEntries(summary) });
     try {
       runs.push(await measure(stack, size.name));
       console.error(`site: ${size.name} measured`);

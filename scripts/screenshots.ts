@@ -3,8 +3,9 @@
  * (default http://127.0.0.1:${PORT:-8787}/; the README's come from
  * `node scripts/run.mjs scripts/seeded-stack.ts 5`, five years of synthetic history). Writes
  * docs/screenshots/page-{desktop,phone}.png (the whole page), page-{desktop,phone}-top.png (what
- * the first screen shows) and page-{desktop,phone}-all.png (the whole page over "All"). Needs
- * Debian's Chromium (CHROMIUM_PATH to use another).
+ * the first screen shows), page-{desktop,phone}-all.png (the whole page over "All") and
+ * page-{desktop,phone}-adoption.png (core's card with its "Adoption" open). Needs Debian's
+ * Chromium (CHROMIUM_PATH to use another).
  */
 import { mkdir, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
@@ -84,6 +85,12 @@ try {
     const all = join(out, `page-${name}-all.png`);
     await page.screenshot({ path: all, fullPage: true });
     console.log(`${all} (${Math.round((await stat(all)).size / 1024)} KB)`);
+    const core = page.locator("#components article").first();
+    await core.locator(".adoption summary").click();
+    await core.locator(".adoption table.time-to").waitFor({ timeout: 30_000 });
+    const adoption = join(out, `page-${name}-adoption.png`);
+    await core.screenshot({ path: adoption });
+    console.log(`${adoption} (${Math.round((await stat(adoption)).size / 1024)} KB)`);
     console.log(`  ${name}: ${(await asOf.textContent())?.trim()}`);
     if (problems.length > 0) console.log(`  ${name}: page errors: ${problems.join("; ")}`);
     await context.close();

@@ -1,15 +1,17 @@
 /**
  * `node scripts/run.mjs scripts/seeded-stack.ts [YEARS] [INSTALLATIONS]`: the local stack with
- * SUMMARY seeded with the page views of a synthetic history (bench/page-history.ts), for looking
+ * SUMMARY seeded with years of Pulp's release calendar as the store writes them (every key:
+ * chunks, weekly history, key lists, the page; bench/seeded-summary.ts), for looking
  * at the page over years of history and taking screenshots (`npm run screenshots -- URL`).
  * Runs until interrupted.
  */
-import { pageViews, seedEntries } from "../bench/page-history";
+import { calendarSummary, seedEntries } from "../bench/seeded-summary";
 import { startStack } from "./lib/stack";
 
 const years = Number(process.argv[2] ?? 5);
 const installations = Number(process.argv[3] ?? 10_000);
-const stack = await startStack({ summary: seedEntries(pageViews({ years, installations })) });
+const summary = await calendarSummary({ years, installations });
+const stack = await startStack({ summary: seedEntries(summary) });
 console.log(`${stack.origin}/ (${years} years × ${installations} installations, synthetic)`);
 const stop = () => stack.stop().then(() => process.exit(0));
 process.on("SIGINT", stop);

@@ -152,8 +152,8 @@ export async function launchStack(options: StackOptions): Promise<RunningStack> 
 /** The stack for tests and benchmarks: a spare port and a throwaway --persist-to directory. */
 export interface StartOptions {
   /**
-   * SUMMARY entries written before the stack starts (`wrangler kv bulk put --local`), e.g. page
-   * views of a synthetic history (bench/page-history.ts).
+   * SUMMARY entries written before the stack starts (`wrangler kv bulk put --local`), e.g.
+   * every key the store wrote for a synthetic history (bench/seeded-summary.ts).
    */
   summary?: Array<{ key: string; value: string }>;
 }

@@ -3,7 +3,9 @@
  * the importer's dry runs and the benchmarks, which measure the store without KV's latency. The
  * workers' own tests use real local KV in workerd.
  */
-import type { SummaryKV } from "./store";
+import { PAGE_KEY, type Point } from "./keys";
+import type { PageData, WeeklyHistory } from "./page";
+import { applyDays, type DayPoints, type SummaryKV, weeklyKey, yearOf } from "./store";
 
 export interface MemoryKV extends SummaryKV {
   readonly data: Map<string, string>;
@@ -47,4 +49,66 @@ export function memoryKV(initial?: Iterable<[string, string]>): MemoryKV {
       data.delete(key);
     },
   };
+}
+
+/**
+ * Whole series (key → points) as the days the store takes: a day for every date any series has
+ * a point on, holding every series' point of that date.
+ */
+export function daysOfSeries(series: Iterable<[string, readonly Point[]]>): DayPoints[] {
+  const days = new Map<number, DayPoints>();
+  for (const [key, points] of series) {
+    for (const [day, value] of points) {
+      let entry = days.get(day);
+      if (!entry) {
+        entry = { day, points: new Map() };
+        days.set(day, entry);
+      }
+      entry.points.set(key, value);
+    }
+  }
+  return [...days.values()].sort((a, b) => a.day - b.day);
+}
+
+/**
+ * SUMMARY in memory holding `days`, written the one way days enter SUMMARY ({@link applyDays}),
+ * one call per calendar year as the importer makes them: every key the store writes (chunks,
+ * `h:<YYYY>`, `k:<YYYY>`, `_page`), so anything built on it (tests, the benchmarks' synthetic
+ * history, a seeded stack) is what the summarizer would have written. `now` is the page's
+ * `generatedAt`.
+ */
+export async function memorySummary(days: Iterable<DayPoints>, now: number): Promise<MemoryKV> {
+  const kv = memoryKV();
+  // Days are taken as they come (a generator's year is applied before its next year is made);
+  // days out of order only cost more calls.
+  let year: number | null = null;
+  let batch: DayPoints[] = [];
+  let calls = 0;
+  const apply = async () => {
+    if (batch.length > 0) await applyDays(kv, batch, { now });
+    calls += batch.length > 0 ? 1 : 0;
+    batch = [];
+  };
+  for (const d of days) {
+    if (yearOf(d.day) !== year) await apply();
+    year = yearOf(d.day);
+    batch.push(d);
+  }
+  await apply();
+  // No day at all still writes the empty page, as the first run does.
+  if (calls === 0) await applyDays(kv, [], { now });
+  return kv;
+}
+
+/** The page views a SUMMARY in memory holds: `_page` and every `h:<YYYY>`, oldest year first. */
+export function pageViewsOf(kv: MemoryKV): { page: PageData; weekly: WeeklyHistory[] } {
+  const text = kv.data.get(PAGE_KEY);
+  if (text === undefined) throw new Error("no _page: nothing was applied");
+  const page = JSON.parse(text) as PageData;
+  const weekly = page.years.map((year) => {
+    const history = kv.data.get(weeklyKey(year));
+    if (history === undefined) throw new Error(`no ${weeklyKey(year)}`);
+    return JSON.parse(history) as WeeklyHistory;
+  });
+  return { page, weekly };
 }

@@ -5,6 +5,7 @@
  * workers/site/scripts/build-assets.mjs. Import nothing here that pulls in runtime libraries.
  */
 import type { RbacMeasure } from "./checkin";
+import { expectedDay, healthOf } from "./health";
 import {
   AGE_PREFIX,
   POSTGRESQL_PREFIX,
@@ -21,7 +22,7 @@ import {
   VERSIONS_XYZ_PREFIX,
 } from "./keys";
 import { DAY_MS } from "./names";
-import { unpackBlock } from "./packed";
+import { unpack, unpackBlock } from "./packed";
 import { type PageData, recentSeries, type WeeklyHistory } from "./page";
 import { isoDay } from "./time";
 
@@ -598,4 +599,242 @@ export function escapeHtml(text: string): string {
   );
 }
 
-export { isoDay };
+/**
+ * The stale notice (contract §4): shown when the page's data is stale by the rule of
+ * `GET /api/v1/health` ({@link healthOf}), or null while it is fresh (or empty).
+ */
+export function staleNotice(
+  page: Pick<PageData, "asOf" | "generatedAt">,
+  now: number,
+): string | null {
+  if (page.asOf === null || healthOf(page, now, 0).status !== "stale") return null;
+  return `The latest summary is from ${isoDay(page.asOf)}; the data may be out of date.`;
+}
+
+/**
+ * PostgreSQL majors counted as supported in the headline. A policy, to be updated as the
+ * PostgreSQL project releases and retires majors (five years each,
+ * https://www.postgresql.org/support/versioning/): these are its supported majors of late 2026
+ * (14's last release is due in November 2026). A major newer than the newest listed here counts
+ * as supported too: the project supports every major it has released since.
+ */
+export const SUPPORTED_POSTGRESQL: readonly string[] = ["14", "15", "16", "17", "18"];
+
+/** Whether `major` (a `postgresql__<major>` label) is supported by {@link SUPPORTED_POSTGRESQL}. */
+export function isSupportedPostgresql(major: string): boolean {
+  if (!/^\d+(\.\d+)?$/.test(major)) return false;
+  const newest = SUPPORTED_POSTGRESQL.reduce((a, b) => (compareVersions(a, b) >= 0 ? a : b));
+  return SUPPORTED_POSTGRESQL.includes(major) || compareVersions(major, newest) > 0;
+}
+
+/** "PostgreSQL 14 or newer" (or the majors listed, when the policy is not a run of them). */
+export function supportedPostgresqlLabel(): string {
+  const sorted = [...SUPPORTED_POSTGRESQL].sort(compareVersions);
+  const numbers = sorted.map(Number);
+  const run = numbers.every((n, i) => i === 0 || n === (numbers[i - 1] as number) + 1);
+  return run && sorted.length > 0
+    ? `PostgreSQL ${sorted[0]} or newer`
+    : `PostgreSQL ${sorted.join(", ")} or newer than ${sorted.at(-1)}`;
+}
+
+/** How far back the headline's change looks. */
+export const CHANGE_DAYS = 30;
+
+export interface Headline {
+  /** The latest summarized day, ISO. */
+  day: string;
+  /** `systems__total` on that day. */
+  installations: number;
+  /**
+   * The change since {@link CHANGE_DAYS} days before (or the nearest earlier day with a point):
+   * null when the page has no earlier day.
+   */
+  change: { since: string; absolute: number; percent: number | null } | null;
+  /** The x.y of core with the most installations on the latest day, and its share of core's. */
+  core: { xy: string; installations: number; share: number } | null;
+  /** The share on a supported PostgreSQL of the installations that reported a known major. */
+  postgresql: { share: number; supported: number; known: number; unknown: number } | null;
+}
+
+/** The numbers a visitor looks for first, from the page data alone. */
+export function headline(page: PageData): Headline | null {
+  if (page.asOf === null) return null;
+  const { recent } = indexOf(page);
+  const asOf = page.asOf;
+  const installations = latest(page, SYSTEMS_TOTAL);
+  let change: Headline["change"] = null;
+  const target = asOf - CHANGE_DAYS * DAY_MS;
+  const before = (recent.get(SYSTEMS_TOTAL) ?? []).filter(([day]) => day <= target).at(-1);
+  if (before) {
+    const absolute = installations - before[1];
+    change = {
+      since: isoDay(before[0]),
+      absolute,
+      percent: before[1] > 0 ? Math.round((absolute / before[1]) * 1000) / 10 : null,
+    };
+  }
+  const core = versionMembers(recent.keys(), "core")
+    .map((m) => ({ xy: m.label, installations: latest(page, m.key) }))
+    .filter((v) => v.installations > 0);
+  const coreTotal = core.reduce((n, v) => n + v.installations, 0);
+  const top = core.sort(
+    (a, b) => b.installations - a.installations || compareVersions(b.xy, a.xy),
+  )[0];
+  const majors = family(recent.keys(), POSTGRESQL_PREFIX).map((m) => ({
+    major: m.label,
+    installations: latest(page, m.key),
+  }));
+  const unknown = majors
+    .filter((m) => m.major === "unknown")
+    .reduce((n, m) => n + m.installations, 0);
+  const known = majors.filter((m) => m.major !== "unknown");
+  const knownTotal = known.reduce((n, m) => n + m.installations, 0);
+  const supported = known
+    .filter((m) => isSupportedPostgresql(m.major))
+    .reduce((n, m) => n + m.installations, 0);
+  return {
+    day: isoDay(asOf),
+    installations,
+    change,
+    core: top ? { ...top, share: percent(top.installations, coreTotal) } : null,
+    postgresql:
+      knownTotal > 0
+        ? { share: percent(supported, knownTotal), supported, known: knownTotal, unknown }
+        : null,
+  };
+}
+
+/** How many of a component's newest x.y the adoption tables show. */
+export const ADOPTION_VERSIONS = 8;
+
+export interface AtLeastRow {
+  xy: string;
+  /** Installations on this x.y on the latest day. */
+  installations: number;
+  /** Percent of the component's installations on this x.y or newer, one decimal. */
+  atLeast: number;
+}
+
+/**
+ * "3.45 or newer: 62 %": for a component's newest x.y on the latest day (newest first), the
+ * share of its installations on that x.y or a newer one, cumulative from the newest.
+ */
+export function atLeastShares(
+  page: PageData,
+  component: string,
+  count = ADOPTION_VERSIONS,
+): AtLeastRow[] {
+  const versions = versionMembers(indexOf(page).recent.keys(), component)
+    .map((m) => ({ xy: m.label, installations: latest(page, m.key) }))
+    .filter((v) => v.installations > 0)
+    .sort((a, b) => compareVersions(b.xy, a.xy));
+  const total = versions.reduce((n, v) => n + v.installations, 0);
+  let running = 0;
+  return versions.slice(0, count).map((v) => {
+    running += v.installations;
+    return { ...v, atLeast: percent(running, total) };
+  });
+}
+
+/** The thresholds of the time-to-share table, in percent. */
+export const ADOPTION_THRESHOLDS = [25, 50] as const;
+
+export interface TimeToShare {
+  xy: string;
+  /** The first day the x.y has a point in the span, ISO; null when that is the span's first day. */
+  firstSeen: string | null;
+  /**
+   * Per threshold, the days from `firstSeen` to the first day on which the x.y or newer had at
+   * least that share of the component's installations; null when not (yet) reached, or when
+   * the x.y was already there on the span's first day (its first appearance is unknown).
+   */
+  days: Array<number | null>;
+}
+
+/**
+ * The x.y series of one component over the longest span at hand: the page's recent days, and
+ * before them, when `weeks` are given, the weekly points of those years. Only this component's
+ * series are unpacked.
+ */
+export function adoptionSeries(
+  page: PageData,
+  component: string,
+  weeks: readonly WeeklyHistory[] | null,
+): Map<string, Point[]> {
+  const members = versionMembers(indexOf(page).recent.keys(), component);
+  const series = new Map<string, Point[]>();
+  const recentStart = page.recent.start;
+  const prefix = `${VERSIONS_PREFIX}${component}__`;
+  for (const week of [...(weeks ?? [])].sort((a, b) => a.year - b.year)) {
+    for (const [key, packed] of Object.entries(week.series)) {
+      if (!key.startsWith(prefix) || key.indexOf("__", prefix.length) >= 0) continue;
+      const xy = key.slice(prefix.length);
+      const older = unpack(packed, week.start).filter(([day]) => day < recentStart);
+      if (older.length > 0) series.set(xy, [...(series.get(xy) ?? []), ...older]);
+    }
+  }
+  for (const m of members) {
+    const points = indexOf(page).recent.get(m.key) ?? [];
+    series.set(m.label, [...(series.get(m.label) ?? []), ...points]);
+  }
+  return series;
+}
+
+/**
+ * How long each of `versions` took to reach each of {@link ADOPTION_THRESHOLDS} of a
+ * component's installations, counting that x.y and every newer one (a release is adopted when
+ * installations have moved to it or past it), in days since its first point in `series`
+ * (x.y → points, as {@link adoptionSeries} gives). Days on which the component has no point
+ * are skipped.
+ */
+export function timeToShare(
+  series: ReadonlyMap<string, readonly Point[]>,
+  versions: readonly string[],
+  thresholds: readonly number[] = ADOPTION_THRESHOLDS,
+): TimeToShare[] {
+  const ordered = [...series.keys()].sort((a, b) => compareVersions(b, a));
+  const byDay = new Map<number, Map<string, number>>();
+  for (const [xy, points] of series) {
+    for (const [day, value] of points) {
+      const counts = byDay.get(day) ?? new Map<string, number>();
+      byDay.set(day, counts);
+      counts.set(xy, value);
+    }
+  }
+  const days = [...byDay.keys()]
+    .filter((day) => [...(byDay.get(day)?.values() ?? [])].some((v) => v > 0))
+    .sort((a, b) => a - b);
+  const spanStart = days[0];
+  // Each day's share of each x.y-or-newer, newest first, computed once.
+  const atLeast = new Map<number, Map<string, number>>();
+  for (const day of days) {
+    const counts = byDay.get(day) as Map<string, number>;
+    let total = 0;
+    for (const value of counts.values()) total += value;
+    let running = 0;
+    const shares = new Map<string, number>();
+    for (const xy of ordered) {
+      running += counts.get(xy) ?? 0;
+      shares.set(xy, (running / total) * 100);
+    }
+    atLeast.set(day, shares);
+  }
+  return versions.map((xy) => {
+    const first = (series.get(xy) ?? []).find(([, value]) => value > 0)?.[0];
+    if (first === undefined || first === spanStart) {
+      return { xy, firstSeen: null, days: thresholds.map(() => null) };
+    }
+    return {
+      xy,
+      firstSeen: isoDay(first),
+      days: thresholds.map((threshold) => {
+        const reached = days.find(
+          (day) => day >= first && (atLeast.get(day)?.get(xy) ?? 0) >= threshold,
+        );
+        return reached === undefined ? null : Math.round((reached - first) / DAY_MS);
+      }),
+    };
+  });
+}
+
+export { expectedDay, healthOf, isoDay };

@@ -1,12 +1,14 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { daysOfSeries, memorySummary, pageViewsOf } from "../src/memory-kv";
 import { DAY_MS } from "../src/names";
-import type { PageData } from "../src/page";
-import { buildPageViews } from "../src/page-views";
+import type { PageData, WeeklyHistory } from "../src/page";
 import { parseSeriesRequest, seriesCsv } from "../src/site";
 import {
+  adoptionSeries,
   ageChart,
+  atLeastShares,
   bands,
   type ChartData,
   compareVersions,
@@ -16,17 +18,24 @@ import {
   escapeHtml,
   exactVersionGroups,
   exactVersions,
+  expectedDay,
+  headline,
   installationsChart,
   isoDay,
+  isSupportedPostgresql,
   monthly,
   postgresqlLatestChart,
   postgresqlShareChart,
   type RangeId,
   rbacCharts,
   resolutionNote,
+  SUPPORTED_POSTGRESQL,
   shares,
+  staleNotice,
+  supportedPostgresqlLabel,
   TOP_MAJORS,
   TOP_VERSIONS,
+  timeToShare,
   versionKeys,
   versionShareChart,
   weeklyChartData,
@@ -73,10 +82,11 @@ describe("seriesCsv", () => {
 });
 
 type Series = Array<[string, Array<[number, number]>]>;
-const views = (series: Series) => buildPageViews(new Map(series), 0);
-const pageOf = (series: Series) => views(series).page;
+/** The page views the store writes for these series (applyDays, one call a year). */
+const views = async (series: Series) => pageViewsOf(await memorySummary(daysOfSeries(series), 0));
+const pageOf = async (series: Series) => (await views(series)).page;
 
-const page = pageOf([
+const page = await pageOf([
   [
     "systems__total",
     [
@@ -125,7 +135,7 @@ const page = pageOf([
 const daily = (p: PageData, range: RangeId = "90d") => dailyChartData(p, range) as ChartData;
 
 describe("chart data of the daily ranges", () => {
-  it("shows every day of the range, ending on the latest day, with 0 for days without a point", () => {
+  it("shows every day of the range, ending on the latest day, with 0 for days without a point", async () => {
     const data = daily(page);
     expect(data.days).toEqual([D1, D2, D3]);
     expect(data.resolution).toBe("day");
@@ -140,12 +150,12 @@ describe("chart data of the daily ranges", () => {
       name: "Workers (processes)",
       values: [0, 0, 2.5],
     });
-    expect(dailyChartData(pageOf([]), "90d")).toBeNull();
+    expect(dailyChartData(await pageOf([]), "90d")).toBeNull();
     expect(resolutionNote(data)).toBe("");
   });
 
-  it("cuts the page's 90 days to the last 30 for the 30-day range", () => {
-    const long = pageOf([
+  it("cuts the page's 90 days to the last 30 for the 30-day range", async () => {
+    const long = await pageOf([
       [
         "systems__total",
         Array.from({ length: 100 }, (_, i): [number, number] => [D3 - (99 - i) * DAY_MS, 99 - i]),
@@ -172,7 +182,11 @@ describe("chart data of the long ranges", () => {
     ],
     ["versions__core__3.1", [[day("2023-06-01"), 1]]],
   ];
-  const { page: longPage, weekly } = views(history);
+  let longPage: PageData;
+  let weekly: WeeklyHistory[];
+  beforeAll(async () => {
+    ({ page: longPage, weekly } = await views(history));
+  });
 
   it("needs the weekly years of the range only", () => {
     expect(longPage.years).toEqual([2023, 2024, 2025]);
@@ -198,9 +212,9 @@ describe("chart data of the long ranges", () => {
     expect(versionShareChart(all, "core").datasets).toEqual([{ name: "3.1", values: [100] }]);
   });
 
-  it("goes monthly past MAX_POINTS weeks, keeping the latest day", () => {
+  it("goes monthly past MAX_POINTS weeks, keeping the latest day", async () => {
     const start = day("2023-01-01");
-    const { page: years, weekly: weeks } = views([
+    const { page: years, weekly: weeks } = await views([
       [
         "systems__total",
         Array.from({ length: 3 * 365 }, (_, i): [number, number] => [start + i * DAY_MS, 1]),
@@ -251,10 +265,10 @@ describe("chart models", () => {
     expect(bands([], 8)).toEqual([]);
   });
 
-  it("shows every version of the range while they fit, even one gone by the latest day", () => {
+  it("shows every version of the range while they fit, even one gone by the latest day", async () => {
     const chart = versionShareChart(
       daily(
-        pageOf([
+        await pageOf([
           [
             "systems__total",
             [
@@ -276,11 +290,11 @@ describe("chart models", () => {
     ]);
   });
 
-  it("bands consecutive versions by their weight in the range when there are more than colors", () => {
+  it("bands consecutive versions by their weight in the range when there are more than colors", async () => {
     // Shares on D1 (of 100): 3.0–3.5 1 each, 3.6 10, 3.7 20, 3.8 30, 3.9 34. In 8 bands:
     // 3.0 … 3.6 add up to 16, nearer 1/8 than with 3.7; then each of the heavy three alone.
     const values = [1, 1, 1, 1, 1, 1, 10, 20, 30, 34];
-    const many = pageOf([
+    const many = await pageOf([
       ["systems__total", [[D1, 100]]],
       ...values.map((n, i): [string, Array<[number, number]>] => [
         `versions__core__3.${i}`,
@@ -342,10 +356,10 @@ describe("chart models", () => {
     ]);
   });
 
-  it("names no more PostgreSQL majors than there are colors, the smallest as Other", () => {
+  it("names no more PostgreSQL majors than there are colors, the smallest as Other", async () => {
     // 9.6 … 17 and unknown: 10 majors, 9.6 and 10 the smallest on the latest day.
     const majors = ["9.6", ...Array.from({ length: 8 }, (_, i) => String(10 + i)), "unknown"];
-    const many = pageOf([
+    const many = await pageOf([
       [
         "systems__total",
         [
@@ -415,5 +429,182 @@ describe("the site's generated assets", () => {
     );
     // Throws, with the stale files in its message, when a built file is out of date.
     execFileSync(process.execPath, [script, "--check"], { stdio: "pipe" });
+  });
+});
+
+describe("the stale notice", () => {
+  const asOf = day("2026-11-25");
+  it("follows the health rule: yesterday, or the day before until 02:00 UTC", () => {
+    const at = (iso: string) => Date.parse(iso);
+    expect(staleNotice({ asOf, generatedAt: 0 }, at("2026-11-27T03:00:00Z"))).toBe(
+      "The latest summary is from 2026-11-25; the data may be out of date.",
+    );
+    // Before 02:00 tonight's run may still be at work: the day before yesterday is fresh.
+    expect(staleNotice({ asOf, generatedAt: 0 }, at("2026-11-27T01:59:00Z"))).toBeNull();
+    expect(staleNotice({ asOf, generatedAt: 0 }, at("2026-11-26T12:00:00Z"))).toBeNull();
+    expect(staleNotice({ asOf: null, generatedAt: 0 }, at("2026-11-27T03:00:00Z"))).toBeNull();
+    expect(expectedDay(at("2026-11-27T03:00:00Z"))).toBe(day("2026-11-26"));
+  });
+});
+
+describe("the headline", () => {
+  const asOf = day("2026-04-10");
+  let headPage: PageData;
+  beforeAll(async () => {
+    headPage = await pageOf([
+      [
+        "systems__total",
+        [
+          [day("2026-03-01"), 80],
+          // After asOf − 30 days (2026-03-11): not the day compared with.
+          [day("2026-03-12"), 85],
+          [asOf, 100],
+        ],
+      ],
+      ["versions__core__3.9", [[asOf, 30]]],
+      ["versions__core__3.10", [[asOf, 50]]],
+      [
+        "versions__core__3.11",
+        [
+          [day("2026-03-12"), 70],
+          [asOf, 20],
+        ],
+      ],
+      ["versions__file__1.2", [[asOf, 90]]],
+      ["postgresql__13", [[asOf, 10]]],
+      ["postgresql__14", [[asOf, 20]]],
+      ["postgresql__16", [[asOf, 30]]],
+      ["postgresql__19", [[asOf, 5]]],
+      ["postgresql__unknown", [[asOf, 15]]],
+    ]);
+  });
+
+  it("counts installations, the change over 30 days, the top core x.y and supported PostgreSQL", () => {
+    expect(headline(headPage)).toEqual({
+      day: "2026-04-10",
+      installations: 100,
+      // The nearest day on or before 2026-03-11 with a point: 80 → 100.
+      change: { since: "2026-03-01", absolute: 20, percent: 25 },
+      // 50 of core's 100 installations.
+      core: { xy: "3.10", installations: 50, share: 50 },
+      // 14, 16 and 19 (newer than the newest listed) of 65 with a known major; unknown left out.
+      postgresql: { share: 84.6, supported: 55, known: 65, unknown: 15 },
+    });
+  });
+
+  it("has no change without an earlier day, and ties go to the newer x.y", async () => {
+    const one = await pageOf([
+      ["systems__total", [[asOf, 7]]],
+      ["versions__core__3.9", [[asOf, 3]]],
+      ["versions__core__3.10", [[asOf, 3]]],
+    ]);
+    expect(headline(one)).toMatchObject({
+      installations: 7,
+      change: null,
+      core: { xy: "3.10", installations: 3, share: 50 },
+      postgresql: null,
+    });
+    expect(headline(await pageOf([]))).toBeNull();
+  });
+
+  it("names the supported PostgreSQL majors from the policy", () => {
+    expect(SUPPORTED_POSTGRESQL).toEqual(["14", "15", "16", "17", "18"]);
+    expect(supportedPostgresqlLabel()).toBe("PostgreSQL 14 or newer");
+    expect(["9.6", "13", "14", "18", "19", "unknown"].map(isSupportedPostgresql)).toEqual([
+      false,
+      false,
+      true,
+      true,
+      true,
+      false,
+    ]);
+  });
+});
+
+describe("release adoption", () => {
+  const asOf = day("2026-04-10");
+
+  it("gives the share on each recent x.y or newer, cumulative from the newest", async () => {
+    const p = await pageOf([
+      ["systems__total", [[asOf, 200]]],
+      ["versions__core__3.8", [[asOf, 10]]],
+      ["versions__core__3.9", [[asOf, 30]]],
+      ["versions__core__3.10", [[asOf, 50]]],
+      ["versions__core__3.11", [[asOf, 20]]],
+    ]);
+    // Of 110: 20, 20 + 50, 20 + 50 + 30, all.
+    expect(atLeastShares(p, "core")).toEqual([
+      { xy: "3.11", installations: 20, atLeast: 18.2 },
+      { xy: "3.10", installations: 50, atLeast: 63.6 },
+      { xy: "3.9", installations: 30, atLeast: 90.9 },
+      { xy: "3.8", installations: 10, atLeast: 100 },
+    ]);
+    expect(atLeastShares(p, "core", 2).map((r) => r.xy)).toEqual(["3.11", "3.10"]);
+    expect(atLeastShares(p, "file")).toEqual([]);
+  });
+
+  it("counts the days each x.y took to reach a quarter and half, with the newer ones", () => {
+    const d = (n: number) => day("2026-01-01") + n * DAY_MS;
+    const series = new Map<string, Array<[number, number]>>([
+      // 3.1 is there on the first day: when it came is unknown.
+      [
+        "3.1",
+        [
+          [d(0), 100],
+          [d(1), 100],
+          [d(2), 90],
+          [d(3), 60],
+          [d(4), 50],
+          [d(6), 40],
+        ],
+      ],
+      // First seen on day 1: 10/110, then 30/120 = 25 % on day 2, 60/120 = 50 % on day 3.
+      [
+        "3.2",
+        [
+          [d(1), 10],
+          [d(2), 30],
+          [d(3), 60],
+          [d(4), 60],
+          [d(6), 40],
+        ],
+      ],
+      // First seen on day 4 (10/120); nothing reported on day 5; 40/120 = 33 % on day 6.
+      [
+        "3.3",
+        [
+          [d(4), 10],
+          [d(6), 40],
+        ],
+      ],
+    ]);
+    expect(timeToShare(series, ["3.3", "3.2", "3.1", "3.0"])).toEqual([
+      { xy: "3.3", firstSeen: "2026-01-05", days: [2, null] },
+      { xy: "3.2", firstSeen: "2026-01-02", days: [1, 2] },
+      { xy: "3.1", firstSeen: null, days: [null, null] },
+      { xy: "3.0", firstSeen: null, days: [null, null] },
+    ]);
+  });
+
+  it("takes the recent days, and the weekly points before them when they are loaded", async () => {
+    const first = day("2025-06-01");
+    const daysOf = (n: number) =>
+      Array.from({ length: n }, (_, i): [number, number] => [first + i * DAY_MS, 10]);
+    const { page: p, weekly: w } = await views([
+      ["systems__total", daysOf(300)],
+      ["versions__core__3.1", daysOf(300)],
+      ["versions__file__1.0", daysOf(300)],
+    ]);
+    const recent = adoptionSeries(p, "core", null).get("3.1") ?? [];
+    expect(recent).toHaveLength(90);
+    expect(recent[0]?.[0]).toBe(p.recent.start);
+    const all = adoptionSeries(p, "core", w);
+    expect([...all.keys()]).toEqual(["3.1"]);
+    const points = all.get("3.1") ?? [];
+    const older = points.filter(([at]) => at < p.recent.start);
+    // 210 days before the recent block: one point a week (30 of them), then every day.
+    expect(older.length).toBe(30);
+    expect(points.slice(older.length)).toEqual(recent);
+    expect(points.every(([at], i) => i === 0 || at > (points[i - 1]?.[0] ?? 0))).toBe(true);
   });
 });

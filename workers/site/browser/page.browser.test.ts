@@ -1,7 +1,7 @@
 /**
  * The page in headless Chromium against the local stack: empty state, then summarized data
  * built through the front door, then years of synthetic history seeded into SUMMARY
- * (bench/page-history.ts). Every chart must draw data points, with no console error, no
+ * (the release calendar written by the store, bench/seeded-summary.ts). Every chart must draw data points, with no console error, no
  * request leaving the origin, axis labels inside their chart, weekly history fetched only for
  * "1 year" and "All" (once a year), and nothing from the data interpreted as markup. Saves
  * screenshots (desktop and phone width) to browser/screenshots/.
@@ -10,10 +10,17 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pageViews, seedEntries } from "../../../bench/page-history";
+import { calendarSummary, seedEntries } from "../../../bench/seeded-summary";
 import { launchChromium } from "../../../scripts/lib/chromium";
 import { buildHistory, type Stack, startStack } from "../../../scripts/lib/stack";
-import { buildPageViews } from "../../../shared/src/page-views";
+import { daysOfSeries, memorySummary, pageViewsOf } from "../../../shared/src/memory-kv";
+import { DAY_MS } from "../../../shared/src/names";
+import type { PageData } from "../../../shared/src/page";
+import {
+  compareVersions,
+  headline,
+  supportedPostgresqlLabel,
+} from "../../../shared/src/site-charts";
 import { isoDay } from "../../../shared/src/time";
 
 const SCREENSHOTS = join(import.meta.dirname, "screenshots");
@@ -155,6 +162,75 @@ async function lastLabels(page: Page): Promise<Record<string, string>> {
   );
 }
 
+/** The headline strip: each stat's label, value and detail. */
+async function headlineStats(
+  page: Page,
+): Promise<Array<{ label: string; value: string; detail: string }>> {
+  return page.$$eval("#headline .stat", (stats) =>
+    stats.map((stat) => ({
+      label: stat.querySelector("dt")?.textContent ?? "",
+      value: stat.querySelector(".value")?.textContent ?? "",
+      detail: stat.querySelector(".detail")?.textContent ?? "",
+    })),
+  );
+}
+
+/** The headline checked against the model over the page data the stack serves. */
+async function checkHeadline(page: Page, origin: string): Promise<void> {
+  const data = (await (await fetch(`${origin}/api/v1/page`)).json()) as PageData;
+  const head = headline(data);
+  const stats = await headlineStats(page);
+  expect(stats.map((s) => s.label)).toEqual([
+    "Installations reporting",
+    "Change over 30 days",
+    "Most used core version",
+    "On a supported PostgreSQL",
+  ]);
+  const [installations, change, core, postgresql] = stats.map((s) => s.value);
+  expect(Number(installations?.replaceAll(",", ""))).toBe(head?.installations);
+  expect(head?.installations).toBeGreaterThan(0);
+  expect(change).toMatch(/^([+−][\d,]+|0|—)$/);
+  expect(core).toBe(head?.core?.xy);
+  expect(core).toMatch(/^3\.\d+$/);
+  const pg = Number.parseFloat(postgresql ?? "");
+  expect(pg).toBeGreaterThanOrEqual(0);
+  expect(pg).toBeLessThanOrEqual(100);
+  expect(stats[3]?.detail).toContain(supportedPostgresqlLabel());
+}
+
+/**
+ * Opens a component's "Adoption" fold and checks its tables: the newest x.y first, each share
+ * of installations on it or newer between 0 and 100 and growing down the table (older x.y), and
+ * days to 25 % / 50 % as a count of days or "—".
+ */
+async function checkAdoption(page: Page, article: number): Promise<string> {
+  const fold = page.locator("#components article").nth(article).locator(".adoption");
+  expect(await fold.locator("table").count()).toBe(0);
+  await fold.locator("summary").click();
+  await fold.locator("table.time-to").waitFor();
+  const versions = (await fold.locator("table.at-least tbody th").allTextContents()).map((t) =>
+    t.replace(/ or newer$/, ""),
+  );
+  expect(versions.length).toBeGreaterThan(0);
+  expect(versions.length).toBeLessThanOrEqual(8);
+  expect([...versions].sort(compareVersions).reverse()).toEqual(versions);
+  const shares = (await fold.locator("table.at-least td.share").allTextContents()).map((t) =>
+    Number.parseFloat(t),
+  );
+  expect(shares).toHaveLength(versions.length);
+  shares.forEach((share, i) => {
+    expect(share).toBeGreaterThan(0);
+    expect(share).toBeLessThanOrEqual(100);
+    if (i > 0) expect(share).toBeGreaterThanOrEqual(shares[i - 1] as number);
+  });
+  expect(await fold.locator("table.time-to tbody th").allTextContents()).toEqual(versions);
+  for (const cell of await fold.locator("table.time-to tbody td").allTextContents()) {
+    expect(cell).toMatch(/^(\d{4}-\d{2}-\d{2}|earlier|—|[\d,]+ days?)$/);
+  }
+  expect(await fold.getAttribute("aria-busy")).toBeNull();
+  return (await fold.locator("table.time-to caption").textContent()) ?? "";
+}
+
 /** Chooses a range and waits until every chart is drawn again. */
 async function chooseRange(page: Page, range: string): Promise<void> {
   await page.click(`[data-range="${range}"]`);
@@ -185,6 +261,9 @@ describe("the page", () => {
       const { page, problems } = watched;
       await page.goto(stack.origin);
       await expect.poll(() => page.textContent("#as-of")).toContain(`Data as of ${latest}`);
+      // Summarized up to yesterday: fresh, no notice; the headline above the charts.
+      expect(await page.isVisible("#stale")).toBe(false);
+      await checkHeadline(page, stack.origin);
       await page.click("#components .exact summary");
       // frappe-charts draws zeros first and its data 700 ms later.
       await expect.poll(() => undrawn(page)).toEqual([]);
@@ -227,15 +306,21 @@ describe("the page", () => {
       const figures = await page.locator("#rbac figure").count();
       // The allowlist keeps in-house plugins off the public page.
       expect(await page.textContent("#components")).not.toContain("acme_internal");
-      // The default view needs the page data only; the long ranges fetch their weekly years,
-      // once. Every range redraws without errors; the tooltip (frappe's one inline style)
-      // passes the CSP.
-      for (const range of ["30d", "90d"]) await chooseRange(page, range);
+      // The default view needs the page data only. Opening "Adoption" fetches every weekly
+      // year, once, for every component; the long ranges then fetch nothing more. Every range
+      // redraws without errors; the tooltip (frappe's one inline style) passes the CSP.
       expect(watched.weekly).toEqual([]);
+      expect(await checkAdoption(page, 0)).toContain("over the whole history");
+      const everyYear = [...watched.weekly];
+      expect(everyYear.length).toBeGreaterThan(0);
+      expect(new Set(everyYear).size).toBe(everyYear.length);
+      await checkAdoption(page, 1);
+      expect(watched.weekly).toEqual(everyYear);
+      for (const range of ["30d", "90d"]) await chooseRange(page, range);
+      expect(watched.weekly).toEqual(everyYear);
       expect(await page.textContent("#range-note")).toBe("");
       await chooseRange(page, "1y");
-      const years = new Set(watched.weekly);
-      expect(years.size).toBeGreaterThan(0);
+      expect(watched.weekly).toEqual(everyYear);
       expect(await page.textContent("#range-note")).toContain("One point a week");
       for (const range of ["all", "30d", "1y", "all", "90d"]) await chooseRange(page, range);
       expect(watched.weekly.length).toBe(new Set(watched.weekly).size);
@@ -254,7 +339,9 @@ describe("the page", () => {
   it("keeps x-axis labels inside their chart and labels the latest day, even in a larger font", async () => {
     // 61 days: frappe-charts, labelling every n-th point from the first, would label the last
     // one here (60 is a multiple of most n) and center it on the chart's right edge.
-    const { page: data } = pageViews({ years: 61 / 365, installations: 500 });
+    const { page: data } = pageViewsOf(
+      await calendarSummary({ years: 61 / 365, installations: 500 }),
+    );
     const latest = isoDay(data.asOf ?? 0);
     for (const [viewport, mobile] of [
       [DESKTOP, false],
@@ -290,15 +377,23 @@ describe("the page", () => {
     const { page, problems } = await open(DESKTOP);
     const day = Date.UTC(2026, 3, 1);
     const evil = `<img src=x onerror="window.pwned=1">`;
-    const { page: hostile } = buildPageViews(
-      new Map([
-        ["systems__total", [[day, 3]]],
-        [`versions__${evil}__3.1`, [[day, 2]]],
-        [`versions_xyz__${evil}__${evil}`, [[day, 2]]],
-        [`age__${evil}`, [[day, 1]]],
-      ] as Array<[string, Array<[number, number]>]>),
-      day,
-    );
+    // Written by hand: the store takes no such key (isSeriesKey), but the page must not trust
+    // that what it is served is what the store wrote.
+    const hostile: PageData = {
+      v: 2,
+      generatedAt: day,
+      asOf: day,
+      recent: {
+        start: day,
+        series: {
+          systems__total: [0, 3],
+          [`versions__${evil}__3.1`]: [0, 2],
+          [`age__${evil}`]: [0, 1],
+        },
+      },
+      latestXyz: { [`versions_xyz__${evil}__${evil}`]: 2 },
+      years: [2026],
+    };
     // Served in place of the real page data: the stack's own data never contains such names.
     await page.route(`${stack.origin}/api/v1/page`, (route) => route.fulfill({ json: hostile }));
     await page.goto(stack.origin);
@@ -313,16 +408,42 @@ describe("the page", () => {
     expect(problems).toEqual([]);
     await page.context().close();
   });
+  it("says so, visibly, when the latest summary is older than the health rule allows", async () => {
+    const { page, problems } = await open(PHONE, true);
+    // Three days summarized, the latest four days ago: stale whatever the hour (health.ts).
+    const last = Math.floor(Date.now() / DAY_MS) * DAY_MS - 4 * DAY_MS;
+    const days = [last - 2 * DAY_MS, last - DAY_MS, last];
+    const { page: old } = pageViewsOf(
+      await memorySummary(
+        daysOfSeries([
+          ["systems__total", days.map((d): [number, number] => [d, 5])],
+          ["versions__core__3.50", days.map((d): [number, number] => [d, 4])],
+        ]),
+        last + DAY_MS,
+      ),
+    );
+    await page.route(`${stack.origin}/api/v1/page`, (route) => route.fulfill({ json: old }));
+    await page.goto(stack.origin);
+    const notice = page.locator("#stale");
+    await notice.waitFor({ state: "visible" });
+    expect(await notice.textContent()).toBe(
+      `The latest summary is from ${isoDay(last)}; the data may be out of date.`,
+    );
+    expect(await notice.getAttribute("role")).toBe("status");
+    await page.screenshot({ path: join(SCREENSHOTS, "stale-phone-top.png") });
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
 });
 
 describe("the page over years of history", () => {
-  // Synthetic history seeded into SUMMARY as the summarizer writes it (`_page`, `h:<YYYY>`).
+  // Pulp's release calendar written into SUMMARY by the store, every key it wrote seeded.
   const YEARS = 5;
   let seeded: Stack;
   beforeAll(async () => {
-    const views = pageViews({ years: YEARS, installations: 2_000 });
-    seeded = await startStack({ summary: seedEntries(views) });
-  });
+    const summary = await calendarSummary({ years: YEARS, installations: 2_000 });
+    seeded = await startStack({ summary: seedEntries(summary) });
+  }, 120_000);
   afterAll(async () => {
     await seeded?.stop();
   });
@@ -338,6 +459,8 @@ describe("the page over years of history", () => {
       await expect.poll(() => page.textContent("#as-of")).toContain("Data as of");
       await expect.poll(() => undrawn(page)).toEqual([]);
       expect(watched.weekly).toEqual([]);
+      expect(await page.isVisible("#stale")).toBe(false);
+      await checkHeadline(page, seeded.origin);
       expect(await labelsOutside(page)).toEqual([]);
       expect(await crowdedLabels(page)).toEqual([]);
       // A year needs this year's and last year's weekly history; All every year's, each once.
@@ -367,6 +490,14 @@ describe("the page over years of history", () => {
         .screenshot({ path: join(SCREENSHOTS, `years-${name}-core-all.png`) });
       await chooseRange(page, "90d");
       expect(watched.weekly).toHaveLength(YEARS + 1);
+      // Adoption over five years, from the weekly years "All" already fetched.
+      expect(await checkAdoption(page, 0)).toContain("over the whole history");
+      expect(await checkAdoption(page, 2)).toContain("over the whole history");
+      expect(watched.weekly).toHaveLength(YEARS + 1);
+      await page
+        .locator("#components article")
+        .first()
+        .screenshot({ path: join(SCREENSHOTS, `years-${name}-core-adoption.png`) });
       expect(problems).toEqual([]);
       await page.context().close();
     }

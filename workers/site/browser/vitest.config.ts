@@ -10,5 +10,8 @@ export default defineConfig({
     environment: "node",
     testTimeout: 180_000,
     hookTimeout: 180_000,
+    // The first page load of a fresh stack (workers and assets built cold) can take more than
+    // expect.poll's default second on two busy cores.
+    expect: { poll: { timeout: 10_000 } },
   },
 });

@@ -346,6 +346,198 @@ function exactTable(page, component) {
 }
 
 /**
+ * `text` as nodes, each ISO date in it kept on one line (a phone would break it at a hyphen);
+ * the text is unchanged.
+ */
+function withDates(text) {
+  return text
+    .split(/(\d{4}-\d{2}-\d{2})/)
+    .map((part, i) =>
+      i % 2 === 1 ? el("span", { className: "nowrap", textContent: part }) : part,
+    );
+}
+
+const signed = (n) => (n > 0 ? `+${count(n)}` : n < 0 ? `−${count(-n)}` : "0");
+const signedPercent = (n) => `${n > 0 ? "+" : n < 0 ? "−" : ""}${Math.abs(n)}\u00a0%`;
+
+/** The headline: a strip of the numbers a visitor looks for first (no chart). */
+function showHeadline(page) {
+  const head = model.headline(page);
+  const section = document.getElementById("headline");
+  if (!head) return;
+  const stat = (label, value, detail) =>
+    el("div", { className: "stat" }, [
+      el("dt", { textContent: label }),
+      el("dd", { className: "value", textContent: value }),
+      el("dd", { className: "detail" }, withDates(detail)),
+    ]);
+  const stats = [
+    stat("Installations reporting", count(head.installations), `on ${head.day}, the latest day`),
+    head.change
+      ? stat(
+          `Change over ${model.CHANGE_DAYS} days`,
+          signed(head.change.absolute),
+          head.change.percent === null
+            ? `since ${head.change.since}`
+            : `${signedPercent(head.change.percent)} since ${head.change.since}`,
+        )
+      : stat(`Change over ${model.CHANGE_DAYS} days`, "—", "no earlier day to compare with yet"),
+    head.core
+      ? stat(
+          "Most used core version",
+          head.core.xy,
+          `on ${head.core.share}\u00a0% of installations running core (${count(head.core.installations)})`,
+        )
+      : stat("Most used core version", "—", "no core version reported"),
+    head.postgresql
+      ? stat(
+          "On a supported PostgreSQL",
+          `${head.postgresql.share}\u00a0%`,
+          `${model.supportedPostgresqlLabel()}, of ${count(head.postgresql.known)} with a known version` +
+            (head.postgresql.unknown > 0
+              ? ` (${count(head.postgresql.unknown)} unknown left out)`
+              : ""),
+        )
+      : stat("On a supported PostgreSQL", "—", "no PostgreSQL version reported"),
+  ];
+  section.querySelector(".stats").replaceChildren(...stats);
+  section.hidden = false;
+}
+
+/** Every year of weekly history, fetched once for all of the components' adoption tables. */
+let allYears = null;
+function everyYear(page) {
+  if (!allYears) {
+    allYears = Promise.all(model.yearsFor(page, "all").map(weeklyYear));
+    allYears.catch(() => {
+      allYears = null;
+    });
+  }
+  return allYears;
+}
+
+/** A bar's track: decoration only, the share is written next to it. */
+function track(bar) {
+  const node = el("span", { className: "track" }, [bar]);
+  node.setAttribute("aria-hidden", "true");
+  return node;
+}
+
+const daysText = (n) => (n === null ? "—" : `${count(n)} day${n === 1 ? "" : "s"}`);
+
+/** The adoption tables of one component, from the page and (when loaded) the weekly years. */
+function adoptionTables(page, component, weeks) {
+  const day = model.isoDay(page.asOf);
+  const rows = model.atLeastShares(page, component);
+  if (rows.length === 0)
+    return [el("p", { className: "nodata", textContent: `No ${component} version on ${day}.` })];
+  const head = (titles) =>
+    el("thead", {}, [
+      el(
+        "tr",
+        {},
+        titles.map((t) => el("th", { scope: "col", textContent: t })),
+      ),
+    ]);
+  const atLeast = el("table", { className: "at-least" }, [
+    el("caption", {}, withDates(`Installations on each x.y or newer, ${day}`)),
+    head(["x.y", "On it", "It or newer"]),
+    el(
+      "tbody",
+      {},
+      rows.map((r) => {
+        const bar = el("span", { className: "bar" });
+        bar.style.width = `${r.atLeast}%`;
+        return el("tr", {}, [
+          el("th", { scope: "row", textContent: `${r.xy} or newer` }),
+          el("td", { textContent: count(r.installations) }),
+          el("td", { className: "share" }, [
+            track(bar),
+            el("span", { textContent: `${r.atLeast} %` }),
+          ]),
+        ]);
+      }),
+    ),
+  ]);
+  const series = model.adoptionSeries(page, component, weeks);
+  const times = model.timeToShare(
+    series,
+    rows.map((r) => r.xy),
+  );
+  const span = weeks
+    ? "over the whole history (weekly points before the last 90 days, so to within a week)"
+    : "within the last 90 days";
+  const [quarter, half] = model.ADOPTION_THRESHOLDS;
+  const timeTable = el("table", { className: "time-to" }, [
+    el("caption", {
+      textContent: `Days each release took to reach ${quarter} % and ${half} % of installations, counting newer x.y, ${span}`,
+    }),
+    head(["x.y", "First seen", `${quarter} %`, `${half} %`]),
+    el(
+      "tbody",
+      {},
+      times.map((t) =>
+        el("tr", {}, [
+          el("th", { scope: "row", textContent: t.xy }),
+          el("td", { textContent: t.firstSeen ?? "earlier" }),
+          ...t.days.map((n) => el("td", { textContent: daysText(n) })),
+        ]),
+      ),
+    ),
+  ]);
+  const note = el("p", {
+    className: "note",
+    textContent: `“—”: not reached yet, or the release was already in use when the ${weeks ? "history" : "90 days"} began (first seen “earlier”).`,
+  });
+  return [
+    el("div", { className: "scroll" }, [atLeast]),
+    el("div", { className: "scroll" }, [timeTable]),
+    note,
+  ];
+}
+
+/**
+ * The "Adoption" fold of a component, computed when first opened: the first view computes
+ * nothing for it. Opening it fetches every year of weekly history once (shared by every
+ * component and by "All"): how long a release took to spread needs the day it first appeared,
+ * which for most of the recent x.y is before the page's 90 days. Until then, or if the history
+ * cannot be loaded, the tables say they are from the last 90 days.
+ */
+function adoptionFold(page, component) {
+  const fold = el("details", { className: "adoption" }, [
+    el("summary", { textContent: "Adoption" }),
+  ]);
+  const body = el("div", { className: "adoption-body" });
+  fold.append(body);
+  fold.addEventListener(
+    "toggle",
+    async () => {
+      const status = el("p", { className: "note", textContent: "Loading the weekly history…" });
+      status.setAttribute("role", "status");
+      body.setAttribute("aria-busy", "true");
+      body.replaceChildren(status);
+      let weeks = null;
+      try {
+        weeks = await everyYear(page);
+      } catch {
+        weeks = null;
+      }
+      body.replaceChildren(...adoptionTables(page, component, weeks));
+      if (!weeks)
+        body.prepend(
+          el("p", {
+            className: "note",
+            textContent: "The weekly history could not be loaded: the last 90 days only.",
+          }),
+        );
+      body.removeAttribute("aria-busy");
+    },
+    { once: true },
+  );
+  return fold;
+}
+
+/**
  * The cards and the charts that do not depend on the time range; returns, per component, where
  * its versions chart goes. Drawn one chart per task.
  */
@@ -359,6 +551,7 @@ async function layout(page) {
         el("h3", { textContent: component }),
         target,
         exactTable(page, component),
+        adoptionFold(page, component),
         dataLinks(model.versionKeys(page, component)),
       ]),
     );
@@ -482,6 +675,14 @@ async function main() {
     return;
   }
   status.textContent = `Data as of ${model.isoDay(page.asOf)} (UTC).`;
+  // The health rule of GET /api/v1/health, against this browser's clock.
+  const stale = model.staleNotice(page, Date.now());
+  if (stale) {
+    const notice = document.getElementById("stale");
+    notice.replaceChildren(...withDates(stale));
+    notice.hidden = false;
+  }
+  showHeadline(page);
   charts.hidden = false;
   document.getElementById("controls").hidden = false;
 

@@ -30,10 +30,15 @@ export const PAGE_HTML = `<!doctype html>
     <h1>Pulp Analytics</h1>
     <p class="lede">How Pulp is deployed, from the daily anonymous check-ins of Pulp installations.</p>
     <p id="as-of" class="as-of" role="status">Loading the data…</p>
+    <p id="stale" class="stale" role="status" hidden></p>
   </div>
 </header>
 <main class="wrap">
   <noscript><p class="notice">The charts need JavaScript. All the data is available without it at <a href="/api/v1/series">/api/v1/series</a>.</p></noscript>
+  <section id="headline" class="headline" aria-labelledby="headline-title" hidden>
+    <h2 id="headline-title" class="visually-hidden">At a glance</h2>
+    <dl class="stats"></dl>
+  </section>
   <div class="controls" id="controls" hidden>
     <span id="range-label">Time range</span>
     <div class="range" role="group" aria-labelledby="range-label">
@@ -52,7 +57,7 @@ export const PAGE_HTML = `<!doctype html>
     ${section("installations", "Installations reporting", "Installations that checked in each day; persistent ones had already been seen on an earlier day, which leaves out one-off test and CI containers.")}
     <section class="card" id="versions" aria-labelledby="versions-title">
       <h2 id="versions-title">Versions in use</h2>
-      <p class="explain">For each Pulp component, the share of persistent installations running each x.y release, stacked to 100 % per day. When a range holds more releases than there are colors, consecutive releases share a band ("3.21–3.28"), cut so that the releases that mattered most in that range stand alone. The exact x.y.z versions of the latest day are listed below each chart, by x.y.</p>
+      <p class="explain">For each Pulp component, the share of persistent installations running each x.y release, stacked to 100 % per day. When a range holds more releases than there are colors, consecutive releases share a band ("3.21–3.28"), cut so that the releases that mattered most in that range stand alone. The exact x.y.z versions of the latest day are listed below each chart, by x.y, and under "Adoption" how many installations run each recent x.y or a newer one, and how long each release took to reach a quarter and half of them.</p>
       <div id="components"></div>
     </section>
     ${section("deployment", "Deployment size", "Mean number of online workers and content apps per persistent installation, counted as processes and as distinct hosts.")}
