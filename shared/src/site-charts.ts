@@ -208,11 +208,35 @@ export function weeklyChartData(
   return { asOf: page.asOf, days, series, resolution };
 }
 
-/** The note a chart range carries when its points are not daily. */
+/**
+ * Stacked share bars a chart draws at most: a bar is a rect per band, and 90 daily bars of nine
+ * bands in every component's chart cost the first view more drawing than a narrow chart can
+ * show (about 6 px a bar); past this, every n-th bar counting back from the latest.
+ */
+export const MAX_BARS = 30;
+
+/** Every how many points of the range a share chart draws a bar. */
+export const barStep = (data: ChartData): number => Math.ceil(data.days.length / MAX_BARS);
+
+/** The range thinned to the share charts' bars: every n-th day, the latest always kept. */
+function barData(data: ChartData): ChartData {
+  const step = barStep(data);
+  if (step <= 1) return data;
+  const last = data.days.length - 1;
+  return { ...data, days: data.days.filter((_, i) => (last - i) % step === 0) };
+}
+
+/** The note a chart range carries when its points are not daily, or its bars are thinned. */
 export function resolutionNote(data: ChartData): string {
-  if (data.resolution === "day") return "";
+  const step = barStep(data);
+  const unit = { day: "days", week: "weeks", month: "months" }[data.resolution];
+  const bars =
+    step > 1 ? `share charts: one bar every ${step} ${unit}, the latest always shown; ` : "";
+  if (data.resolution === "day") {
+    return bars && `Daily points; ${bars}the series API and CSV have every day.`;
+  }
   const every = data.resolution === "week" ? "a week" : "a month";
-  return `One point ${every} (the latest summarized day of each); the series API and CSV have every day.`;
+  return `One point ${every} (the latest summarized day of each); ${bars}the series API and CSV have every day.`;
 }
 
 /** A series' value on each day; a day without a point counts 0 (contract §3). */
@@ -457,7 +481,7 @@ function versionMembers(keys: Iterable<string>, component: string): Member[] {
 
 /** A component's x.y versions as stacked shares over the range (see versionBands). */
 export function versionShareChart(data: ChartData, component: string): ChartModel {
-  return versionBands(data, versionMembers(data.series.keys(), component));
+  return versionBands(barData(data), versionMembers(data.series.keys(), component));
 }
 
 /** The x.y series of a component the page's recent days hold (its data links). */
@@ -550,7 +574,12 @@ export function postgresqlLatestChart(page: PageData): ChartModel {
 
 /** PostgreSQL majors as stacked shares over the range, named as the versions charts do. */
 export function postgresqlShareChart(data: ChartData): ChartModel {
-  return shareChart(data, family(data.series.keys(), POSTGRESQL_PREFIX), TOP_MAJORS, byMajor);
+  return shareChart(
+    barData(data),
+    family(data.series.keys(), POSTGRESQL_PREFIX),
+    TOP_MAJORS,
+    byMajor,
+  );
 }
 
 /** Order of the power-of-two buckets `0`, `1`, `2`, `3-4`, `5-8`, … by their lower bound. */

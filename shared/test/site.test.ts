@@ -608,3 +608,28 @@ describe("release adoption", () => {
     expect(points.every(([at], i) => i === 0 || at > (points[i - 1]?.[0] ?? 0))).toBe(true);
   });
 });
+
+describe("share charts over a daily range", () => {
+  it("draw at most 30 bars, every n-th day counting back from the latest, and say so", () => {
+    const asOf = Date.UTC(2026, 10, 27);
+    const days = Array.from({ length: 90 }, (_, i) => asOf - (89 - i) * DAY_MS);
+    const data = {
+      asOf,
+      days,
+      resolution: "day" as const,
+      series: new Map([
+        ["versions__core__3.49", days.map((d) => [d, 2] as [number, number])],
+        ["versions__core__3.50", days.map((d) => [d, 1] as [number, number])],
+      ]),
+    };
+    const chart = versionShareChart(data, "core");
+    expect(chart.labels).toHaveLength(30);
+    expect(chart.labels.at(-1)).toBe("2026-11-27");
+    expect(chart.labels.at(-2)).toBe("2026-11-24");
+    expect(chart.labels[0]).toBe("2026-09-01");
+    expect(resolutionNote(data)).toBe(
+      "Daily points; share charts: one bar every 3 days, the latest always shown; the series API and CSV have every day.",
+    );
+    expect(resolutionNote({ ...data, days: days.slice(-30) })).toBe("");
+  });
+});
