@@ -56,7 +56,7 @@ export const isSeriesKey = (key: string): boolean =>
 export const PAGE_KEY = "_page";
 
 /**
- * The summarizer's write-ahead journal (see series.ts): present only while a run's series writes
+ * The summarizer's write-ahead journal (see store.ts): present only while a run's writes
  * are incomplete; the next run finishes them.
  */
 export const JOURNAL_KEY = "_journal";
