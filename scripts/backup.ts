@@ -9,18 +9,9 @@
  * namespace through wrangler (logged in). It only reads SUMMARY: one key list, then a bulk read
  * per hundred keys. RAW is not backed up (docs/operations.md, "Backups").
  */
-import { parseArgs } from "node:util";
 import { JOURNAL_KEY } from "@pulp-analytics/shared/keys";
 import { writeBackup } from "./lib/backup";
-import { repositoryRoot } from "./lib/stack";
-import {
-  describeTarget,
-  parseTarget,
-  progressLine,
-  TARGET_OPTIONS,
-  TARGET_USAGE,
-  targetName,
-} from "./lib/target";
+import { progressLine, startTool, TARGET_USAGE, targetName } from "./lib/target";
 import { WranglerSummaryKV } from "./lib/wrangler-kv";
 
 const USAGE = `usage: npm run backup -- ${TARGET_USAGE} FILE`;
@@ -28,21 +19,7 @@ const USAGE = `usage: npm run backup -- ${TARGET_USAGE} FILE`;
 /** Keys read per wrangler call (one bulk read each), and per progress line. */
 const BATCH = 100;
 
-function fail(message: string): never {
-  process.stderr.write(`\nbackup: ${message}\n`);
-  process.exit(1);
-}
-
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: { ...TARGET_OPTIONS },
-});
-const file = positionals[0];
-if (!file || positionals.length > 1) fail(USAGE);
-const root = repositoryRoot();
-const target = parseTarget(values, root);
-if (typeof target === "string") fail(target);
-const where = describeTarget(target);
+const { file, root, target, where, fail } = startTool("backup", USAGE, {});
 
 const started = performance.now();
 const count = (n: number) => n.toLocaleString("en");

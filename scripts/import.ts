@@ -16,48 +16,23 @@
  * changes nothing. Everything is planned before anything is written; the plan is printed, and a
  * remote write asks first (or needs --yes).
  */
-import { parseArgs } from "node:util";
 import { HistoryImport, type ImportTally } from "@pulp-analytics/shared/import";
 import { VAR } from "@pulp-analytics/shared/names";
 import { applyDays } from "@pulp-analytics/shared/store";
 import { parseSummaryConfig } from "@pulp-analytics/shared/summary";
 import { isBackupFile } from "./lib/backup";
 import { readDump } from "./lib/dump-reader";
-import { repositoryRoot } from "./lib/stack";
-import {
-  confirm,
-  describeTarget,
-  parseTarget,
-  progressLine,
-  TARGET_OPTIONS,
-  TARGET_USAGE,
-} from "./lib/target";
+import { confirm, progressLine, startTool, TARGET_USAGE } from "./lib/target";
 import { summarizerVars, WranglerSummaryKV } from "./lib/wrangler-kv";
 
 const USAGE = `usage: npm run import -- FILE [--dry-run] ${TARGET_USAGE} [--replace-days] [--yes] [--skip-malformed]`;
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    "dry-run": { type: "boolean", default: false },
-    ...TARGET_OPTIONS,
-    "replace-days": { type: "boolean", default: false },
-    yes: { type: "boolean", default: false },
-    "skip-malformed": { type: "boolean", default: false },
-  },
+const { values, file, root, target, where, fail } = startTool("import", USAGE, {
+  "dry-run": { type: "boolean", default: false },
+  "replace-days": { type: "boolean", default: false },
+  yes: { type: "boolean", default: false },
+  "skip-malformed": { type: "boolean", default: false },
 });
-
-function fail(message: string): never {
-  process.stderr.write(`\nimport: ${message}\n`);
-  process.exit(1);
-}
-
-const file = positionals[0];
-if (!file || positionals.length > 1) fail(USAGE);
-const root = repositoryRoot();
-const target = parseTarget(values, root);
-if (typeof target === "string") fail(target);
-const where = describeTarget(target);
 if (await isBackupFile(file).catch(() => false)) {
   fail(
     `${file} is a backup of SUMMARY (npm run backup), not a history dump: load it with \`npm run restore -- ${file}\`, which puts SUMMARY back exactly as the backup holds it.`,

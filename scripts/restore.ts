@@ -14,17 +14,8 @@
  * writing, the keys about to be written are read again, and nothing is written if a summary
  * run changed one meanwhile (scripts/lib/wrangler-kv.ts).
  */
-import { parseArgs } from "node:util";
 import { planRestore, readBackup } from "./lib/backup";
-import { repositoryRoot } from "./lib/stack";
-import {
-  confirm,
-  describeTarget,
-  parseTarget,
-  progressLine,
-  TARGET_OPTIONS,
-  TARGET_USAGE,
-} from "./lib/target";
+import { confirm, progressLine, startTool, TARGET_USAGE } from "./lib/target";
 import { WranglerSummaryKV } from "./lib/wrangler-kv";
 
 const USAGE = `usage: npm run restore -- ${TARGET_USAGE} [--dry-run] [--yes] FILE`;
@@ -32,25 +23,10 @@ const USAGE = `usage: npm run restore -- ${TARGET_USAGE} [--dry-run] [--yes] FIL
 /** Keys read per wrangler call (one bulk read each), and per progress line. */
 const BATCH = 100;
 
-function fail(message: string): never {
-  process.stderr.write(`\nrestore: ${message}\n`);
-  process.exit(1);
-}
-
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    ...TARGET_OPTIONS,
-    "dry-run": { type: "boolean", default: false },
-    yes: { type: "boolean", default: false },
-  },
+const { values, file, root, target, where, fail } = startTool("restore", USAGE, {
+  "dry-run": { type: "boolean", default: false },
+  yes: { type: "boolean", default: false },
 });
-const file = positionals[0];
-if (!file || positionals.length > 1) fail(USAGE);
-const root = repositoryRoot();
-const target = parseTarget(values, root);
-if (typeof target === "string") fail(target);
-const where = describeTarget(target);
 
 const started = performance.now();
 const count = (n: number) => n.toLocaleString("en");

@@ -10,6 +10,7 @@
  */
 import { resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
+import { type ParseArgsConfig, parseArgs } from "node:util";
 import { ENVIRONMENTS, type Environment } from "@pulp-analytics/shared/names";
 import { repositoryRoot } from "./stack";
 import type { KvTarget } from "./wrangler-kv";
@@ -45,6 +46,32 @@ export function parseTarget(
     return "--persist-to is for the local stack; --env dev|production works on a deployed namespace";
   }
   return { env: env as Environment, local: false };
+}
+
+/**
+ * How each such tool starts: its options (the target's and `options`) parsed, exactly one FILE,
+ * the target resolved; a mistake ends the process with `usage` or what is wrong, and so does
+ * `fail` later on, prefixed with the tool's `name`.
+ */
+export function startTool<const O extends NonNullable<ParseArgsConfig["options"]>>(
+  name: string,
+  usage: string,
+  options: O,
+) {
+  const fail = (message: string): never => {
+    process.stderr.write(`\n${name}: ${message}\n`);
+    process.exit(1);
+  };
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: { ...TARGET_OPTIONS, ...options },
+  });
+  const file = positionals[0];
+  if (!file || positionals.length > 1) return fail(usage);
+  const root = repositoryRoot();
+  const target = parseTarget(values as { env?: string; "persist-to"?: string }, root);
+  if (typeof target === "string") return fail(target);
+  return { values, file, root, target, where: describeTarget(target), fail };
 }
 
 /** The target in words, for plans and messages. */
