@@ -2,7 +2,11 @@
  * Pure aggregation throughput (Node): `summarizeDay` over 100,000 records of the benchmark
  * population, the whole summarization rule with no KV in it.
  */
-import { parseSummaryConfig, type SystemRecord, summarizeDay } from "../shared/src/summary";
+import {
+  parseSummaryConfig,
+  type SystemRecord,
+  summarizeDay,
+} from "@pulp-analytics/shared/summary";
 import { recordOf } from "./population";
 
 const DAY = Date.parse("2026-11-20T00:00:00Z");

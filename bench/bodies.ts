@@ -6,8 +6,8 @@
  * message per request would spend the load generator's CPU, which the stack under test shares.
  */
 import { create, toBinary } from "@bufbuild/protobuf";
-import type { Facts } from "../shared/src/checkin";
-import { AnalyticsSchema } from "../shared/src/gen/analytics_pb";
+import type { Facts } from "@pulp-analytics/shared/checkin";
+import { AnalyticsSchema } from "@pulp-analytics/shared/checkin";
 import { installationFacts, systemId } from "./population";
 
 export type Form = "protobuf" | "protojson" | "json-3.20";

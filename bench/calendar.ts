@@ -15,30 +15,28 @@
  * summarizer would publish that day (contract §3, allowlisted, with min and max), for seeding
  * SUMMARY. They agree: importing the first gives the second less the min and max series.
  */
-import { RBAC_MEASURES, type RbacMeasure } from "../shared/src/checkin";
-import { DJANGO_MODEL } from "../shared/src/import";
+import { RBAC_MEASURES, type RbacMeasure } from "@pulp-analytics/shared/checkin";
+import { DAY_MS } from "@pulp-analytics/shared/config";
+import { DJANGO_MODEL } from "@pulp-analytics/shared/history";
 import {
   ageKey,
+  bucket,
+  DEFAULT_PERSISTENT_MIN_AGE_DAYS,
+  DEFAULT_PUBLISHED_COMPONENTS,
   PROCESS_KINDS,
   PROCESS_MEASURES,
   type ProcessKind,
   type ProcessMeasure,
   postgresqlKey,
+  postgresqlMajor,
   processKey,
   rbacKey,
+  roundMean,
   SYSTEMS_PERSISTENT,
   SYSTEMS_TOTAL,
   versionsKey,
   versionsXyzKey,
-} from "../shared/src/keys";
-import { DAY_MS } from "../shared/src/names";
-import {
-  bucket,
-  DEFAULT_PERSISTENT_MIN_AGE_DAYS,
-  DEFAULT_PUBLISHED_COMPONENTS,
-  postgresqlMajor,
-  roundMean,
-} from "../shared/src/summary";
+} from "@pulp-analytics/shared/summary";
 
 export interface CalendarOptions {
   years: number;

@@ -4,8 +4,7 @@
  * same run, so the ratio says what the normalisation and the zod validation add.
  */
 import { fromBinary } from "@bufbuild/protobuf";
-import { decodeCheckIn } from "../shared/src/decode";
-import { AnalyticsSchema } from "../shared/src/gen/analytics_pb";
+import { AnalyticsSchema, decodeCheckIn } from "@pulp-analytics/shared/checkin";
 import { bodyOf, contentTypeOf, type Form } from "./bodies";
 
 const BODIES = 2_000;

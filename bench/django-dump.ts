@@ -14,8 +14,7 @@
  */
 import { createWriteStream } from "node:fs";
 import { parseArgs } from "node:util";
-import { DAY_MS } from "../shared/src/names";
-import { parseIsoDay, startOfUtcDay } from "../shared/src/time";
+import { DAY_MS, parseIsoDay, startOfUtcDay } from "@pulp-analytics/shared/config";
 import { DJANGO_DUMP_ORDER, type DjangoRecord, djangoRecords, ReleaseCalendar } from "./calendar";
 
 const { values, positionals } = parseArgs({

@@ -9,10 +9,11 @@
  *
  * Not part of `npm run bench` (it measures memory, which needs its own process and cap).
  */
-import { EXPORT_BATCH, exportChunks, exportCsv } from "@pulp-analytics/shared/export";
-import type { Point } from "@pulp-analytics/shared/keys";
-import { DAY_MS } from "@pulp-analytics/shared/names";
+
+import { DAY_MS } from "@pulp-analytics/shared/config";
+import { EXPORT_BATCH, exportChunks, exportCsv } from "@pulp-analytics/shared/opendata";
 import { chunkKey, parseChunkKey, serializeChunk, yearStart } from "@pulp-analytics/shared/store";
+import type { Point } from "@pulp-analytics/shared/summary";
 import { DEFAULT_PUBLISHED_COMPONENTS } from "@pulp-analytics/shared/summary";
 
 const YEARS = Array.from({ length: 10 }, (_, i) => 2017 + i);

@@ -13,12 +13,12 @@ import { execSync, spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { DAY_MS, RAW_TTL_SECONDS } from "@pulp-analytics/shared/config";
+import { encodeMeta } from "@pulp-analytics/shared/raw";
+import { applyDays, parseChunk, parseChunkKey, yearOf } from "@pulp-analytics/shared/store";
+import type { Point } from "@pulp-analytics/shared/summary";
+import { memoryKV } from "@pulp-analytics/shared/testing";
 import { build, type Plugin } from "esbuild";
-import type { Point } from "../shared/src/keys";
-import { memoryKV } from "../shared/src/memory-kv";
-import { encodeMeta } from "../shared/src/metadata";
-import { DAY_MS, RAW_TTL_SECONDS } from "../shared/src/names";
-import { applyDays, parseChunk, parseChunkKey, yearOf } from "../shared/src/store";
 import { ReleaseCalendar } from "./calendar";
 import { recordOf, systemId } from "./population";
 

@@ -3,9 +3,9 @@
  * real one: core and a few plugins at many versions, PostgreSQL majors, RBAC usage, ages.
  * Used by the summarizer benchmark (as RAW metadata) and the aggregation benchmark (as records).
  */
-import type { Facts } from "../shared/src/checkin";
-import { DAY_MS } from "../shared/src/names";
-import type { SystemRecord } from "../shared/src/summary";
+import type { Facts } from "@pulp-analytics/shared/checkin";
+import { DAY_MS } from "@pulp-analytics/shared/config";
+import type { SystemRecord } from "@pulp-analytics/shared/summary";
 
 /** Park–Miller, seeded through an integer hash so that neighbouring seeds start far apart. */
 function random(seed: number): () => number {

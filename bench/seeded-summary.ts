@@ -7,9 +7,10 @@
  * series API all answer from what the summarizer would have written. Building years of history
  * through ingest would take hours; this takes seconds.
  */
-import { type MemoryKV, memorySummary } from "../shared/src/memory-kv";
-import { DAY_MS } from "../shared/src/names";
-import type { DayPoints } from "../shared/src/store";
+
+import { DAY_MS } from "@pulp-analytics/shared/config";
+import type { DayPoints } from "@pulp-analytics/shared/store";
+import { type MemoryKV, memorySummary } from "@pulp-analytics/shared/testing";
 import { ReleaseCalendar } from "./calendar";
 
 export interface SeedOptions {

@@ -6,11 +6,11 @@
  * main-thread task, and what "1 year" and "All" fetch on top.
  */
 import { gzipSync } from "node:zlib";
+import type { PageData } from "@pulp-analytics/shared/store";
 import type { CDPSession } from "playwright-core";
 import { launchChromium } from "../scripts/lib/chromium";
 import { type Stack, startStack } from "../scripts/lib/stack";
-import type { PageData } from "../shared/src/page";
-import { yearsFor } from "../shared/src/site-charts";
+import { yearsFor } from "../workers/site/page/charts";
 import { calendarSummary, seedEntries } from "./seeded-summary";
 
 // SITE_BENCH_QUICK=1: fewer loads and no throttled ones, for trying changes.

@@ -2,9 +2,13 @@
  * The summarizer benchmark's worker, run by Miniflare with in-memory KV: it seeds RAW, then runs
  * either our summarizer or a naive one (the predecessor's design: list, then read every key).
  */
-import type { SummarizerEnv } from "../shared/src/env";
-import { encodeMeta, factsFromMeta, parseMeta } from "../shared/src/metadata";
-import { parseSummaryConfig, type SystemRecord, summarizeDay } from "../shared/src/summary";
+import type { SummarizerEnv } from "@pulp-analytics/shared/config";
+import { encodeMeta, factsFromMeta, parseMeta } from "@pulp-analytics/shared/raw";
+import {
+  parseSummaryConfig,
+  type SystemRecord,
+  summarizeDay,
+} from "@pulp-analytics/shared/summary";
 import { countingKV, type OpCounter } from "../workers/summarizer/src/kv";
 import { summarize } from "../workers/summarizer/src/run";
 import { recordOf, systemId } from "./population";

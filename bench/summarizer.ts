@@ -3,9 +3,9 @@
  * the naive design, side by side in one Miniflare: KV operations, wall time, workerd CPU time.
  */
 import { readFileSync } from "node:fs";
+import { DAY_MS } from "@pulp-analytics/shared/config";
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
-import { DAY_MS } from "../shared/src/names";
 
 const DAY = Date.parse("2026-11-20T00:00:00Z");
 const SEED_CHUNK = 1000;

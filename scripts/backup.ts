@@ -9,7 +9,7 @@
  * namespace through wrangler (logged in). It only reads SUMMARY: one key list, then a bulk read
  * per hundred keys. RAW is not backed up (docs/operations.md, "Backups").
  */
-import { JOURNAL_KEY } from "@pulp-analytics/shared/keys";
+import { JOURNAL_KEY } from "@pulp-analytics/shared/store";
 import { writeBackup } from "./lib/backup";
 import { progressLine, startTool, TARGET_USAGE, targetName } from "./lib/target";
 import { WranglerSummaryKV } from "./lib/wrangler-kv";

@@ -12,7 +12,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
-import { ENVIRONMENTS } from "@pulp-analytics/shared/names";
+import { ENVIRONMENTS } from "@pulp-analytics/shared/config";
 
 const { values } = parseArgs({
   options: {

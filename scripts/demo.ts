@@ -12,8 +12,7 @@
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { parseArgs } from "node:util";
-import { HEADER } from "@pulp-analytics/shared/names";
-import { isoDay, startOfUtcDay } from "@pulp-analytics/shared/time";
+import { HEADER, isoDay, startOfUtcDay } from "@pulp-analytics/shared/config";
 import { encode } from "./demo/bodies";
 import { DEFAULT_SYSTEMS, type DemoCheckIn, PRIVATE_PLUGINS, simulate } from "./demo/population";
 

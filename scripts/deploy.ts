@@ -7,7 +7,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { ENVIRONMENTS, type Environment, WORKER_NAME } from "@pulp-analytics/shared/names";
+import { ENVIRONMENTS, type Environment, WORKER_NAME } from "@pulp-analytics/shared/config";
 
 // The worker comes from the npm script; the rest is what the operator typed after `--`.
 const [worker, ...given] = process.argv.slice(2);

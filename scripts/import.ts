@@ -16,8 +16,9 @@
  * changes nothing. Everything is planned before anything is written; the plan is printed, and a
  * remote write asks first (or needs --yes).
  */
-import { HistoryImport, type ImportTally } from "@pulp-analytics/shared/import";
-import { VAR } from "@pulp-analytics/shared/names";
+
+import { VAR } from "@pulp-analytics/shared/config";
+import { HistoryImport, type ImportTally } from "@pulp-analytics/shared/history";
 import { applyDays } from "@pulp-analytics/shared/store";
 import { parseSummaryConfig } from "@pulp-analytics/shared/summary";
 import { isBackupFile } from "./lib/backup";

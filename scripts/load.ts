@@ -26,6 +26,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { decodeCheckIn } from "@pulp-analytics/shared/checkin";
+import { HEADER, isoDay, MAX_BODY_BYTES } from "@pulp-analytics/shared/config";
 import autocannon from "autocannon";
 import fc from "fast-check";
 import {
@@ -36,9 +38,6 @@ import {
   templates,
   withId,
 } from "../bench/bodies";
-import { decodeCheckIn } from "../shared/src/decode";
-import { HEADER, MAX_BODY_BYTES } from "../shared/src/names";
-import { isoDay } from "../shared/src/time";
 import { send, startStack } from "./lib/stack";
 
 const CHECK_INS = 20_000;

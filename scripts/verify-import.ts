@@ -10,12 +10,15 @@
  * which win) are expected to differ: they are listed, not hidden.
  */
 import { parseArgs } from "node:util";
-import { HistoryImport } from "@pulp-analytics/shared/import";
-import { type Point, VERSIONS_PREFIX, VERSIONS_XYZ_PREFIX } from "@pulp-analytics/shared/keys";
-import { VAR } from "@pulp-analytics/shared/names";
+import { isoDay, VAR } from "@pulp-analytics/shared/config";
+import { HistoryImport } from "@pulp-analytics/shared/history";
 import type { DayPoints } from "@pulp-analytics/shared/store";
-import { parseSummaryConfig } from "@pulp-analytics/shared/summary";
-import { isoDay } from "@pulp-analytics/shared/time";
+import {
+  type Point,
+  parseSummaryConfig,
+  VERSIONS_PREFIX,
+  VERSIONS_XYZ_PREFIX,
+} from "@pulp-analytics/shared/summary";
 import { readDump } from "./lib/dump-reader";
 import { summarizerVars } from "./lib/wrangler-kv";
 

@@ -1,6 +1,6 @@
 /** A simulated check-in as the bytes a real client would post, in each of the three forms. */
 import { create, toBinary, toJson } from "@bufbuild/protobuf";
-import { AnalyticsSchema } from "@pulp-analytics/shared/gen/analytics_pb";
+import { AnalyticsSchema } from "@pulp-analytics/shared/checkin";
 import type { DemoCheckIn } from "./population";
 
 export interface Body {

@@ -9,7 +9,7 @@
  * versions and RBAC usage vary; a few installations run private plugins that the summarizer's
  * allowlist keeps off the site.
  */
-import { DAY_MS } from "@pulp-analytics/shared/names";
+import { DAY_MS } from "@pulp-analytics/shared/config";
 
 /** How a check-in travels (contract §2): each one goes through the real decoder. */
 export type BodyForm = "protobuf" | "json-3.20" | "protobuf-json";

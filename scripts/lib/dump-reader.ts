@@ -9,7 +9,7 @@ import {
   type DumpFormat,
   detectDumpFormat,
   type HistoryImport,
-} from "@pulp-analytics/shared/import";
+} from "@pulp-analytics/shared/history";
 import { JSONParser } from "@streamparser/json";
 
 export interface ReadProgress {

@@ -11,9 +11,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { create, toBinary } from "@bufbuild/protobuf";
-import { AnalyticsSchema } from "../../shared/src/gen/analytics_pb";
-import { DAY_MS, HEADER, MAX_BODY_BYTES, VAR } from "../../shared/src/names";
-import { isoDay } from "../../shared/src/time";
+import { AnalyticsSchema } from "@pulp-analytics/shared/checkin";
+import { DAY_MS, HEADER, isoDay, MAX_BODY_BYTES, VAR } from "@pulp-analytics/shared/config";
 import { startFront } from "./front";
 
 /**

@@ -11,7 +11,7 @@
 import { resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { ENVIRONMENTS, type Environment } from "@pulp-analytics/shared/names";
+import { ENVIRONMENTS, type Environment } from "@pulp-analytics/shared/config";
 import { repositoryRoot } from "./stack";
 import type { KvTarget } from "./wrangler-kv";
 

@@ -13,7 +13,7 @@ import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { BINDING, type Environment } from "@pulp-analytics/shared/names";
+import { BINDING, type Environment } from "@pulp-analytics/shared/config";
 import type { SummaryKV } from "@pulp-analytics/shared/store";
 import { repositoryRoot } from "./stack";
 

@@ -9,9 +9,9 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { JOURNAL_KEY, PAGE_KEY, type Point } from "@pulp-analytics/shared/keys";
-import { applyDays } from "@pulp-analytics/shared/store";
-import { parseIsoDay } from "@pulp-analytics/shared/time";
+import { parseIsoDay } from "@pulp-analytics/shared/config";
+import { applyDays, JOURNAL_KEY, PAGE_KEY } from "@pulp-analytics/shared/store";
+import type { Point } from "@pulp-analytics/shared/summary";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ReleaseCalendar } from "../../bench/calendar";
 import {

@@ -2,8 +2,9 @@
  * The benchmark's release calendar (bench/calendar.ts): deterministic, shaped like Pulp's
  * history as issue 9 describes it, and its two views of a day agree through the importer.
  */
-import { HistoryImport } from "@pulp-analytics/shared/import";
-import { DAY_MS } from "@pulp-analytics/shared/names";
+
+import { DAY_MS } from "@pulp-analytics/shared/config";
+import { HistoryImport } from "@pulp-analytics/shared/history";
 import { parseSummaryConfig } from "@pulp-analytics/shared/summary";
 import { describe, expect, it } from "vitest";
 import { DJANGO_DUMP_ORDER, djangoRecords, ReleaseCalendar } from "../../bench/calendar";

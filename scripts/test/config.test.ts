@@ -4,7 +4,6 @@
  * would deploy (inheritance of top-level keys included), not our reading of the JSONC.
  */
 import { fileURLToPath } from "node:url";
-import { worstCaseMetaBytes } from "@pulp-analytics/shared/metadata";
 import {
   BINDING,
   ENVIRONMENTS,
@@ -15,7 +14,8 @@ import {
   SUMMARY_CRON,
   VAR,
   WORKER_NAME,
-} from "@pulp-analytics/shared/names";
+} from "@pulp-analytics/shared/config";
+import { worstCaseMetaBytes } from "@pulp-analytics/shared/raw";
 import { parseSummaryConfig } from "@pulp-analytics/shared/summary";
 import { describe, expect, it } from "vitest";
 import { experimental_readRawConfig, unstable_readConfig } from "wrangler";

@@ -1,5 +1,5 @@
-import { decodeCheckIn } from "@pulp-analytics/shared/decode";
-import { DAY_MS } from "@pulp-analytics/shared/names";
+import { decodeCheckIn } from "@pulp-analytics/shared/checkin";
+import { DAY_MS } from "@pulp-analytics/shared/config";
 import { expect, it } from "vitest";
 import { encode } from "../demo/bodies";
 import { DEFAULT_SYSTEMS, type Demo, PRIVATE_PLUGINS, simulate } from "../demo/population";

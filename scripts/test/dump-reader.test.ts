@@ -5,7 +5,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { HistoryImport } from "@pulp-analytics/shared/import";
+import { HistoryImport } from "@pulp-analytics/shared/history";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readDump } from "../lib/dump-reader";
 

@@ -8,25 +8,23 @@
  * .ci/run, which installs the package) fails instead.
  */
 import { spawnSync } from "node:child_process";
-import { factsOf } from "@pulp-analytics/shared/checkin";
-import { decodeCheckIn } from "@pulp-analytics/shared/decode";
-import { PAGE_KEY } from "@pulp-analytics/shared/keys";
-import { memoryKV } from "@pulp-analytics/shared/memory-kv";
+import { decodeCheckIn, factsOf } from "@pulp-analytics/shared/checkin";
 import {
+  EMPTY_PAGE,
   formatOpenMetrics,
   METRIC_PREFIX,
   type MetricFamily,
   metricFamilies,
   openMetrics,
-} from "@pulp-analytics/shared/metrics";
-import type { PageData } from "@pulp-analytics/shared/page";
-import { EMPTY_PAGE } from "@pulp-analytics/shared/site";
-import { applyDays, type DayPoints } from "@pulp-analytics/shared/store";
+} from "@pulp-analytics/shared/opendata";
+import type { PageData } from "@pulp-analytics/shared/store";
+import { applyDays, type DayPoints, PAGE_KEY } from "@pulp-analytics/shared/store";
 import {
   parseSummaryConfig,
   type SystemRecord,
   summarizeDay,
 } from "@pulp-analytics/shared/summary";
+import { memoryKV } from "@pulp-analytics/shared/testing";
 import { describe, expect, it } from "vitest";
 import { encode } from "../demo/bodies";
 import { simulate } from "../demo/population";

@@ -4,7 +4,7 @@
  * which call the worker directly, would never notice.
  */
 import { fileURLToPath } from "node:url";
-import { ENVIRONMENTS } from "@pulp-analytics/shared/names";
+import { ENVIRONMENTS } from "@pulp-analytics/shared/config";
 import { describe, expect, it } from "vitest";
 import { unstable_readConfig } from "wrangler";
 

@@ -3,15 +3,22 @@
  * shared/: limit the client's rate, read the body, decode and validate it, store it in RAW with
  * compact metadata. Every answer of its own carries the security headers.
  */
-import { limiterKey } from "@pulp-analytics/shared/address";
-import type { IngestEnv } from "@pulp-analytics/shared/env";
-import { type Problem, problemResponse } from "@pulp-analytics/shared/errors";
-import { withSecurityHeaders } from "@pulp-analytics/shared/headers";
-import { BINDING, HEADER, MAX_BODY_BYTES, VAR } from "@pulp-analytics/shared/names";
-import { parseCheckInTime } from "@pulp-analytics/shared/time";
+
+import type { IngestEnv } from "@pulp-analytics/shared/config";
+import {
+  BINDING,
+  HEADER,
+  MAX_BODY_BYTES,
+  type Problem,
+  parseCheckInTime,
+  problemResponse,
+  VAR,
+  withSecurityHeaders,
+} from "@pulp-analytics/shared/config";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { authorizeTrigger } from "./auth";
+import { limiterKey } from "./limiter";
 import { type Outcome, storeCheckIn } from "./store";
 
 const app = new Hono<{ Bindings: IngestEnv }>();

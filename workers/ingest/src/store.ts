@@ -1,9 +1,12 @@
 /** POST / after the body is read: decode, validate, apply the environment's rules, store. */
-import { preReleaseComponents } from "@pulp-analytics/shared/checkin";
-import { type BodyFormat, decodeCheckIn } from "@pulp-analytics/shared/decode";
-import type { Problem } from "@pulp-analytics/shared/errors";
-import { RAW_TTL_SECONDS } from "@pulp-analytics/shared/names";
-import { planWrite } from "@pulp-analytics/shared/record";
+import {
+  type BodyFormat,
+  decodeCheckIn,
+  preReleaseComponents,
+} from "@pulp-analytics/shared/checkin";
+import type { Problem } from "@pulp-analytics/shared/config";
+import { RAW_TTL_SECONDS } from "@pulp-analytics/shared/config";
+import { planWrite } from "@pulp-analytics/shared/raw";
 import { parseSummaryConfig } from "@pulp-analytics/shared/summary";
 
 export interface CheckInRequest {

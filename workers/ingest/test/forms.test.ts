@@ -1,7 +1,6 @@
 import { reset } from "cloudflare:test";
-import { decodeCheckIn } from "@pulp-analytics/shared/decode";
-import { encodeCheckIn } from "@pulp-analytics/shared/encode";
-import { factsFromMeta, parseMeta } from "@pulp-analytics/shared/metadata";
+import { decodeCheckIn, encodeCheckIn } from "@pulp-analytics/shared/checkin";
+import { factsFromMeta, parseMeta } from "@pulp-analytics/shared/raw";
 import { afterEach, describe, expect, it } from "vitest";
 import { fixtureBody, post, testEnv } from "./helpers";
 import {

@@ -1,7 +1,7 @@
 /** Property: no body, however random, gets a 5xx, and a rejected body writes nothing. */
 
 import { COMPONENT_VERSION } from "@pulp-analytics/shared/checkin";
-import { parseMeta } from "@pulp-analytics/shared/metadata";
+import { parseMeta } from "@pulp-analytics/shared/raw";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { post, testEnv, worker } from "./helpers";

@@ -1,5 +1,5 @@
 import { env, exports } from "cloudflare:workers";
-import type { IngestEnv } from "@pulp-analytics/shared/env";
+import type { IngestEnv } from "@pulp-analytics/shared/config";
 import type { FixtureBinding } from "../../../shared/test/fixture-types";
 
 /** The worker under test, called in-process (its default export). */

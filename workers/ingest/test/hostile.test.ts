@@ -3,7 +3,7 @@
  * JSON error shape, and RAW must be exactly as it was before.
  */
 
-import { MAX_BODY_BYTES } from "@pulp-analytics/shared/names";
+import { MAX_BODY_BYTES } from "@pulp-analytics/shared/config";
 import { beforeEach, describe, expect, it } from "vitest";
 import { post, testEnv } from "./helpers";
 import { encode, ids, json, protoJson, release323 } from "./payloads";

@@ -3,7 +3,7 @@
  * (The byte-exact fixtures made by Google's runtime are tested too, in forms.test.ts.)
  */
 import { create, type MessageInitShape, toBinary } from "@bufbuild/protobuf";
-import { type Analytics, AnalyticsSchema } from "@pulp-analytics/shared/gen/analytics_pb";
+import { type Analytics, AnalyticsSchema } from "@pulp-analytics/shared/checkin";
 
 /** A plain object initialiser (not a message instance), so tests can spread and override it. */
 type Init = Exclude<MessageInitShape<typeof AnalyticsSchema>, Analytics>;

@@ -1,6 +1,5 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { DATA_CSP, SECURITY_HEADERS } from "@pulp-analytics/shared/headers";
-import { SECRET, VAR } from "@pulp-analytics/shared/names";
+import { DATA_CSP, SECRET, SECURITY_HEADERS, VAR } from "@pulp-analytics/shared/config";
 import { describe, expect, it } from "vitest";
 import app from "../src/index";
 import { post, testEnv, worker } from "./helpers";

@@ -1,6 +1,6 @@
 import { reset } from "cloudflare:test";
-import { checkInDays, metaBytes, parseMeta } from "@pulp-analytics/shared/metadata";
-import { HEADER, MAX_METADATA_BYTES, RAW_TTL_SECONDS } from "@pulp-analytics/shared/names";
+import { HEADER, MAX_METADATA_BYTES, RAW_TTL_SECONDS } from "@pulp-analytics/shared/config";
+import { checkInDays, metaBytes, parseMeta } from "@pulp-analytics/shared/raw";
 import { afterEach, describe, expect, it } from "vitest";
 import { post, rawSnapshot, testEnv } from "./helpers";
 import { encode, ids, release321, release323 } from "./payloads";

@@ -8,20 +8,15 @@
  */
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { DAY_MS, isoDay } from "@pulp-analytics/shared/config";
+import type { PageData } from "@pulp-analytics/shared/store";
+import { daysOfSeries, memorySummary, pageViewsOf } from "@pulp-analytics/shared/testing";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { calendarSummary, seedEntries } from "../../../bench/seeded-summary";
 import { launchChromium } from "../../../scripts/lib/chromium";
 import { buildHistory, type Stack, startStack } from "../../../scripts/lib/stack";
-import { daysOfSeries, memorySummary, pageViewsOf } from "../../../shared/src/memory-kv";
-import { DAY_MS } from "../../../shared/src/names";
-import type { PageData } from "../../../shared/src/page";
-import {
-  compareVersions,
-  headline,
-  supportedPostgresqlLabel,
-} from "../../../shared/src/site-charts";
-import { isoDay } from "../../../shared/src/time";
+import { compareVersions, headline, supportedPostgresqlLabel } from "../page/charts";
 
 const SCREENSHOTS = join(import.meta.dirname, "screenshots");
 const DESKTOP = { width: 1280, height: 900 };

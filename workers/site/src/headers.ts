@@ -3,7 +3,7 @@
  * The static assets get the same security headers from public/_headers (the asset router
  * serves them without running this worker).
  */
-import { CHART_INLINE_STYLES } from "@pulp-analytics/shared/site-charts";
+import { CHART_INLINE_STYLES } from "../page/charts";
 
 /**
  * The page loads only its own scripts, styles and data. Inline style attributes are allowed
@@ -38,7 +38,7 @@ export const PAGE_CSP = (): Promise<string> => {
 };
 
 // Shared with ingest, whose own answers carry the same headers (issue 10).
-export { DATA_CSP, SECURITY_HEADERS } from "@pulp-analytics/shared/headers";
+export { DATA_CSP, SECURITY_HEADERS } from "@pulp-analytics/shared/config";
 
 /**
  * Summaries change once a day (the 00:00 UTC cron), so five minutes of caching, in the browser

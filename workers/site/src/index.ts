@@ -3,19 +3,26 @@
  * The page costs one KV read per cache miss, a series a list and one bulk read; the pure parts
  * live in shared/ (site.ts, store.ts) and public/chart-data.js.
  */
-import type { ReadOnlyKV, SiteEnv } from "@pulp-analytics/shared/env";
-import { problemResponse } from "@pulp-analytics/shared/errors";
-import { EXPORT_HEADER, exportChunks, exportCsv } from "@pulp-analytics/shared/export";
-import { healthOf } from "@pulp-analytics/shared/health";
-import { JOURNAL_KEY, PAGE_KEY } from "@pulp-analytics/shared/keys";
-import { OPENMETRICS_CONTENT_TYPE, openMetrics } from "@pulp-analytics/shared/metrics";
-import { BINDING, VAR } from "@pulp-analytics/shared/names";
-import type { PageData } from "@pulp-analytics/shared/page";
-import { EMPTY_PAGE, parseSeriesRequest, seriesCsv } from "@pulp-analytics/shared/site";
+import type { ReadOnlyKV, SiteEnv } from "@pulp-analytics/shared/config";
+import { BINDING, problemResponse, VAR } from "@pulp-analytics/shared/config";
+import {
+  EMPTY_PAGE,
+  EXPORT_HEADER,
+  exportChunks,
+  exportCsv,
+  healthOf,
+  OPENMETRICS_CONTENT_TYPE,
+  openMetrics,
+  parseSeriesRequest,
+  seriesCsv,
+} from "@pulp-analytics/shared/opendata";
+import type { PageData } from "@pulp-analytics/shared/store";
 import {
   CHUNK_PREFIX,
   groupOf,
+  JOURNAL_KEY,
   KEYS_PREFIX,
+  PAGE_KEY,
   parseJournal,
   parseKeys,
   seriesFromChunks,

@@ -1,9 +1,9 @@
 import { env, exports } from "cloudflare:workers";
-import type { SiteEnv } from "@pulp-analytics/shared/env";
-import { PAGE_KEY, type Point } from "@pulp-analytics/shared/keys";
-import { BINDING } from "@pulp-analytics/shared/names";
-import type { PageData } from "@pulp-analytics/shared/page";
-import { applyDays, type DayPoints, summaryStore } from "@pulp-analytics/shared/store";
+import type { SiteEnv } from "@pulp-analytics/shared/config";
+import { BINDING } from "@pulp-analytics/shared/config";
+import type { PageData } from "@pulp-analytics/shared/store";
+import { applyDays, type DayPoints, PAGE_KEY, summaryStore } from "@pulp-analytics/shared/store";
+import type { Point } from "@pulp-analytics/shared/summary";
 
 /** The worker under test, called in-process (its default export). */
 export const worker = (exports as unknown as { default: Fetcher }).default;

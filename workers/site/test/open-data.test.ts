@@ -2,10 +2,10 @@
  * `/metrics` and `/api/v1/export.csv` (issue 12): format, headers, KV reads, caching, empty state.
  */
 import { createExecutionContext, reset, waitOnExecutionContext } from "cloudflare:test";
-import type { SiteEnv } from "@pulp-analytics/shared/env";
-import type { Point } from "@pulp-analytics/shared/keys";
-import { openMetrics } from "@pulp-analytics/shared/metrics";
+import type { SiteEnv } from "@pulp-analytics/shared/config";
+import { openMetrics } from "@pulp-analytics/shared/opendata";
 import { CHUNK_PREFIX, seriesFromChunks } from "@pulp-analytics/shared/store";
+import type { Point } from "@pulp-analytics/shared/summary";
 import { afterEach, describe, expect, it } from "vitest";
 import app from "../src/index";
 import { counting, day, freshOrigin, summarize, summary, worker } from "./helpers";

@@ -1,7 +1,7 @@
 import { createExecutionContext, reset, waitOnExecutionContext } from "cloudflare:test";
-import type { SiteEnv } from "@pulp-analytics/shared/env";
-import { PAGE_KEY, type Point } from "@pulp-analytics/shared/keys";
-import type { BINDING } from "@pulp-analytics/shared/names";
+import type { BINDING, SiteEnv } from "@pulp-analytics/shared/config";
+import { PAGE_KEY } from "@pulp-analytics/shared/store";
+import type { Point } from "@pulp-analytics/shared/summary";
 import { afterEach, describe, expect, expectTypeOf, it } from "vitest";
 import app from "../src/index";
 import { counting, day, freshOrigin, snapshot, summarize, summary, worker } from "./helpers";

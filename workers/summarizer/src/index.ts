@@ -4,10 +4,15 @@
  * `PUT /` (reachable only through the dev environment's service binding from ingest) summarizes
  * today so far or `?day=YYYY-MM-DD` and answers the run report.
  */
-import type { SummarizerEnv } from "@pulp-analytics/shared/env";
-import { problemResponse } from "@pulp-analytics/shared/errors";
-import { DAY_MS, FINISH_CRON } from "@pulp-analytics/shared/names";
-import { isoDay, parseIsoDay, startOfUtcDay } from "@pulp-analytics/shared/time";
+import type { SummarizerEnv } from "@pulp-analytics/shared/config";
+import {
+  DAY_MS,
+  FINISH_CRON,
+  isoDay,
+  parseIsoDay,
+  problemResponse,
+  startOfUtcDay,
+} from "@pulp-analytics/shared/config";
 import { Hono } from "hono";
 import { finishPending, RETENTION_DAYS, type RunResult, summarize } from "./run";
 

@@ -4,17 +4,10 @@
  * metadata cannot say (an overflow entry, or metadata missing or not ours), and only for entries
  * that may belong to a wanted day. Whatever cannot be read or decoded is skipped and counted, never fatal.
  */
-import { type Facts, factsOf } from "@pulp-analytics/shared/checkin";
-import { decodeCheckIn } from "@pulp-analytics/shared/decode";
-import {
-  checkInDays,
-  factsFromMeta,
-  parseMeta,
-  type RawMeta,
-} from "@pulp-analytics/shared/metadata";
-import { RAW_TTL_SECONDS } from "@pulp-analytics/shared/names";
+import { decodeCheckIn, type Facts, factsOf } from "@pulp-analytics/shared/checkin";
+import { RAW_TTL_SECONDS, startOfUtcDay } from "@pulp-analytics/shared/config";
+import { checkInDays, factsFromMeta, parseMeta, type RawMeta } from "@pulp-analytics/shared/raw";
 import type { SystemRecord } from "@pulp-analytics/shared/summary";
-import { startOfUtcDay } from "@pulp-analytics/shared/time";
 
 export interface RawScan {
   /** Entries that could not be read, decoded or placed in time. */

@@ -12,12 +12,12 @@
  * 3. Writes only where the stored bytes change: journal, chunks, weekly history, key list,
  *    `_page`, journal removed. A rerun therefore writes nothing.
  */
-import type { SummarizerEnv } from "@pulp-analytics/shared/env";
-import { JOURNAL_KEY } from "@pulp-analytics/shared/keys";
-import { BINDING, DAY_MS, RAW_TTL_SECONDS, VAR } from "@pulp-analytics/shared/names";
+import type { SummarizerEnv } from "@pulp-analytics/shared/config";
+import { BINDING, DAY_MS, isoDay, RAW_TTL_SECONDS, VAR } from "@pulp-analytics/shared/config";
 import {
   type ApplyResult,
   applyDays,
+  JOURNAL_KEY,
   summarizedDays,
   summaryStore,
 } from "@pulp-analytics/shared/store";
@@ -28,7 +28,6 @@ import {
   parseSummaryConfig,
   systemKeys,
 } from "@pulp-analytics/shared/summary";
-import { isoDay } from "@pulp-analytics/shared/time";
 import { countingKV, type OpCounter } from "./kv";
 import { scanRaw } from "./raw";
 

@@ -1,15 +1,14 @@
 import { reset } from "cloudflare:test";
-import { healthOf } from "@pulp-analytics/shared/health";
-import { PAGE_KEY } from "@pulp-analytics/shared/keys";
-import { encodeMeta } from "@pulp-analytics/shared/metadata";
-import { DAY_MS } from "@pulp-analytics/shared/names";
-import type { PageData } from "@pulp-analytics/shared/page";
+import { DAY_MS, isoDay } from "@pulp-analytics/shared/config";
+import { healthOf } from "@pulp-analytics/shared/opendata";
+import { encodeMeta } from "@pulp-analytics/shared/raw";
+import type { PageData } from "@pulp-analytics/shared/store";
+import { PAGE_KEY } from "@pulp-analytics/shared/store";
 import {
   parseSummaryConfig,
   type SystemRecord,
   summarizeDay,
 } from "@pulp-analytics/shared/summary";
-import { isoDay } from "@pulp-analytics/shared/time";
 import { afterEach, expect, it } from "vitest";
 import worker from "../src/index";
 import { type RunReport, summarize } from "../src/run";

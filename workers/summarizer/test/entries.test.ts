@@ -1,6 +1,6 @@
 import { reset } from "cloudflare:test";
-import { encodeMeta, META_VERSION } from "@pulp-analytics/shared/metadata";
-import { DAY_MS, RAW_TTL_SECONDS } from "@pulp-analytics/shared/names";
+import { DAY_MS, RAW_TTL_SECONDS } from "@pulp-analytics/shared/config";
+import { encodeMeta, META_VERSION } from "@pulp-analytics/shared/raw";
 import { afterEach, expect, it } from "vitest";
 import worker from "../src/index";
 import { type RunReport, summarize } from "../src/run";

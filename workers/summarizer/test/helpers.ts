@@ -1,12 +1,10 @@
 import { env } from "cloudflare:workers";
 import type { Facts } from "@pulp-analytics/shared/checkin";
-import type { SummarizerEnv } from "@pulp-analytics/shared/env";
-import type { Point } from "@pulp-analytics/shared/keys";
-import { encodeMeta } from "@pulp-analytics/shared/metadata";
-import { DAY_MS } from "@pulp-analytics/shared/names";
+import type { SummarizerEnv } from "@pulp-analytics/shared/config";
+import { DAY_MS, startOfUtcDay } from "@pulp-analytics/shared/config";
+import { encodeMeta } from "@pulp-analytics/shared/raw";
 import { parseChunk, parseChunkKey } from "@pulp-analytics/shared/store";
-import type { SystemRecord } from "@pulp-analytics/shared/summary";
-import { startOfUtcDay } from "@pulp-analytics/shared/time";
+import type { Point, SystemRecord } from "@pulp-analytics/shared/summary";
 import type { FixtureBinding } from "../../../shared/test/fixture-types";
 
 export const testEnv = env as unknown as SummarizerEnv & { FIXTURES: FixtureBinding[] };

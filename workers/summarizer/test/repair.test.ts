@@ -1,9 +1,14 @@
 import { reset } from "cloudflare:test";
-import { JOURNAL_KEY, PAGE_KEY, type Point } from "@pulp-analytics/shared/keys";
-import { unpackBlock } from "@pulp-analytics/shared/packed";
-import type { PageData } from "@pulp-analytics/shared/page";
-import { parseChunk, parseChunkKey } from "@pulp-analytics/shared/store";
-import { isoDay } from "@pulp-analytics/shared/time";
+import { isoDay } from "@pulp-analytics/shared/config";
+import type { PageData } from "@pulp-analytics/shared/store";
+import {
+  JOURNAL_KEY,
+  PAGE_KEY,
+  parseChunk,
+  parseChunkKey,
+  unpackBlock,
+} from "@pulp-analytics/shared/store";
+import type { Point } from "@pulp-analytics/shared/summary";
 import { afterEach, expect, it } from "vitest";
 import { finishPending, summarize } from "../src/run";
 import {

@@ -1,9 +1,14 @@
-import { PAGE_KEY } from "@pulp-analytics/shared/keys";
-import { unpackBlock } from "@pulp-analytics/shared/packed";
-import type { PageData } from "@pulp-analytics/shared/page";
-import { chunkKey, groupOf, keysKey, weeklyKey } from "@pulp-analytics/shared/store";
+import { isoDay } from "@pulp-analytics/shared/config";
+import type { PageData } from "@pulp-analytics/shared/store";
+import {
+  chunkKey,
+  groupOf,
+  keysKey,
+  PAGE_KEY,
+  unpackBlock,
+  weeklyKey,
+} from "@pulp-analytics/shared/store";
 import { parseSummaryConfig, summarizeDay } from "@pulp-analytics/shared/summary";
-import { isoDay } from "@pulp-analytics/shared/time";
 import { expect, it } from "vitest";
 import worker from "../src/index";
 import type { RunReport } from "../src/run";

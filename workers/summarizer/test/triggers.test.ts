@@ -4,9 +4,8 @@ import {
   reset,
   waitOnExecutionContext,
 } from "cloudflare:test";
-import type { SummarizerEnv } from "@pulp-analytics/shared/env";
-import { FINISH_CRON, SUMMARY_CRON } from "@pulp-analytics/shared/names";
-import { isoDay } from "@pulp-analytics/shared/time";
+import type { SummarizerEnv } from "@pulp-analytics/shared/config";
+import { FINISH_CRON, isoDay, SUMMARY_CRON } from "@pulp-analytics/shared/config";
 import { afterEach, expect, it, vi } from "vitest";
 import worker from "../src/index";
 import { summarize } from "../src/run";

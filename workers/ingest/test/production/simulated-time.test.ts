@@ -7,10 +7,10 @@
 import { createExecutionContext, reset, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { create, toBinary } from "@bufbuild/protobuf";
-import type { IngestEnv } from "@pulp-analytics/shared/env";
-import { AnalyticsSchema } from "@pulp-analytics/shared/gen/analytics_pb";
-import { parseMeta } from "@pulp-analytics/shared/metadata";
-import { HEADER, VAR } from "@pulp-analytics/shared/names";
+import { AnalyticsSchema } from "@pulp-analytics/shared/checkin";
+import type { IngestEnv } from "@pulp-analytics/shared/config";
+import { HEADER, VAR } from "@pulp-analytics/shared/config";
+import { parseMeta } from "@pulp-analytics/shared/raw";
 import { afterEach, expect, it } from "vitest";
 import app from "../../src/index";
 

@@ -1,0 +1,25 @@
+/**
+ * Names, environments, time and errors every part of the service agrees on: binding, variable,
+ * header and worker names, limits, the typed `Env` of each worker, UTC day arithmetic, the one
+ * JSON error shape and the security headers.
+ */
+export type { IngestEnv, ReadOnlyKV, SiteEnv, SummarizerEnv } from "./env";
+export type { Problem } from "./errors";
+export { problemResponse } from "./errors";
+export { DATA_CSP, SECURITY_HEADERS, withSecurityHeaders } from "./headers";
+export type { Environment } from "./names";
+export {
+  BINDING,
+  DAY_MS,
+  ENVIRONMENTS,
+  FINISH_CRON,
+  HEADER,
+  MAX_BODY_BYTES,
+  MAX_METADATA_BYTES,
+  RAW_TTL_SECONDS,
+  SECRET,
+  SUMMARY_CRON,
+  VAR,
+  WORKER_NAME,
+} from "./names";
+export { isoDay, parseCheckInTime, parseIsoDay, startOfUtcDay } from "./time";

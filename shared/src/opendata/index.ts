@@ -1,0 +1,15 @@
+/**
+ * The public data formats: series requests and CSV, the whole-history export, OpenMetrics of
+ * the latest day, and the health rule.
+ */
+export { EXPORT_BATCH, EXPORT_HEADER, exportChunks, exportCsv } from "./export";
+export { expectedDay, healthOf } from "./health";
+export type { MetricFamily } from "./metrics";
+export {
+  formatOpenMetrics,
+  METRIC_PREFIX,
+  metricFamilies,
+  OPENMETRICS_CONTENT_TYPE,
+  openMetrics,
+} from "./metrics";
+export { EMPTY_PAGE, parseSeriesRequest, seriesCsv } from "./series";

@@ -1,0 +1,109 @@
+/**
+ * What to write to RAW for a valid check-in, given what RAW already holds for that system.
+ *
+ * - The value is the check-in as understood (encode.ts), whatever form the body came in.
+ * - First seen is carried forward from the stored metadata (the earliest time we know of).
+ * - The days with a check-in (`d`) are carried forward, shifted to the new last check-in day.
+ * - A second check-in on the same UTC day with the same facts (byte-identical re-encoded
+ *   value) changes nothing a summary can see, so it is not written: a KV write saved (and the
+ *   one-write-per-second-per-key limit never hit by a retrying client). Any other check-in is
+ *   written, renewing the TTL.
+ * - A check-in older than the stored last one (simulated time only) keeps the stored, later
+ *   facts and time and adds its day to `d` (and may move first seen earlier).
+ */
+
+import { encodeCheckIn } from "../checkin/encode";
+import type { CheckIn } from "../checkin/schema";
+import { factsOf } from "../checkin/schema";
+import { DAY_MS } from "../config/names";
+import { sameUtcDay, startOfUtcDay } from "../config/time";
+import {
+  CHECK_IN_DAYS,
+  carryDays,
+  daysBefore,
+  factsFromMeta,
+  parseMeta,
+  publishedMeta,
+  type RawMeta,
+} from "./metadata";
+
+export interface Stored {
+  metadata: unknown;
+  value: ArrayBuffer | null;
+}
+
+export interface Incoming {
+  checkIn: CheckIn;
+  /** The check-in time, epoch ms. */
+  now: number;
+  /** Components whose facts the metadata carries. */
+  published: ReadonlySet<string>;
+}
+
+export type Plan = { write: true; value: Uint8Array; meta: RawMeta } | { write: false };
+
+export function planWrite(stored: Stored | null, incoming: Incoming): Plan {
+  const previous = stored?.value ? parseMeta(stored.metadata) : null;
+  const value = encodeCheckIn(incoming.checkIn);
+  if (!previous || !stored?.value) {
+    return {
+      write: true,
+      value,
+      meta: publishedMeta(
+        factsOf(incoming.checkIn),
+        { firstSeen: incoming.now, lastCheckIn: incoming.now },
+        incoming.published,
+      ),
+    };
+  }
+  if (incoming.now < previous.l) return olderCheckIn(previous, stored.value, incoming);
+  if (sameUtcDay(previous.l, incoming.now) && sameBytes(new Uint8Array(stored.value), value)) {
+    return { write: false };
+  }
+  return {
+    write: true,
+    value,
+    meta: publishedMeta(
+      factsOf(incoming.checkIn),
+      {
+        firstSeen: Math.min(previous.f, incoming.now),
+        lastCheckIn: incoming.now,
+        earlierDays: carryDays(previous, incoming.now),
+      },
+      incoming.published,
+    ),
+  };
+}
+
+/**
+ * A check-in from before the stored last one: the stored value and facts stay (the latest
+ * check-in is the one that counts); its day joins `d` if within the window of the stored last
+ * day, and first seen may move earlier. Nothing new to record: nothing is written.
+ */
+function olderCheckIn(previous: RawMeta, value: ArrayBuffer, incoming: Incoming): Plan {
+  const back = Math.round((startOfUtcDay(previous.l) - startOfUtcDay(incoming.now)) / DAY_MS);
+  const days = daysBefore(previous);
+  const addsDay = back < CHECK_IN_DAYS && !days.includes(back);
+  const firstSeen = Math.min(previous.f, incoming.now);
+  if (!addsDay && firstSeen === previous.f) return { write: false };
+  const earlierDays = [...days, ...(addsDay ? [back] : [])].filter((d) => d !== 0);
+  const times = { firstSeen, lastCheckIn: previous.l, earlierDays };
+  const facts = factsFromMeta(previous);
+  if (facts)
+    return {
+      write: true,
+      value: new Uint8Array(value),
+      meta: publishedMeta(facts, times, incoming.published),
+    };
+  // An overflow entry: its facts are in the value, which stays as it is.
+  const meta: RawMeta = { ...previous, f: firstSeen };
+  const d = [0, ...earlierDays].sort((a, b) => a - b);
+  if (d.length > 1) meta.d = d;
+  return { write: true, value: new Uint8Array(value), meta };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  for (let i = 0; i < a.byteLength; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

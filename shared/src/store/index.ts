@@ -1,0 +1,28 @@
+/**
+ * SUMMARY: its key layout, the year values and their codec, the write-ahead journal, the one
+ * way days enter it ({@link applyDays}), the page views it keeps, and its reads.
+ */
+
+export type { ApplyResult, DayPoints } from "./apply";
+export { applyDays } from "./apply";
+export { parseChunk, parseKeys, serializeChunk } from "./codec";
+export { parseJournal } from "./journal";
+export type { SummaryKV } from "./kv";
+export { summaryReader, summaryStore } from "./kv";
+export {
+  CHUNK_PREFIX,
+  chunkKey,
+  groupOf,
+  JOURNAL_KEY,
+  KEYS_PREFIX,
+  keysKey,
+  PAGE_KEY,
+  parseChunkKey,
+  weeklyKey,
+  yearOf,
+  yearStart,
+} from "./layout";
+export { unpack, unpackBlock } from "./packed";
+export { seriesFromChunks, summarizedDays } from "./read";
+export type { PageData, WeeklyHistory } from "./views";
+export { recentSeries } from "./views";

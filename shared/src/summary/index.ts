@@ -1,0 +1,36 @@
+/**
+ * The summary rule: how one day of check-ins becomes series points, and the series key names.
+ * Pure: no KV in it.
+ */
+
+export type { Point, ProcessKind, ProcessMeasure } from "./keys";
+export {
+  AGE_PREFIX,
+  ageKey,
+  POSTGRESQL_PREFIX,
+  PROCESS_KINDS,
+  PROCESS_MEASURES,
+  postgresqlKey,
+  processKey,
+  RBAC_PREFIX,
+  rbacKey,
+  SYSTEMS_PERSISTENT,
+  SYSTEMS_TOTAL,
+  VERSIONS_PREFIX,
+  VERSIONS_XYZ_PREFIX,
+  versionsKey,
+  versionsXyzKey,
+} from "./keys";
+export type { DaySummary, SystemRecord } from "./rule";
+export {
+  bucket,
+  checkInDaysOf,
+  DaySummarizer,
+  DEFAULT_PERSISTENT_MIN_AGE_DAYS,
+  DEFAULT_PUBLISHED_COMPONENTS,
+  parseSummaryConfig,
+  postgresqlMajor,
+  roundMean,
+  summarizeDay,
+  systemKeys,
+} from "./rule";

@@ -1,0 +1,303 @@
+/**
+ * The summarization rule (contract §3): what one UTC day D of check-ins becomes, as the value of
+ * each SUMMARY series on D. Pure: no KV, no clock. The summarizer worker feeds it the systems it
+ * found in RAW; store.ts merges its output into the stored series.
+ *
+ * - Population of D: systems that checked in on D (RAW records each system's check-in days within
+ *   its 60-day retention, so a system that checked in again since still counts for D); each
+ *   counts with its latest facts.
+ * - Age: whole UTC days from the day first seen to D.
+ * - Persistent: age >= the configured minimum (production 1, dev 0).
+ * - Count series get a point only when the count is > 0 (the contract lets them skip zero days),
+ *   so a day adds no key for a version nobody runs any more.
+ * - Stat series (mean/min/max/p50/p90) get a point only when at least one persistent system
+ *   reported the measure; there 0 is a real value. Percentiles are exact over those systems,
+ *   interpolated linearly between the closest ranks (numpy's default; p50 is the median).
+ */
+import { type Facts, RBAC_MEASURES, rbacValue } from "../checkin/schema";
+import { DAY_MS } from "../config/names";
+import { startOfUtcDay } from "../config/time";
+import {
+  ageKey,
+  isSeriesKey,
+  PROCESS_KINDS,
+  PROCESS_MEASURES,
+  type ProcessKind,
+  postgresqlKey,
+  processKey,
+  rbacKey,
+  type Stat,
+  SYSTEMS_PERSISTENT,
+  SYSTEMS_TOTAL,
+  versionsKey,
+  versionsXyzKey,
+} from "./keys";
+
+/** Pulp's public plugins: what is published when the deployment does not say otherwise. */
+export const DEFAULT_PUBLISHED_COMPONENTS = [
+  "core",
+  "file",
+  "certguard",
+  "rpm",
+  "container",
+  "ansible",
+  "deb",
+  "python",
+  "gem",
+  "maven",
+  "ostree",
+  "cookbook",
+  "npm",
+  "galaxy",
+] as const;
+
+/** Production's rule when the variable is unset: a system must have been seen on an earlier day. */
+export const DEFAULT_PERSISTENT_MIN_AGE_DAYS = 1;
+
+export const UNKNOWN = "unknown";
+
+export interface SummaryConfig {
+  persistentMinAgeDays: number;
+  publishedComponents: ReadonlySet<string>;
+}
+
+/** One installation as RAW knows it. */
+export interface SystemRecord {
+  /** Epoch ms. */
+  firstSeen: number;
+  /** Epoch ms. */
+  lastCheckIn: number;
+  /**
+   * 00:00 UTC of every day it checked in on within RAW's retention, ascending; absent: only the
+   * day of `lastCheckIn` is known (entries written before ingest recorded the days).
+   */
+  days?: readonly number[];
+  facts: Facts;
+}
+
+export interface DaySummary {
+  /** 00:00 UTC of D. */
+  day: number;
+  systems: number;
+  persistent: number;
+  /** Series key → value on D; a key absent here has no point on D. */
+  points: Map<string, number>;
+}
+
+/**
+ * The configuration from the worker's variables. Unset means the safe default; a value that is
+ * set but malformed is an error, so a typo in a deployment is noticed instead of guessed around.
+ */
+export function parseSummaryConfig(vars: {
+  persistentMinAgeDays?: string | undefined;
+  publishedComponents?: string | undefined;
+}): SummaryConfig {
+  const age = vars.persistentMinAgeDays?.trim();
+  let persistentMinAgeDays = DEFAULT_PERSISTENT_MIN_AGE_DAYS;
+  if (age !== undefined && age !== "") {
+    if (!/^\d+$/.test(age)) throw new Error(`PERSISTENT_MIN_AGE_DAYS must be a whole number`);
+    persistentMinAgeDays = Number(age);
+  }
+  const names =
+    vars.publishedComponents === undefined
+      ? DEFAULT_PUBLISHED_COMPONENTS
+      : vars.publishedComponents.split(",").map((name) => name.trim());
+  return {
+    persistentMinAgeDays,
+    publishedComponents: new Set(names.filter((name) => name !== "")),
+  };
+}
+
+/** The days a system is known to have checked in on. */
+export function checkInDaysOf(system: SystemRecord): readonly number[] {
+  return system.days ?? [startOfUtcDay(system.lastCheckIn)];
+}
+
+export function isInPopulation(day: number, system: SystemRecord): boolean {
+  return checkInDaysOf(system).includes(day);
+}
+
+/** Whole UTC days between the day first seen and D (calendar days, not 24-hour periods). */
+export function ageDays(day: number, firstSeen: number): number {
+  // First seen after D cannot happen for a system whose last check-in is on D; clamp anyway so
+  // a damaged entry lands in the youngest bucket instead of inventing a negative one.
+  return Math.max(0, Math.round((day - startOfUtcDay(firstSeen)) / DAY_MS));
+}
+
+/** `3.49.1` → `3.49`; `3.20.0.dev` → `3.20`; `2.0.0a6` → `2.0`; `10.0.0` → `10.0`. */
+export function versionXY(version: string): string {
+  const match = /^(\d+)\.(\d+)/.exec(version);
+  return match ? `${Number(match[1])}.${Number(match[2])}` : UNKNOWN;
+}
+
+/**
+ * libpq's server_version integer to the major release: from 10 on the major is one number
+ * (`150004` → `15`), before it two (`90624` → `9.6`). Absent or 0 means the server did not say.
+ */
+export function postgresqlMajor(serverVersion: number | null): string {
+  if (serverVersion === null || serverVersion <= 0) return UNKNOWN;
+  if (serverVersion >= 100_000) return String(Math.floor(serverVersion / 10_000));
+  return `${Math.floor(serverVersion / 10_000)}.${Math.floor(serverVersion / 100) % 100}`;
+}
+
+/** `0`, `1`, `2`, `3-4`, `5-8`, `9-16`, …: each upper bound a power of two. */
+export function bucket(count: number): string {
+  if (count <= 2) return String(Math.max(0, count));
+  let upper = 4;
+  while (upper < count) upper *= 2;
+  return `${upper / 2 + 1}-${upper}`;
+}
+
+export function roundMean(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+/**
+ * Mean (2 decimals), min, max, median and 90th percentile of values given as value → how many
+ * systems have it. Percentiles interpolate linearly between the closest ranks: at rank
+ * h = (n − 1)·p, x⌊h⌋ + (h − ⌊h⌋)·(x⌊h⌋+1 − x⌊h⌋), rounded to 2 decimals.
+ */
+export function distributionStats(values: ReadonlyMap<number, number>): Record<Stat, number> {
+  const sorted = [...values].sort((a, b) => a[0] - b[0]);
+  let n = 0;
+  let sum = 0;
+  for (const [value, count] of sorted) {
+    n += count;
+    sum += value * count;
+  }
+  /** The value at 0-based rank `rank` of the sorted systems. */
+  const at = (rank: number): number => {
+    let seen = 0;
+    for (const [value, count] of sorted) {
+      seen += count;
+      if (rank < seen) return value;
+    }
+    return (sorted[sorted.length - 1] as [number, number])[0];
+  };
+  const percentile = (p: number) => {
+    const h = (n - 1) * p;
+    const low = at(Math.floor(h));
+    return roundMean(low + (h - Math.floor(h)) * (at(Math.floor(h) + 1) - low));
+  };
+  return {
+    mean: roundMean(sum / n),
+    min: (sorted[0] as [number, number])[0],
+    max: (sorted[sorted.length - 1] as [number, number])[0],
+    p50: percentile(0.5),
+    p90: percentile(0.9),
+  };
+}
+
+/** What a persistent system adds to any day it belongs to, whatever its age. */
+export interface SystemKeys {
+  /** Count series it adds one to: versions, PostgreSQL major, RBAC buckets. */
+  counted: string[];
+  /** Process measures it reported: the measure's mean key → its value. */
+  measured: Array<[string, number]>;
+}
+
+export function systemKeys(facts: Facts, config: SummaryConfig): SystemKeys {
+  const counted: string[] = [];
+  const measured: Array<[string, number]> = [];
+  for (const kind of PROCESS_KINDS) {
+    const counts = processCounts(facts, kind);
+    if (!counts) continue;
+    for (const measure of PROCESS_MEASURES) {
+      measured.push([processKey(kind, measure, "mean"), counts[measure]]);
+    }
+  }
+  for (const component of facts.components) {
+    if (!config.publishedComponents.has(component.name)) continue;
+    counted.push(versionsKey(component.name, versionXY(component.version)));
+    counted.push(versionsXyzKey(component.name, component.version));
+  }
+  counted.push(postgresqlKey(postgresqlMajor(facts.postgresqlVersion)));
+  if (facts.rbacStats) {
+    for (const measure of RBAC_MEASURES) {
+      counted.push(rbacKey(measure, bucket(rbacValue(facts.rbacStats, measure))));
+    }
+  }
+  return { counted, measured };
+}
+
+const AGE_KEYS: string[] = [];
+/** `age__<bucket>` of an age in days, built once per age. */
+function ageKeyOf(age: number): string {
+  AGE_KEYS[age] ??= ageKey(bucket(age));
+  return AGE_KEYS[age] as string;
+}
+
+/**
+ * Day D's summary built one system at a time, so a run holds running counts and never the
+ * population (100,000 systems' facts would not fit a Worker's memory beside everything else).
+ */
+export class DaySummarizer {
+  private readonly counts = new Map<string, number>();
+  // Running stats, not value lists: a count of systems per value (process counts take few
+  // distinct values), from which the mean, extremes and exact percentiles all follow.
+  private readonly stats = new Map<string, Map<number, number>>();
+  private total = 0;
+  private persistent = 0;
+
+  constructor(
+    readonly day: number,
+    private readonly config: SummaryConfig,
+  ) {}
+
+  /**
+   * Counts `system` if it belongs to D. `keys` are its day-independent keys when the caller
+   * already has them (a run that fills several days computes them once per system).
+   */
+  add(system: SystemRecord, keys: SystemKeys = systemKeys(system.facts, this.config)): void {
+    if (!isInPopulation(this.day, system)) return;
+    this.total++;
+    const age = ageDays(this.day, system.firstSeen);
+    this.increment(ageKeyOf(age));
+    if (age < this.config.persistentMinAgeDays) return;
+    this.persistent++;
+    for (const key of keys.counted) this.increment(key);
+    for (const [key, value] of keys.measured) {
+      const values = this.stats.get(key) ?? new Map<number, number>();
+      this.stats.set(key, values);
+      values.set(value, (values.get(value) ?? 0) + 1);
+    }
+  }
+
+  result(): DaySummary {
+    const points = new Map(this.counts);
+    for (const kind of PROCESS_KINDS) {
+      for (const measure of PROCESS_MEASURES) {
+        const values = this.stats.get(processKey(kind, measure, "mean"));
+        if (!values) continue;
+        for (const [stat, value] of Object.entries(distributionStats(values))) {
+          points.set(processKey(kind, measure, stat as Stat), value);
+        }
+      }
+    }
+    if (this.total > 0) points.set(SYSTEMS_TOTAL, this.total);
+    if (this.persistent > 0) points.set(SYSTEMS_PERSISTENT, this.persistent);
+
+    // The site refuses keys outside SERIES_KEY; a version string that cannot be one is dropped
+    // here rather than written where nobody can read it.
+    for (const key of points.keys()) if (!isSeriesKey(key)) points.delete(key);
+    return { day: this.day, systems: this.total, persistent: this.persistent, points };
+  }
+
+  private increment(key: string): void {
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  }
+}
+
+export function summarizeDay(
+  day: number,
+  systems: Iterable<SystemRecord>,
+  config: SummaryConfig,
+): DaySummary {
+  const summarizer = new DaySummarizer(day, config);
+  for (const system of systems) summarizer.add(system);
+  return summarizer.result();
+}
+
+function processCounts(facts: Facts, kind: ProcessKind) {
+  return kind === "online_workers" ? facts.onlineWorkers : facts.onlineContentApps;
+}

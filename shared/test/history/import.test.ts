@@ -1,0 +1,204 @@
+/**
+ * The mapping of notes/migration.md, against hand-written dumps (test/fixtures/import/) and the
+ * series they must produce, computed by hand from the rows.
+ */
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { detectDumpFormat, HistoryImport } from "../../src/history/import";
+import type { DayPoints } from "../../src/store/apply";
+import { DEFAULT_PUBLISHED_COMPONENTS, parseSummaryConfig } from "../../src/summary/rule";
+import { DJANGO_EXPECTED } from "../fixtures/import/expected";
+
+const fixture = (name: string) =>
+  readFileSync(new URL(`../fixtures/import/${name}`, import.meta.url), "utf8");
+
+const published = parseSummaryConfig({}).publishedComponents;
+
+/** Every day of every year, as `{YYYY-MM-DD: {key: value}}` for readable expectations. */
+function drain(history: HistoryImport): Record<string, Record<string, number>> {
+  const days: DayPoints[] = history.years().flatMap((year) => history.takeYear(year));
+  return Object.fromEntries(
+    days.map((d) => [
+      new Date(d.day).toISOString().slice(0, 10),
+      Object.fromEntries([...d.points].sort(([a], [b]) => (a < b ? -1 : 1))),
+    ]),
+  );
+}
+
+function importDjango(records: unknown[]): HistoryImport {
+  const history = new HistoryImport({ publishedComponents: published });
+  for (const record of records) history.addDjangoRecord(record);
+  return history;
+}
+
+describe("detectDumpFormat", () => {
+  it.each([
+    ["[\n{", "django"],
+    ['  \n {"systems__total"', "worker"],
+    ["\uFEFF[]", "django"],
+    ["<html>", null],
+    ["", null],
+  ])("%j is %s", (head, format) => {
+    expect(detectDumpFormat(head)).toBe(format);
+  });
+});
+
+describe("a Django dumpdata", () => {
+  const records: unknown[] = JSON.parse(fixture("django-dump.json"));
+
+  it("becomes exactly the series the migration note says, day by day", () => {
+    // 2024-03-03 has a dailysummary row and no other: a day without systems has no point.
+    // 2024-03-05 has rows but no dailysummary row: Django never published it.
+    expect(drain(importDjango(records))).toEqual(DJANGO_EXPECTED);
+  });
+
+  it("does not depend on the order of the rows", () => {
+    expect(drain(importDjango([...records].reverse()))).toEqual(DJANGO_EXPECTED);
+  });
+
+  it("counts what it used and what it left out", () => {
+    const history = importDjango(records);
+    drain(history);
+    expect(history.tally).toEqual({
+      records: 52,
+      used: {
+        "pulpanalytics.dailysummary": 5,
+        "pulpanalytics.deploymentstats": 3,
+        "pulpanalytics.agecount": 10,
+        "pulpanalytics.xyversioncount": 7,
+        "pulpanalytics.xyzversioncount": 7,
+        "pulpanalytics.postgresversioncount": 7,
+        "pulpanalytics.numbercount": 8,
+      },
+      ignoredModels: { "pulpanalytics.system": 1, "auth.user": 1 },
+      // acme_internal at x.y and x.y.z.
+      offAllowlist: 2,
+      // core "3.48.0 (patched)" cannot be a series key.
+      notOurs: 1,
+      unsummarized: 2,
+      malformed: 0,
+      problems: [],
+    });
+  });
+
+  it("publishes only the allowlist it is given", () => {
+    const history = new HistoryImport({
+      publishedComponents: parseSummaryConfig({ publishedComponents: "rpm" }).publishedComponents,
+    });
+    for (const record of records) history.addDjangoRecord(record);
+    const versionKeys = Object.values(drain(history)).flatMap((points) =>
+      Object.keys(points).filter((key) => key.startsWith("versions")),
+    );
+    expect(versionKeys.sort()).toEqual(["versions__rpm__3.25", "versions_xyz__rpm__3.25.1"]);
+  });
+
+  it("hands back one year at a time and forgets it", () => {
+    const history = importDjango(records);
+    expect(history.years()).toEqual([2023, 2024]);
+    expect(history.takeYear(2024).map((d) => d.day)).toEqual([
+      Date.UTC(2024, 2, 1),
+      Date.UTC(2024, 2, 2),
+      Date.UTC(2024, 2, 4),
+    ]);
+    expect(history.takeYear(2024)).toEqual([]);
+    expect(history.years()).toEqual([2023]);
+  });
+
+  it("sums many rows of one day into one point, however many", () => {
+    const rows = Array.from({ length: 5000 }, (_, age) => ({
+      model: "pulpanalytics.agecount",
+      pk: age,
+      fields: { summary: "2024-01-01", age, count: 1 },
+    }));
+    const points = drain(
+      importDjango([
+        { model: "pulpanalytics.dailysummary", pk: "2024-01-01", fields: {} },
+        ...rows,
+      ]),
+    )["2024-01-01"];
+    expect(points?.systems__total).toBe(5000);
+    expect(points?.systems__persistent).toBe(4999);
+    expect(points?.["age__4097-8192"]).toBe(5000 - 4097);
+  });
+
+  it("reports records that are not what their model holds, and reads the rest", () => {
+    const history = importDjango([
+      { model: "pulpanalytics.dailysummary", pk: "2024-01-01", fields: {} },
+      { model: "pulpanalytics.dailysummary", pk: "2024-02-30", fields: {} },
+      {
+        model: "pulpanalytics.agecount",
+        pk: 1,
+        fields: { summary: "2024-01-01", age: 1, count: "3" },
+      },
+      {
+        model: "pulpanalytics.agecount",
+        pk: 2,
+        fields: { summary: "2024-01-01", age: 2, count: 3 },
+      },
+      {
+        model: "pulpanalytics.numbercount",
+        pk: 3,
+        fields: { summary: "2024-01-01", name: "admins", number: 1, count: 1 },
+      },
+      {
+        model: "pulpanalytics.deploymentstats",
+        pk: "2024-01-01",
+        fields: { online_worker_hosts_avg: "2" },
+      },
+      "not a record",
+    ]);
+    expect(drain(history)).toEqual({
+      "2024-01-01": { age__2: 3, systems__persistent: 3, systems__total: 3 },
+    });
+    expect(history.tally.malformed).toBe(5);
+    expect(history.tally.problems[0]).toMatch(/^pk is not a YYYY-MM-DD date/);
+    expect(history.tally.problems[1]).toMatch(/^count is not a whole number/);
+  });
+});
+
+describe("a 2022 worker dump", () => {
+  const dump: Record<string, unknown> = JSON.parse(fixture("worker-2022.json"));
+
+  it("keeps the keys that are our series, allowlist applied, zero counts dropped", () => {
+    const history = new HistoryImport({ publishedComponents: published });
+    for (const [key, value] of Object.entries(dump)) history.addWorkerSeries(key, value);
+    expect(drain(history)).toEqual({
+      "2023-01-01": {
+        online_workers__processes__max: 6,
+        online_workers__processes__mean: 2.5,
+        online_workers__processes__min: 1,
+        // 01:00 UTC: the point is that day's.
+        postgresql__15: 2,
+        systems__persistent: 4,
+        systems__total: 5,
+        "versions_xyz__core__3.21.0": 3,
+      },
+      "2023-01-02": {
+        // A mean of 0 is a real value; the count of 0 for 3.21.0 is no point.
+        online_workers__processes__mean: 0,
+        systems__persistent: 5,
+        systems__total: 6,
+        "versions_xyz__core__3.22.1": 4,
+      },
+    });
+    expect(history.tally).toMatchObject({
+      records: 12,
+      used: { series: 8 },
+      offAllowlist: 1,
+      // core__3.21.0 (not our naming), age__3 (not a bucket), _page (bookkeeping).
+      notOurs: 3,
+      malformed: 0,
+    });
+  });
+
+  it("reports a value that is not a list of points", () => {
+    const history = new HistoryImport({
+      publishedComponents: new Set(DEFAULT_PUBLISHED_COMPONENTS),
+    });
+    history.addWorkerSeries("systems__total", "[[1672531200000");
+    history.addWorkerSeries("systems__persistent", [[1672531200000, "4"]]);
+    history.addWorkerSeries("age__0", { value: 3 });
+    expect(history.tally.malformed).toBe(3);
+    expect(drain(history)).toEqual({});
+  });
+});
