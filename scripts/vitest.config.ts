@@ -1,10 +1,19 @@
 import { defineConfig } from "vitest/config";
 
-// Plain Node: the repository's own tooling and the promises its wrangler configs make.
+/** Tests that start wrangler (a stack, or its KV commands): `npm run test:integration`. */
+export const INTEGRATION = [
+  "test/backup.test.ts",
+  "test/import.test.ts",
+  "test/wrangler-kv.test.ts",
+];
+
+// Plain Node: the repository's own tooling and the promises its wrangler configs make. Part of
+// `npm run test:unit`, so nothing here starts wrangler.
 export default defineConfig({
   test: {
     name: "scripts",
     include: ["test/**/*.test.ts"],
+    exclude: INTEGRATION,
     environment: "node",
   },
 });
