@@ -24,7 +24,7 @@ export interface Decoded {
 }
 
 /** JSON bodies are those labelled JSON; everything else is read as protobuf (aiohttp sends none). */
-export function isJsonContentType(contentType: string | null | undefined): boolean {
+function isJsonContentType(contentType: string | null | undefined): boolean {
   if (!contentType) return false;
   const mediaType = contentType.split(";", 1)[0]?.trim().toLowerCase() ?? "";
   return mediaType === "application/json" || mediaType.endsWith("+json");

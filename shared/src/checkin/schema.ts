@@ -32,7 +32,7 @@ export const LIMITS = {
 } as const;
 
 /** Django app labels: letters, digits and underscores; we also allow dots and dashes. */
-export const COMPONENT_NAME = /^[a-z0-9][a-z0-9_.-]*$/i;
+const COMPONENT_NAME = /^[a-z0-9][a-z0-9_.-]*$/i;
 /**
  * One numeric part of a version in canonical form (contract §2): no leading zero, at most six
  * digits. `03` and `0040` are refused rather than normalised, so one version is one string and
@@ -49,7 +49,7 @@ export const COMPONENT_VERSION = new RegExp(
   `^${PART}(?:\\.${PART}){0,3}(?:(?:a|b|rc)${PART}?)?(?:\\.post${PART}?)?(?:\\.dev${PART}?)?$`,
 );
 /** What production accepts (contract §2): a plain release `N.N.N` (canonical, as above). */
-export const RELEASE_VERSION = new RegExp(`^${PART}\\.${PART}\\.${PART}$`);
+const RELEASE_VERSION = new RegExp(`^${PART}\\.${PART}\\.${PART}$`);
 
 const count = (max: number) => z.number().int("must be a whole number").min(0).max(max);
 
@@ -119,7 +119,7 @@ export const CheckInSchema = z.object({
 });
 
 export type CheckIn = z.output<typeof CheckInSchema>;
-export type ProcessCounts = z.output<typeof ProcessCountsSchema>;
+type ProcessCounts = z.output<typeof ProcessCountsSchema>;
 export type RbacStats = z.output<typeof RbacStatsSchema>;
 export type Component = z.output<typeof ComponentSchema>;
 /** Everything a check-in says about an installation except which one it is. */

@@ -21,7 +21,7 @@ export const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 export const fail = <T = never>(problem: Problem): Result<T> => ({ ok: false, problem });
 
 /** The JSON body of every error answer: `{ error, issues }`. */
-export function problemBody(problem: Problem): { error: string; issues: Issue[] } {
+function problemBody(problem: Problem): { error: string; issues: Issue[] } {
   return { error: problem.error, issues: problem.issues ?? [] };
 }
 

@@ -23,7 +23,7 @@ export function parseIsoDay(day: string): number | null {
 }
 
 /** The earliest simulated check-in time ingest accepts (contract §7). */
-export const EARLIEST_CHECK_IN = Date.UTC(2000, 0, 1);
+const EARLIEST_CHECK_IN = Date.UTC(2000, 0, 1);
 
 const ISO_TIME =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;

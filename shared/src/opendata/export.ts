@@ -48,10 +48,7 @@ export function exportChunks(names: Iterable<string>): ExportChunk[] {
  * Empties `texts`. Each year is parsed once and held packed (a few bytes a point, as stored)
  * rather than as points, so a group of ten big years stays a few times its stored size.
  */
-export function* groupRows(
-  texts: string[],
-  dates: Map<number, string> = new Map(),
-): Generator<string> {
+function* groupRows(texts: string[], dates: Map<number, string> = new Map()): Generator<string> {
   const years = texts.splice(0).map((text) => {
     const series = new Map<string, Packed>();
     let start = 0;

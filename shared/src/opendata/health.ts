@@ -7,9 +7,9 @@ import { DAY_MS } from "../config/names";
 import { isoDay, startOfUtcDay } from "../config/time";
 
 /** How long after 00:00 UTC the nightly run has to finish before the data counts as stale. */
-export const FRESH_GRACE_MS = 2 * 3_600_000;
+const FRESH_GRACE_MS = 2 * 3_600_000;
 
-export type HealthStatus = "ok" | "stale" | "empty";
+type HealthStatus = "ok" | "stale" | "empty";
 
 export interface Health {
   status: HealthStatus;

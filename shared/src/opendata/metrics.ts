@@ -27,7 +27,7 @@ export const OPENMETRICS_CONTENT_TYPE =
 /** Every metric name starts with this. */
 export const METRIC_PREFIX = "pulp_analytics_";
 
-export interface MetricSample {
+interface MetricSample {
   labels: [name: string, value: string][];
   value: number;
 }
@@ -174,13 +174,13 @@ export function metricFamilies(page: PageData): MetricFamily[] {
   return families;
 }
 
-/** A label value in OpenMetrics: backslash, double quote and line feed escaped. */
+/**
+ * A label value in OpenMetrics: backslash, double quote and line feed escaped. HELP text is
+ * escaped the same way (OpenMetrics 1.0, "escaped-string").
+ */
 export function escapeLabelValue(value: string): string {
   return value.replaceAll("\\", "\\\\").replaceAll('"', '\\"').replaceAll("\n", "\\n");
 }
-
-/** HELP text is escaped the same way (OpenMetrics 1.0, "escaped-string"). */
-export const escapeHelp = escapeLabelValue;
 
 /** A sample value: JavaScript's shortest round-trip form, which OpenMetrics accepts. */
 export function formatValue(value: number): string {
@@ -197,7 +197,7 @@ export function formatOpenMetrics(families: readonly MetricFamily[]): string {
     const name = `${METRIC_PREFIX}${family.name}`;
     lines.push(`# TYPE ${name} gauge`);
     if (family.unit) lines.push(`# UNIT ${name} ${family.unit}`);
-    lines.push(`# HELP ${name} ${escapeHelp(family.help)}`);
+    lines.push(`# HELP ${name} ${escapeLabelValue(family.help)}`);
     for (const sample of family.samples) {
       const labels = sample.labels.map(([label, value]) => `${label}="${escapeLabelValue(value)}"`);
       const set = labels.length > 0 ? `{${labels.join(",")}}` : "";

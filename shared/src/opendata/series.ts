@@ -7,7 +7,7 @@ import { isoDay } from "../config/time";
 import { PAGE_VERSION, type PageData } from "../store/views";
 import { isSeriesKey, type Point } from "../summary/keys";
 
-export type SeriesFormat = "json" | "csv";
+type SeriesFormat = "json" | "csv";
 
 export interface SeriesRequest {
   key: string;
@@ -26,7 +26,7 @@ export function parseSeriesRequest(name: string): SeriesRequest | null {
   return isSeriesKey(key) ? { key, format } : null;
 }
 
-export const CSV_HEADER = "timestamp,date,value";
+const CSV_HEADER = "timestamp,date,value";
 
 /** A series as CSV: a header row, then one row per point, oldest first; CRLF per RFC 4180. */
 export function seriesCsv(points: readonly Point[]): string {

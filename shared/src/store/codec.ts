@@ -11,7 +11,7 @@ import { type Packed, pack, type SeriesBlock, unpack } from "./packed";
  * The format of the year values (chunks, weekly history, key lists). Bumping it makes every
  * stored year read as empty; the page data has its own version (views.ts).
  */
-export const STORE_VERSION = 2;
+const STORE_VERSION = 2;
 
 /** One calendar year of series, packed against 1 January: a chunk or a weekly history. */
 export interface YearBlock extends SeriesBlock {

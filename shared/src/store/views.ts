@@ -33,7 +33,7 @@ import { packBlock, type SeriesBlock, unpackBlock } from "./packed";
 export const PAGE_VERSION = 2;
 
 /** Days of daily history in the page data, ending on the latest summarized day. */
-export const RECENT_DAYS = 90;
+const RECENT_DAYS = 90;
 
 export interface PageData {
   v: typeof PAGE_VERSION;

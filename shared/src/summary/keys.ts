@@ -40,23 +40,14 @@ export const rbacKey = (measure: RbacMeasure, bucket: string) =>
  * What a published series key may look like: the characters of component names and versions,
  * `__` separators, bounded length. The site checks this before any key reaches KV.
  */
-export const SERIES_KEY = /^[a-z][a-z0-9_]*__[0-9A-Za-z_.+!-]{1,200}$/;
+const SERIES_KEY = /^[a-z][a-z0-9_]*__[0-9A-Za-z_.+!-]{1,200}$/;
 
 /**
  * No published key is longer (the longest real one is under 60 characters); it also keeps every
  * SUMMARY key built from a series key far inside KV's 512-byte limit, so a long name is a 404,
  * never a KV error.
  */
-export const MAX_SERIES_KEY_LENGTH = 256;
+const MAX_SERIES_KEY_LENGTH = 256;
 
 export const isSeriesKey = (key: string): boolean =>
   key.length <= MAX_SERIES_KEY_LENGTH && SERIES_KEY.test(key) && !key.startsWith("_");
-
-/** The one key the site reads to render its page (see page.ts). */
-export const PAGE_KEY = "_page";
-
-/**
- * The summarizer's write-ahead journal (see store.ts): present only while a run's writes
- * are incomplete; the next run finishes them.
- */
-export const JOURNAL_KEY = "_journal";

@@ -54,7 +54,7 @@ export const DEFAULT_PUBLISHED_COMPONENTS = [
 /** Production's rule when the variable is unset: a system must have been seen on an earlier day. */
 export const DEFAULT_PERSISTENT_MIN_AGE_DAYS = 1;
 
-export const UNKNOWN = "unknown";
+const UNKNOWN = "unknown";
 
 export interface SummaryConfig {
   persistentMinAgeDays: number;
@@ -113,7 +113,7 @@ export function checkInDaysOf(system: SystemRecord): readonly number[] {
   return system.days ?? [startOfUtcDay(system.lastCheckIn)];
 }
 
-export function isInPopulation(day: number, system: SystemRecord): boolean {
+function isInPopulation(day: number, system: SystemRecord): boolean {
   return checkInDaysOf(system).includes(day);
 }
 
@@ -157,7 +157,7 @@ export function roundMean(value: number): number {
  * systems have it. Percentiles interpolate linearly between the closest ranks: at rank
  * h = (n − 1)·p, x⌊h⌋ + (h − ⌊h⌋)·(x⌊h⌋+1 − x⌊h⌋), rounded to 2 decimals.
  */
-export function distributionStats(values: ReadonlyMap<number, number>): Record<Stat, number> {
+function distributionStats(values: ReadonlyMap<number, number>): Record<Stat, number> {
   const sorted = [...values].sort((a, b) => a[0] - b[0]);
   let n = 0;
   let sum = 0;

@@ -45,7 +45,7 @@ export { DATA_CSP, SECURITY_HEADERS } from "@pulp-analytics/shared/config";
  * and in the edge cache, costs at most five minutes of staleness; browsers then revalidate
  * with the ETag and usually get a 304.
  */
-export const CACHE_SECONDS = 300;
+const CACHE_SECONDS = 300;
 export const CACHE_CONTROL = `public, max-age=${CACHE_SECONDS}`;
 
 /** Dev and the local stack: a summary run shows at once; browsers revalidate every time. */

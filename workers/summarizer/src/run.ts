@@ -32,7 +32,7 @@ import { countingKV, type OpCounter } from "./kv";
 import { scanRaw } from "./raw";
 
 /** Value reads for entries whose metadata lacks the facts; beyond this they are skipped. */
-export const VALUE_READ_BUDGET = 100;
+const VALUE_READ_BUDGET = 100;
 
 /**
  * Series a group has never had that may enter it per day, the largest counts first. A real night
