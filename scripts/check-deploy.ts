@@ -1,5 +1,5 @@
 /**
- * `npm run check:deploy`: the offline dry run of every deploy (issue 5). For each worker and
+ * `npm run check:deploy`: the offline dry run of every deploy. For each worker and
  * environment, `wrangler deploy --dry-run` bundles the worker and validates its config exactly
  * as a real deploy would, without an account or the network. Any failure fails the check; on
  * success it prints each bundle's size, raw and gzip, as a Markdown table.

@@ -1,6 +1,6 @@
 /**
  * `npm run deploy:<worker> -- --env <dev|production> [wrangler deploy options]`: deploys one
- * worker to one environment, on its own (issue 5).
+ * worker to one environment, on its own.
  *
  * It exists to refuse a deploy without `--env`: wrangler would then deploy the top-level
  * config, which has the production name but no bindings, over the production worker.

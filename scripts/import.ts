@@ -1,6 +1,6 @@
 /**
- * `npm run import -- FILE`: Pulp's history from before this service into SUMMARY (contract §6,
- * notes/migration.md), from a Django `manage.py dumpdata` of the summary tables or a `{key: value}`
+ * `npm run import -- FILE`: Pulp's history from before this service into SUMMARY (docs/contract.md#6-the-local-stack,
+ * docs/migration.md), from a Django `manage.py dumpdata` of the summary tables or a `{key: value}`
  * dump of the 2022 worker's SUMMARY.
  *
  *   npm run import -- FILE [--dry-run] [--env dev|production|local] [--persist-to DIR]

@@ -1,5 +1,5 @@
 /**
- * `npm start`: the whole stack on http://127.0.0.1:${PORT:-8787} (contract §6), local KV in
+ * `npm start`: the whole stack on http://127.0.0.1:${PORT:-8787} (docs/contract.md#6-the-local-stack), local KV in
  * .wrangler/state. wrangler dev runs the three workers on an internal port behind a small front
  * that hands it only complete requests (see scripts/lib/front.ts for why).
  */

@@ -5,7 +5,7 @@
  * Why it exists: wrangler dev 4.86 forwards every request to the worker through its own proxy
  * worker, and when that forward fails (the client hung up while its body was still uploading,
  * or the worker answered, e.g. 413, before reading a body that was still arriving) wrangler
- * treats it as fatal and exits, taking all three workers down (issue 10;
+ * treats it as fatal and exits, taking all three workers down (
  * cloudflare/workers-sdk#15203, #15317, #15447). The fix upstream needs a wrangler that needs
  * Node 22. Deployed workers sit behind Cloudflare's edge, which never forwards a half-received
  * body, so only the local stack needs this.

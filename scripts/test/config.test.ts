@@ -1,5 +1,5 @@
 /**
- * The three wrangler.jsonc files keep the deployment story's promises (contract §1, issue 5).
+ * The three wrangler.jsonc files keep the deployment story's promises (docs/contract.md#1-one-origin-three-workers).
  * Each config is read by wrangler itself, per environment, so what is asserted is what wrangler
  * would deploy (inheritance of top-level keys included), not our reading of the JSONC.
  */
@@ -174,7 +174,7 @@ describe.each(ENVIRONMENTS)("in %s", (env) => {
   });
 });
 
-describe("ingest's rate limiter (contract §2)", () => {
+describe("ingest's rate limiter (docs/contract.md#2-ingest-of-check-ins)", () => {
   const limiter = (env: Environment) =>
     (effective("ingest", env).ratelimits ?? []).find((r) => r.name === BINDING.CHECKIN_LIMITER);
 

@@ -1,5 +1,5 @@
 /**
- * From request body to normalised check-in. Three body forms (contract §2) arrive here; each is
+ * From request body to normalised check-in. Three body forms (docs/contract.md#2-ingest-of-check-ins) arrive here; each is
  * turned into the same candidate record and then validated by {@link CheckInSchema}.
  */
 import {

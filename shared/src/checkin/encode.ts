@@ -1,5 +1,5 @@
 /**
- * The check-in as understood (contract §2): what RAW stores as the value. Only the known fields,
+ * The check-in as understood (docs/contract.md#2-ingest-of-check-ins): what RAW stores as the value. Only the known fields,
  * re-encoded as protobuf `Analytics` whatever form the body came in, so nothing a client sent
  * beyond them (unknown fields, JSON junk such as `__proto__`, padding) is kept, and the same
  * facts are the same bytes (the same-day rule in record.ts compares these).

@@ -34,7 +34,7 @@ export const LIMITS = {
 /** Django app labels: letters, digits and underscores; we also allow dots and dashes. */
 const COMPONENT_NAME = /^[a-z0-9][a-z0-9_.-]*$/i;
 /**
- * One numeric part of a version in canonical form (contract §2): no leading zero, at most six
+ * One numeric part of a version in canonical form (docs/contract.md#2-ingest-of-check-ins): no leading zero, at most six
  * digits. `03` and `0040` are refused rather than normalised, so one version is one string and
  * a number too big for a double (`99999999999999999999999`) never reaches a series name.
  */
@@ -48,7 +48,7 @@ const PART = "(?:0|[1-9][0-9]{0,5})";
 export const COMPONENT_VERSION = new RegExp(
   `^${PART}(?:\\.${PART}){0,3}(?:(?:a|b|rc)${PART}?)?(?:\\.post${PART}?)?(?:\\.dev${PART}?)?$`,
 );
-/** What production accepts (contract §2): a plain release `N.N.N` (canonical, as above). */
+/** What production accepts (docs/contract.md#2-ingest-of-check-ins): a plain release `N.N.N` (canonical, as above). */
 const RELEASE_VERSION = new RegExp(`^${PART}\\.${PART}\\.${PART}$`);
 
 const count = (max: number) => z.number().int("must be a whole number").min(0).max(max);

@@ -1,5 +1,5 @@
 /**
- * Security headers every answer of every worker carries (contract §2), errors included. The
+ * Security headers every answer of every worker carries (docs/contract.md#2-ingest-of-check-ins), errors included. The
  * site adds its page CSP for the HTML page; every other answer is data and gets DATA_CSP.
  */
 

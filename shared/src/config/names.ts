@@ -36,7 +36,7 @@ export const VAR = {
 
 /** Secrets (`wrangler secret put`), never in a config file. */
 export const SECRET = {
-  /** Dev ingest: the bearer token `PUT /` must present (contract §5). */
+  /** Dev ingest: the bearer token `PUT /` must present (docs/contract.md#5-dev-only-summary-trigger). */
   SUMMARY_TRIGGER_TOKEN: "SUMMARY_TRIGGER_TOKEN",
 } as const;
 
@@ -57,7 +57,7 @@ export const WORKER_NAME = {
 
 export const DAY_MS = 86_400_000;
 
-/** RAW entries expire unless renewed by a check-in (contract §2). */
+/** RAW entries expire unless renewed by a check-in (docs/contract.md#2-ingest-of-check-ins). */
 export const RAW_TTL_SECONDS = 60 * 24 * 60 * 60;
 
 /**

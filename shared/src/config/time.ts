@@ -22,7 +22,7 @@ export function parseIsoDay(day: string): number | null {
   return Number.isNaN(epochMs) || isoDay(epochMs) !== day ? null : epochMs;
 }
 
-/** The earliest simulated check-in time ingest accepts (contract §7). */
+/** The earliest simulated check-in time ingest accepts (docs/contract.md#7-simulated-check-in-time). */
 const EARLIEST_CHECK_IN = Date.UTC(2000, 0, 1);
 
 const ISO_TIME =

@@ -1,5 +1,5 @@
 /**
- * History from before this service, as this service's daily points (notes/migration.md): the
+ * History from before this service, as this service's daily points (docs/migration.md): the
  * records of a Django `manage.py dumpdata` of analytics.pulpproject.org's summary tables, or the
  * `{key: value}` dump of the 2022 worker's SUMMARY. Pure: the importer script streams the file
  * and feeds one record at a time; {@link HistoryImport.takeYear} hands back whole days, one
@@ -153,7 +153,7 @@ export interface ImportOptions {
   publishedComponents: ReadonlySet<string>;
 }
 
-/** Which of our series a key is, or null: the families of contract §3 and nothing else. */
+/** Which of our series a key is, or null: the families of docs/contract.md#3-summaries-and-series-keys and nothing else. */
 function seriesKind(key: string, published: ReadonlySet<string>): "count" | "stat" | "off" | null {
   if (!isSeriesKey(key)) return null;
   if (key === SYSTEMS_TOTAL || key === SYSTEMS_PERSISTENT) return "count";
@@ -364,7 +364,7 @@ export class HistoryImport {
     if (bad !== undefined) return `a point is not [epochMillis, number]: ${JSON.stringify(bad)}`;
     const id = this.id(key);
     for (const [at, v] of points as [number, number][]) {
-      // A count of 0 is the absence of a point (contract §3); a mean or minimum of 0 is real.
+      // A count of 0 is the absence of a point (docs/contract.md#3-summaries-and-series-keys); a mean or minimum of 0 is real.
       if (kind === "count" && v === 0) continue;
       this.day(startOfUtcDay(at)).set(id, v);
     }

@@ -1,6 +1,6 @@
 /**
  * Is the data fresh? One rule for `GET /api/v1/health` (what an uptime monitor polls) and the
- * page's stale notice (contract §4): the latest summarized day must be yesterday or later, or,
+ * page's stale notice (docs/contract.md#4-public-read-api): the latest summarized day must be yesterday or later, or,
  * before 02:00 UTC, while tonight's run may still be at work, the day before yesterday.
  */
 import { DAY_MS } from "../config/names";

@@ -1,5 +1,5 @@
 /**
- * `GET /metrics` (contract §4): the latest summarized day as OpenMetrics text, for Prometheus and
+ * `GET /metrics` (docs/contract.md#4-public-read-api): the latest summarized day as OpenMetrics text, for Prometheus and
  * Grafana. Everything comes from the page data (`_page`), so the route costs one KV read: every
  * series but the exact versions has its recent days there, and the latest day is `asOf`.
  *

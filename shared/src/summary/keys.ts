@@ -1,5 +1,5 @@
 /**
- * SUMMARY key names (contract §3), defined once. Series keys are `__`-separated and never start
+ * SUMMARY key names (docs/contract.md#3-summaries-and-series-keys), defined once. Series keys are `__`-separated and never start
  * with `_`; keys starting with `_` are the summarizer's bookkeeping and are never published.
  */
 import type { RbacMeasure } from "../checkin/schema";

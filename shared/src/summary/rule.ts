@@ -1,5 +1,5 @@
 /**
- * The summarization rule (contract §3): what one UTC day D of check-ins becomes, as the value of
+ * The summarization rule (docs/contract.md#3-summaries-and-series-keys): what one UTC day D of check-ins becomes, as the value of
  * each SUMMARY series on D. Pure: no KV, no clock. The summarizer worker feeds it the systems it
  * found in RAW; store.ts merges its output into the stored series.
  *

@@ -1,4 +1,4 @@
-/** The one schema's rules for versions (contract §2, issue 10): what may become a series name. */
+/** The one schema's rules for versions (docs/contract.md#2-ingest-of-check-ins): what may become a series name. */
 import { describe, expect, it } from "vitest";
 import { CheckInSchema, LIMITS, preReleaseComponents } from "../../src/checkin/schema";
 import { parseCheckInTime } from "../../src/config/time";
@@ -91,7 +91,7 @@ describe("PostgreSQL server_version", () => {
   });
 });
 
-describe("parseCheckInTime (contract §7)", () => {
+describe("parseCheckInTime (docs/contract.md#7-simulated-check-in-time)", () => {
   it.each([
     ["2026-11-24T09:30:00Z", Date.UTC(2026, 10, 24, 9, 30)],
     ["2026-11-24T09:30Z", Date.UTC(2026, 10, 24, 9, 30)],

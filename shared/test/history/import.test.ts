@@ -1,5 +1,5 @@
 /**
- * The mapping of notes/migration.md, against hand-written dumps (test/fixtures/import/) and the
+ * The mapping of docs/migration.md, against hand-written dumps (test/fixtures/import/) and the
  * series they must produce, computed by hand from the rows.
  */
 import { readFileSync } from "node:fs";

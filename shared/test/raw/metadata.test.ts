@@ -232,7 +232,7 @@ describe("the days with a check-in (d)", () => {
   });
 });
 
-describe("the worst case fits in 1024 bytes (issue 10)", () => {
+describe("the worst case fits in 1024 bytes", () => {
   it("every default published component at the longest version, every fact, 60 days", () => {
     const worst: Facts = {
       components: [

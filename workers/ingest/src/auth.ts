@@ -1,5 +1,5 @@
 /**
- * Who may run a summary through the dev `PUT /` (contract §5): on the local stack anyone (it
+ * Who may run a summary through the dev `PUT /` (docs/contract.md#5-dev-only-summary-trigger): on the local stack anyone (it
  * listens on 127.0.0.1 only); on the deployed dev worker whoever presents the bearer token kept
  * in the SUMMARY_TRIGGER_TOKEN secret. Without the secret nobody may (fail closed).
  */

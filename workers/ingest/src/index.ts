@@ -1,5 +1,5 @@
 /**
- * The ingest worker: the front door of the analytics origin (contract §1-2). A thin shell around
+ * The ingest worker: the front door of the analytics origin (docs/contract.md#1-one-origin-three-workers, #2-ingest-of-check-ins). A thin shell around
  * shared/: limit the client's rate, read the body, decode and validate it, store it in RAW with
  * compact metadata. Every answer of its own carries the security headers.
  */
@@ -54,7 +54,7 @@ app.post(
   "/",
   async (c, next) => {
     // Before the body is read: a client over its limit costs no parsing and no KV call. The
-    // address is the limiter's key and nothing else (contract §2: never stored or logged).
+    // address is the limiter's key and nothing else (docs/contract.md#2-ingest-of-check-ins: never stored or logged).
     const limiter = c.env[BINDING.CHECKIN_LIMITER];
     if (!limiter) return next();
     let allowed = true;
@@ -131,7 +131,7 @@ app.onError((error) => {
 
 /**
  * The check-in time: the clock, or, where the local stack enabled it (never in production), the
- * simulated time of the X-Pulp-Analytics-Time header (contract §7).
+ * simulated time of the X-Pulp-Analytics-Time header (docs/contract.md#7-simulated-check-in-time).
  */
 function checkInTime(env: IngestEnv, header: string | undefined): number | Problem {
   if (header === undefined || isProduction(env) || env[VAR.ALLOW_SIMULATED_TIME] !== "true") {

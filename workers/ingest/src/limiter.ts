@@ -1,5 +1,5 @@
 /**
- * The rate limiter's key for a client address (contract §2). The address is used as this key
+ * The rate limiter's key for a client address (docs/contract.md#2-ingest-of-check-ins). The address is used as this key
  * and for nothing else: never stored, never logged.
  *
  * IPv4 addresses are keyed whole. IPv6 addresses are keyed by their /64: one subscriber gets a

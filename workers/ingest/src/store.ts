@@ -60,7 +60,7 @@ export async function storeCheckIn(raw: KVNamespace, request: CheckInRequest): P
         .publishedComponents,
     });
     if (!plan.write) return { status: 200, outcome: "unchanged", format };
-    // The check-in as understood, never the body as sent (contract §2).
+    // The check-in as understood, never the body as sent (docs/contract.md#2-ingest-of-check-ins).
     await raw.put(checkIn.systemId, plan.value, {
       expirationTtl: RAW_TTL_SECONDS,
       metadata: plan.meta,

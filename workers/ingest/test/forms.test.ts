@@ -147,7 +147,7 @@ describe("JSON bodies", () => {
   });
 });
 
-describe("stored as understood (contract §2)", () => {
+describe("stored as understood (docs/contract.md#2-ingest-of-check-ins)", () => {
   it("JSON and protobuf of the same facts are the same stored bytes", async () => {
     expect((await post(JSON.stringify(protoJson), json)).status).toBe(200);
     const fromJson = await testEnv.RAW.get(ids.v7, "arrayBuffer");

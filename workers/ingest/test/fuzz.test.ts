@@ -91,7 +91,7 @@ describe("random bodies never yield a 5xx", { timeout: 120_000 }, () => {
 });
 
 // Generous: these run beside every other project on a shared two-core machine.
-describe("what issue 10's reproductions taught, randomised", { timeout: 300_000 }, () => {
+describe("what the abuse reproductions taught, randomised", { timeout: 300_000 }, () => {
   it("any component version: no 5xx, and stored only when canonical", async () => {
     const version = fc.oneof(
       fc.string({ maxLength: 40 }),

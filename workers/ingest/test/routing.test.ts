@@ -54,7 +54,7 @@ describe("the front door (dev)", () => {
     expect(res.headers.get("Allow")).toBe("GET, HEAD");
   });
 
-  it("answers POST elsewhere with 405, as any other method there (contract §1)", async () => {
+  it("answers POST elsewhere with 405, as any other method there (docs/contract.md#1-one-origin-three-workers)", async () => {
     const res = await post("{}", { "Content-Type": "application/json" }, "/api/v1/series");
     expect(res.status).toBe(405);
     expect(res.headers.get("Allow")).toBe("GET, HEAD");
@@ -74,7 +74,7 @@ describe("the front door (dev)", () => {
   });
 });
 
-describe("the dev summary trigger (contract §5)", () => {
+describe("the dev summary trigger (docs/contract.md#5-dev-only-summary-trigger)", () => {
   async function callWith(env: Record<string, unknown>, headers: Record<string, string>) {
     const ctx = createExecutionContext();
     const request = new Request("http://analytics.test/", { method: "PUT", headers });
@@ -108,7 +108,7 @@ describe("the dev summary trigger (contract §5)", () => {
   });
 });
 
-describe("security headers on ingest's own answers (contract §2)", () => {
+describe("security headers on ingest's own answers (docs/contract.md#2-ingest-of-check-ins)", () => {
   const expectSecured = (res: Response) => {
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) {
       expect(res.headers.get(name), name).toBe(value);

@@ -5,7 +5,7 @@
  * 404, with a strong ETag (a hash of the body), in the Cache API for five minutes (CACHE_CONTROL,
  * headers.ts): the page and every series are then at most five minutes old, together. In dev
  * (and the local stack) nothing is cached, so a `GET` after a summary run shows it at once
- * (contract §4); browsers still get ETags and 304s. An answer that sets its own Cache-Control
+ * (docs/contract.md#4-public-read-api); browsers still get ETags and 304s. An answer that sets its own Cache-Control
  * (the empty state) is passed through untouched. Every answer, fresh or cached, is then checked
  * against If-None-Match / If-Modified-Since.
  */

@@ -37,7 +37,7 @@ export const PAGE_CSP = (): Promise<string> => {
   return pageCsp;
 };
 
-// Shared with ingest, whose own answers carry the same headers (issue 10).
+// Shared with ingest, whose own answers carry the same headers.
 export { DATA_CSP, SECURITY_HEADERS } from "@pulp-analytics/shared/config";
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The site worker (contract §4): the page and the open data API, read-only over SUMMARY.
+ * The site worker (docs/contract.md#4-public-read-api): the page and the open data API, read-only over SUMMARY.
  * The page costs one KV read per cache miss, a series a list and one bulk read; the pure parts
  * live in shared/ (site.ts, store.ts) and public/chart-data.js.
  */
@@ -95,7 +95,7 @@ app.get("/api/v1/page/weekly/:year{[0-9]{4}}", (c) =>
   }),
 );
 
-// For uptime monitors: 200 when the latest summary is fresh, 503 when stale or empty (contract §4).
+// For uptime monitors: 200 when the latest summary is fresh, 503 when stale or empty (docs/contract.md#4-public-read-api).
 app.get("/api/v1/health", (c) =>
   answer(c, async () => {
     const kv = c.env[BINDING.SUMMARY];
@@ -174,7 +174,7 @@ app.get("/api/v1/series/:name", (c) => {
   });
 });
 
-// ─── Open data for other tools (issue 12): /metrics and /api/v1/export.csv ──────────────────
+// ─── Open data for other tools: /metrics and /api/v1/export.csv ──────────────────
 
 // The latest summarized day in OpenMetrics text for Prometheus: one read of `_page`, cached like
 // the page data. Before the first summary: only `# EOF`, never cached.

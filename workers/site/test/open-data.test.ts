@@ -1,5 +1,5 @@
 /**
- * `/metrics` and `/api/v1/export.csv` (issue 12): format, headers, KV reads, caching, empty state.
+ * `/metrics` and `/api/v1/export.csv`: format, headers, KV reads, caching, empty state.
  */
 import { createExecutionContext, reset, waitOnExecutionContext } from "cloudflare:test";
 import type { SiteEnv } from "@pulp-analytics/shared/config";

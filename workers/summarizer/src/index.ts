@@ -1,5 +1,5 @@
 /**
- * The summarizer worker (contract §3, §5): the 00:00 UTC cron summarizes the day that just
+ * The summarizer worker (docs/contract.md#3-summaries-and-series-keys, #5-dev-only-summary-trigger): the 00:00 UTC cron summarizes the day that just
  * ended, and the finishing crons at 00:10–00:50 finish the writes of a run that failed part way;
  * `PUT /` (reachable only through the dev environment's service binding from ingest) summarizes
  * today so far or `?day=YYYY-MM-DD` and answers the run report.

@@ -58,7 +58,7 @@ describe("production rules", () => {
   });
 });
 
-describe("versions that are not canonical (contract §2)", () => {
+describe("versions that are not canonical (docs/contract.md#2-ingest-of-check-ins)", () => {
   it.each(["03.040.0", "99999999999999999999999.1.0", "3.40.0+evil.attacker_text"])(
     "refuses %s with 400 here too, not 422",
     async (version) => {
