@@ -13,8 +13,7 @@
  */
 
 import { encodeCheckIn } from "../checkin/encode";
-import type { CheckIn } from "../checkin/schema";
-import { factsOf } from "../checkin/schema";
+import { type CheckIn, factsOf } from "../checkin/schema";
 import { DAY_MS } from "../config/names";
 import { sameUtcDay, startOfUtcDay } from "../config/time";
 import {

@@ -3,8 +3,7 @@
  * listens on 127.0.0.1 only); on the deployed dev worker whoever presents the bearer token kept
  * in the SUMMARY_TRIGGER_TOKEN secret. Without the secret nobody may (fail closed).
  */
-import type { IngestEnv, Problem } from "@pulp-analytics/shared/config";
-import { SECRET, VAR } from "@pulp-analytics/shared/config";
+import { type IngestEnv, type Problem, SECRET, VAR } from "@pulp-analytics/shared/config";
 
 export interface Refusal {
   problem: Problem;

@@ -4,10 +4,10 @@
  * compact metadata. Every answer of its own carries the security headers.
  */
 
-import type { IngestEnv } from "@pulp-analytics/shared/config";
 import {
   BINDING,
   HEADER,
+  type IngestEnv,
   MAX_BODY_BYTES,
   type Problem,
   parseCheckInTime,
@@ -19,7 +19,7 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { authorizeTrigger } from "./auth";
 import { limiterKey } from "./limiter";
-import { type Outcome, storeCheckIn } from "./store";
+import { type Outcome, storeCheckIn } from "./raw";
 
 const app = new Hono<{ Bindings: IngestEnv }>();
 

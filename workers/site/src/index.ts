@@ -3,8 +3,13 @@
  * The page costs one KV read per cache miss, a series a list and one bulk read; the pure parts
  * live in shared/ (site.ts, store.ts) and public/chart-data.js.
  */
-import type { ReadOnlyKV, SiteEnv } from "@pulp-analytics/shared/config";
-import { BINDING, problemResponse, VAR } from "@pulp-analytics/shared/config";
+import {
+  BINDING,
+  problemResponse,
+  type ReadOnlyKV,
+  type SiteEnv,
+  VAR,
+} from "@pulp-analytics/shared/config";
 import {
   EMPTY_PAGE,
   EXPORT_HEADER,
@@ -16,13 +21,13 @@ import {
   parseSeriesRequest,
   seriesCsv,
 } from "@pulp-analytics/shared/opendata";
-import type { PageData } from "@pulp-analytics/shared/store";
 import {
   CHUNK_PREFIX,
   groupOf,
   JOURNAL_KEY,
   KEYS_PREFIX,
   PAGE_KEY,
+  type PageData,
   parseJournal,
   parseKeys,
   seriesFromChunks,

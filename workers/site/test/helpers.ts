@@ -1,8 +1,12 @@
 import { env, exports } from "cloudflare:workers";
-import type { SiteEnv } from "@pulp-analytics/shared/config";
-import { BINDING } from "@pulp-analytics/shared/config";
-import type { PageData } from "@pulp-analytics/shared/store";
-import { applyDays, type DayPoints, PAGE_KEY, summaryStore } from "@pulp-analytics/shared/store";
+import { BINDING, type SiteEnv } from "@pulp-analytics/shared/config";
+import {
+  applyDays,
+  type DayPoints,
+  PAGE_KEY,
+  type PageData,
+  summaryStore,
+} from "@pulp-analytics/shared/store";
 import type { Point } from "@pulp-analytics/shared/summary";
 
 /** The worker under test, called in-process (its default export). */

@@ -4,13 +4,13 @@
  * `PUT /` (reachable only through the dev environment's service binding from ingest) summarizes
  * today so far or `?day=YYYY-MM-DD` and answers the run report.
  */
-import type { SummarizerEnv } from "@pulp-analytics/shared/config";
 import {
   DAY_MS,
   FINISH_CRON,
   isoDay,
   parseIsoDay,
   problemResponse,
+  type SummarizerEnv,
   startOfUtcDay,
 } from "@pulp-analytics/shared/config";
 import { Hono } from "hono";

@@ -12,8 +12,14 @@
  * 3. Writes only where the stored bytes change: journal, chunks, weekly history, key list,
  *    `_page`, journal removed. A rerun therefore writes nothing.
  */
-import type { SummarizerEnv } from "@pulp-analytics/shared/config";
-import { BINDING, DAY_MS, isoDay, RAW_TTL_SECONDS, VAR } from "@pulp-analytics/shared/config";
+import {
+  BINDING,
+  DAY_MS,
+  isoDay,
+  RAW_TTL_SECONDS,
+  type SummarizerEnv,
+  VAR,
+} from "@pulp-analytics/shared/config";
 import {
   type ApplyResult,
   applyDays,

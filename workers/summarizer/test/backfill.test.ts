@@ -2,8 +2,7 @@ import { reset } from "cloudflare:test";
 import { DAY_MS, isoDay } from "@pulp-analytics/shared/config";
 import { healthOf } from "@pulp-analytics/shared/opendata";
 import { encodeMeta } from "@pulp-analytics/shared/raw";
-import type { PageData } from "@pulp-analytics/shared/store";
-import { PAGE_KEY } from "@pulp-analytics/shared/store";
+import { PAGE_KEY, type PageData } from "@pulp-analytics/shared/store";
 import {
   parseSummaryConfig,
   type SystemRecord,

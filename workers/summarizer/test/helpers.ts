@@ -1,7 +1,6 @@
 import { env } from "cloudflare:workers";
 import type { Facts } from "@pulp-analytics/shared/checkin";
-import type { SummarizerEnv } from "@pulp-analytics/shared/config";
-import { DAY_MS, startOfUtcDay } from "@pulp-analytics/shared/config";
+import { DAY_MS, type SummarizerEnv, startOfUtcDay } from "@pulp-analytics/shared/config";
 import { encodeMeta } from "@pulp-analytics/shared/raw";
 import { parseChunk, parseChunkKey } from "@pulp-analytics/shared/store";
 import type { Point, SystemRecord } from "@pulp-analytics/shared/summary";

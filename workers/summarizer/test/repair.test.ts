@@ -1,9 +1,9 @@
 import { reset } from "cloudflare:test";
 import { isoDay } from "@pulp-analytics/shared/config";
-import type { PageData } from "@pulp-analytics/shared/store";
 import {
   JOURNAL_KEY,
   PAGE_KEY,
+  type PageData,
   parseChunk,
   parseChunkKey,
   unpackBlock,

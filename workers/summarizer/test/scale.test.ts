@@ -1,10 +1,10 @@
 import { isoDay } from "@pulp-analytics/shared/config";
-import type { PageData } from "@pulp-analytics/shared/store";
 import {
   chunkKey,
   groupOf,
   keysKey,
   PAGE_KEY,
+  type PageData,
   unpackBlock,
   weeklyKey,
 } from "@pulp-analytics/shared/store";

@@ -8,8 +8,7 @@ import { createExecutionContext, reset, waitOnExecutionContext } from "cloudflar
 import { env, exports } from "cloudflare:workers";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { AnalyticsSchema } from "@pulp-analytics/shared/checkin";
-import type { IngestEnv } from "@pulp-analytics/shared/config";
-import { HEADER, VAR } from "@pulp-analytics/shared/config";
+import { HEADER, type IngestEnv, VAR } from "@pulp-analytics/shared/config";
 import { parseMeta } from "@pulp-analytics/shared/raw";
 import { afterEach, expect, it } from "vitest";
 import app from "../../src/index";

@@ -4,8 +4,7 @@ import {
   decodeCheckIn,
   preReleaseComponents,
 } from "@pulp-analytics/shared/checkin";
-import type { Problem } from "@pulp-analytics/shared/config";
-import { RAW_TTL_SECONDS } from "@pulp-analytics/shared/config";
+import { type Problem, RAW_TTL_SECONDS } from "@pulp-analytics/shared/config";
 import { planWrite } from "@pulp-analytics/shared/raw";
 import { parseSummaryConfig } from "@pulp-analytics/shared/summary";
 
