@@ -295,11 +295,12 @@ async function planYear(
 }
 
 /**
- * Day `day`'s points of one group with at most `max` series the group has never had (no point on
- * another day of this year's chunk, not in last year's key list), the largest first: a flood of
- * invented versions cannot mint series without bound, a real new release, counted by real
- * installations, outranks them, and a rerun of the day admits the same ones. A group with no
- * series yet (the first summary, a new component) is not capped.
+ * Day `day`'s points of one group with at most `max` series the group did not have before that
+ * day (no point on an earlier day of this year's chunk, not in last year's key list), the largest
+ * first: a flood of invented versions cannot mint series without bound, a real new release,
+ * counted by real installations, outranks them, and a rerun of the day admits the same ones
+ * whatever later days admitted. A group with no series before the day (the first summary, a new
+ * component) is not capped.
  */
 export function capNewSeries(
   points: ReadonlyMap<string, number>,
@@ -308,8 +309,10 @@ export function capNewSeries(
   previousKeys: ReadonlySet<string>,
   max: number,
 ): { points: ReadonlyMap<string, number>; dropped: string[] } {
+  // Only what came before `day` counts: a rerun of a past day, or a journal replayed after later
+  // days were written, must admit what the first run admitted, not what later days did.
   const known = (key: string) =>
-    previousKeys.has(key) || (series.get(key)?.some((p) => p[0] !== day) ?? false);
+    previousKeys.has(key) || (series.get(key)?.some((p) => p[0] < day) ?? false);
   if (![...series.keys(), ...points.keys()].some(known)) return { points, dropped: [] };
   const fresh = [...points]
     .filter(([key]) => !known(key))

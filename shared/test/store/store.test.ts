@@ -391,4 +391,22 @@ describe("capNewSeries", () => {
     const again = await applyDays(kv, [day27], { now: NOW, maxNewSeriesPerGroup: 20 });
     expect(again.writes + again.deletes).toBe(0);
   });
+
+  it("reruns a past day as it first ran, whatever later days admitted", async () => {
+    const kv = memoryKV();
+    const cap = { now: NOW, maxNewSeriesPerGroup: 20 };
+    await applyDays(kv, [D("2026-11-25", { systems__total: 1, "versions__core__3.49": 1 })], cap);
+    const flood: Record<string, number> = { systems__total: 60 };
+    for (let i = 0; i < 50; i++) flood[`versions__core__${1000 + i}.0`] = 1;
+    const day26 = D("2026-11-26", flood);
+    await applyDays(kv, [day26], cap);
+    // The next day admits the next twenty: they have a point on the 27th, none on the 26th.
+    await applyDays(kv, [D("2026-11-27", flood)], cap);
+    const before = new Map(kv.data);
+    const rerun = await applyDays(kv, [day26], cap);
+    expect(rerun.writes + rerun.deletes).toBe(0);
+    expect(kv.data).toEqual(before);
+    const core = parseChunk(kv.data.get(chunkKey("versions__core", 2026)));
+    expect([...core.values()].filter((points) => points[0]?.[0] === day26.day)).toHaveLength(20);
+  });
 });
