@@ -20,7 +20,7 @@ import { createHash } from "node:crypto";
 import { open, readFile, rename, rm } from "node:fs/promises";
 
 export const BACKUP_FORMAT = "pulp-analytics-summary-backup";
-export const BACKUP_VERSION = 1;
+const BACKUP_VERSION = 1;
 
 export interface BackupHeader {
   format: typeof BACKUP_FORMAT;
@@ -40,7 +40,7 @@ export interface Backup extends BackupHeader {
 }
 
 /** Keys in the order the checksum and the file use: by their UTF-8 bytes (= by code point). */
-export function sortedKeys(keys: Iterable<string>): string[] {
+function sortedKeys(keys: Iterable<string>): string[] {
   return [...keys].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
 }
 

@@ -12,7 +12,7 @@ import {
 } from "@pulp-analytics/shared/history";
 import { JSONParser } from "@streamparser/json";
 
-export interface ReadProgress {
+interface ReadProgress {
   bytes: number;
   totalBytes: number;
   records: number;

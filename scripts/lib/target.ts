@@ -16,7 +16,7 @@ import { repositoryRoot } from "./stack";
 import type { KvTarget } from "./wrangler-kv";
 
 /** The `parseArgs` options every such tool takes. */
-export const TARGET_OPTIONS = {
+const TARGET_OPTIONS = {
   env: { type: "string" },
   "persist-to": { type: "string" },
 } as const;
@@ -24,7 +24,7 @@ export const TARGET_OPTIONS = {
 export const TARGET_USAGE = "[--env dev|production|local] [--persist-to DIR]";
 
 /** Where the local stack keeps its KV (scripts/start.ts). */
-export const LOCAL_STATE = ".wrangler/state";
+const LOCAL_STATE = ".wrangler/state";
 
 /**
  * The target named by `--env` and `--persist-to`; a message saying what is wrong otherwise.
@@ -75,7 +75,7 @@ export function startTool<const O extends NonNullable<ParseArgsConfig["options"]
 }
 
 /** The target in words, for plans and messages. */
-export function describeTarget(target: KvTarget): string {
+function describeTarget(target: KvTarget): string {
   return target.local
     ? `the local stack's SUMMARY (${target.persistTo})`
     : `SUMMARY of the deployed ${target.env} environment`;
