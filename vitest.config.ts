@@ -5,6 +5,7 @@ export default defineConfig({
   test: {
     projects: [
       "shared/vitest.config.ts",
+      "fixtures/vitest.config.ts",
       "workers/site/page/vitest.config.ts",
       "workers/*/vitest.config.ts",
       "workers/*/vitest.production.config.ts",

@@ -2,12 +2,13 @@
  * Pure aggregation throughput (Node): `summarizeDay` over 100,000 records of the benchmark
  * population, the whole summarization rule with no KV in it.
  */
+
+import { recordOf } from "@pulp-analytics/fixtures/population";
 import {
   parseSummaryConfig,
   type SystemRecord,
   summarizeDay,
 } from "@pulp-analytics/shared/summary";
-import { recordOf } from "./population";
 
 const DAY = Date.parse("2026-11-20T00:00:00Z");
 const RECORDS = 100_000;

@@ -4,8 +4,9 @@
  * same run, so the ratio says what the normalisation and the zod validation add.
  */
 import { fromBinary } from "@bufbuild/protobuf";
+import { populationBody } from "@pulp-analytics/fixtures/population";
+import type { BodyFormat } from "@pulp-analytics/shared/checkin";
 import { AnalyticsSchema, decodeCheckIn } from "@pulp-analytics/shared/checkin";
-import { bodyOf, contentTypeOf, type Form } from "./bodies";
 
 const BODIES = 2_000;
 const ROUNDS = 7;
@@ -26,9 +27,10 @@ const text = new TextDecoder();
 
 export function benchDecode(): string {
   const rows: string[] = [];
-  for (const form of ["protobuf", "protojson", "json-3.20"] as Form[]) {
-    const bodies = Array.from({ length: BODIES }, (_, i) => bodyOf(i, form));
-    const type = contentTypeOf(form) ?? null;
+  for (const form of ["protobuf", "protojson", "json-3.20"] as BodyFormat[]) {
+    const encoded = Array.from({ length: BODIES }, (_, i) => populationBody(i, form));
+    const bodies = encoded.map((e) => e.body);
+    const type = encoded[0]?.contentType ?? null;
     for (const body of bodies) {
       // A benchmark of rejections would measure the wrong thing.
       if (!decodeCheckIn(body, type).ok) throw new Error(`${form} body rejected`);

@@ -55,7 +55,7 @@ section("Pure aggregation throughput (Node)", benchAggregate());
 const site = await benchSite();
 section(
   "Site through the local stack",
-  "One day and ten years of summarized history for 10,000 installations (Pulp's release calendar, `bench/calendar.ts`, written by the store's `applyDays` and every key seeded into SUMMARY: `bench/seeded-summary.ts`), measured in the same run (`node scripts/run.mjs bench/site-main.ts` runs this part alone).",
+  "One day and ten years of summarized history for 10,000 installations (Pulp's release calendar, `fixtures/src/calendar.ts`, written by the store's `applyDays` and every key seeded into SUMMARY: `fixtures/src/summary.ts`), measured in the same run (`node scripts/run.mjs bench/site-main.ts` runs this part alone).",
   "What the default view (90 days) downloads: HTML and every script and style it loads, fetched through the front door, and the data; gzip -9 in Node:",
   site.weight,
   "Time until every chart is drawn, and the longest main-thread task, headless Chromium (playwright-core, /usr/bin/chromium):",
@@ -75,7 +75,7 @@ try {
 const nightly = await benchNightly();
 section(
   "Summarizer: a night at 1, 5 and 10 years of history (Node, heap capped)",
-  `\`node scripts/run.mjs bench/nightly.ts\` alone. SUMMARY holds the last 1, 5 or 10 years of one ten-year calendar of Pulp-like releases (\`bench/calendar.ts\`: core at about 14 x.y a year, 13 published plugins at 2–8), so the current year, all a night touches, is the same in every row; RAW holds the day's installations (\`bench/population.ts\`), as ingest writes their metadata. Each run is a Node process with \`--max-old-space-size=${HEAP_CAP_MB}\` (half a Worker's 128 MB) over in-memory bindings that keep values outside the heap (\`bench/kv-namespace.ts\`); the peak heap is sampled at every KV call (an upper bound: it includes garbage not yet collected). The last two rows miss the whole retention window (59 nights, recorded in RAW) and fill it in one run.`,
+  `\`node scripts/run.mjs bench/nightly.ts\` alone. SUMMARY holds the last 1, 5 or 10 years of one ten-year calendar of Pulp-like releases (\`fixtures/src/calendar.ts\`: core at about 14 x.y a year, 13 published plugins at 2–8), so the current year, all a night touches, is the same in every row; RAW holds the day's installations (\`fixtures/src/population.ts\`), as ingest writes their metadata. Each run is a Node process with \`--max-old-space-size=${HEAP_CAP_MB}\` (half a Worker's 128 MB) over in-memory bindings that keep values outside the heap (\`bench/kv-namespace.ts\`); the peak heap is sampled at every KV call (an upper bound: it includes garbage not yet collected). The last two rows miss the whole retention window (59 nights, recorded in RAW) and fill it in one run.`,
   nightlyTable(nightly),
 );
 

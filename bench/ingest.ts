@@ -7,8 +7,11 @@
  * a body rejected by validation (decode and validate, no KV) and a repeat of an already stored
  * check-in (decode, validate and one KV read, no write).
  */
+
+import { distinctId, withId } from "@pulp-analytics/fixtures/bodies";
+import { populationTemplates } from "@pulp-analytics/fixtures/population";
+import type { BodyFormat } from "@pulp-analytics/shared/checkin";
 import autocannon, { type Result } from "autocannon";
-import { contentTypeOf, distinctId, type Form, templates, withId } from "./bodies";
 
 const CONNECTIONS = 32;
 const DURATION_S = 10;
@@ -33,12 +36,12 @@ interface PostOptions {
   id?: (i: number) => string;
 }
 
-function posts(origin: string, form: Form, options: PostOptions): Promise<Result> {
-  const pool = templates(form, POOL);
+function posts(origin: string, form: BodyFormat, options: PostOptions): Promise<Result> {
+  const pool = populationTemplates(form, POOL);
   const run = ++runs;
   const id = options.id ?? ((i: number) => distinctId(run, i));
   let n = 0;
-  const type = contentTypeOf(form);
+  const type = pool[0]?.contentType;
   return autocannon({
     url: origin,
     connections: CONNECTIONS,
@@ -58,7 +61,7 @@ function posts(origin: string, form: Form, options: PostOptions): Promise<Result
 }
 
 /** POSTs that repeat check-ins stored just before: same bodies, same day, nothing to write. */
-async function repeats(origin: string, form: Form, duration: number): Promise<Result> {
+async function repeats(origin: string, form: BodyFormat, duration: number): Promise<Result> {
   const run = ++runs;
   const id = (i: number) => distinctId(run, i % POOL);
   const stored = await posts(origin, form, { amount: POOL, id });

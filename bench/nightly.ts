@@ -1,7 +1,7 @@
 /**
- * The nightly run at realistic sizes: 1, 5 and 10 years of history (bench/calendar.ts, Pulp's
+ * The nightly run at realistic sizes: 1, 5 and 10 years of history (fixtures/src/calendar.ts, Pulp's
  * release calendar) × 1,000, 10,000 and 100,000 installations checking in on the day
- * (bench/population.ts). For each size the parent writes SUMMARY (the history, through the store
+ * (fixtures/src/population.ts). For each size the parent writes SUMMARY (the history, through the store
  * as the summarizer and importer write it) and RAW (ingest's metadata) to files; a child Node
  * process with its heap capped at {@link HEAP_CAP_MB} MB runs the summarizer over in-memory
  * bindings (bench/kv-namespace.ts) and reports KV operations, bytes read and written, the peak
@@ -13,14 +13,14 @@ import { execSync, spawnSync } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { ReleaseCalendar } from "@pulp-analytics/fixtures/calendar";
+import { recordOf, systemId } from "@pulp-analytics/fixtures/population";
 import { DAY_MS, RAW_TTL_SECONDS } from "@pulp-analytics/shared/config";
 import { encodeMeta } from "@pulp-analytics/shared/raw";
 import { applyDays, parseChunk, parseChunkKey, yearOf } from "@pulp-analytics/shared/store";
 import type { Point } from "@pulp-analytics/shared/summary";
 import { memoryKV } from "@pulp-analytics/shared/testing";
 import { build, type Plugin } from "esbuild";
-import { ReleaseCalendar } from "./calendar";
-import { recordOf, systemId } from "./population";
 
 /** Half a Worker's 128 MB: the target for one run's peak heap (issue 9). */
 export const HEAP_CAP_MB = 64;

@@ -1,17 +1,17 @@
 /**
  * The site's first view through the local stack, with one day and with ten years of summarized
- * history (Pulp's release calendar written by the store, bench/seeded-summary.ts, every key seeded),
+ * history (Pulp's release calendar written by the store, fixtures/src/summary.ts, every key seeded),
  * side by side in one run: what the default view downloads (HTML, CSS, JS with frappe-charts,
  * and the data; gzip -9), the time until every chart is drawn in headless Chromium, the longest
  * main-thread task, and what "1 year" and "All" fetch on top.
  */
 import { gzipSync } from "node:zlib";
+import { calendarSummary, seedEntries } from "@pulp-analytics/fixtures/summary";
 import type { PageData } from "@pulp-analytics/shared/store";
 import type { CDPSession } from "playwright-core";
 import { launchChromium } from "../scripts/lib/chromium";
 import { type Stack, startStack } from "../scripts/lib/stack";
 import { yearsFor } from "../workers/site/page/charts";
-import { calendarSummary, seedEntries } from "./seeded-summary";
 
 // SITE_BENCH_QUICK=1: fewer loads and no throttled ones, for trying changes.
 const QUICK = process.env.SITE_BENCH_QUICK === "1";

@@ -2,6 +2,8 @@
  * The summarizer benchmark's worker, run by Miniflare with in-memory KV: it seeds RAW, then runs
  * either our summarizer or a naive one (the predecessor's design: list, then read every key).
  */
+
+import { recordOf, systemId } from "@pulp-analytics/fixtures/population";
 import type { SummarizerEnv } from "@pulp-analytics/shared/config";
 import { encodeMeta, factsFromMeta, parseMeta } from "@pulp-analytics/shared/raw";
 import {
@@ -11,7 +13,6 @@ import {
 } from "@pulp-analytics/shared/summary";
 import { countingKV, type OpCounter } from "../workers/summarizer/src/kv";
 import { summarize } from "../workers/summarizer/src/run";
-import { recordOf, systemId } from "./population";
 
 export default {
   async fetch(request: Request, env: SummarizerEnv): Promise<Response> {

@@ -12,9 +12,14 @@
 import { Agent as HttpAgent, request as httpRequest } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import { parseArgs } from "node:util";
+import { encodeBody } from "@pulp-analytics/fixtures/bodies";
+import {
+  DEFAULT_SYSTEMS,
+  type DemoCheckIn,
+  PRIVATE_PLUGINS,
+  simulate,
+} from "@pulp-analytics/fixtures/fleet";
 import { HEADER, isoDay, startOfUtcDay } from "@pulp-analytics/shared/config";
-import { encode } from "./demo/bodies";
-import { DEFAULT_SYSTEMS, type DemoCheckIn, PRIVATE_PLUGINS, simulate } from "./demo/population";
 
 const { values } = parseArgs({
   options: {
@@ -124,7 +129,7 @@ async function request(
 }
 
 async function post(checkIn: DemoCheckIn): Promise<void> {
-  const { body, contentType } = encode(checkIn);
+  const { body, contentType } = encodeBody(checkIn, checkIn.form);
   const res = await request("/", "POST", body, {
     "Content-Type": contentType,
     [HEADER.SIMULATED_TIME]: new Date(checkIn.at).toISOString(),

@@ -26,18 +26,19 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { distinctId, withId } from "@pulp-analytics/fixtures/bodies";
+import { populationTemplates } from "@pulp-analytics/fixtures/population";
+import { random } from "@pulp-analytics/fixtures/random";
+import type { BodyFormat } from "@pulp-analytics/shared/checkin";
 import { decodeCheckIn } from "@pulp-analytics/shared/checkin";
-import { HEADER, isoDay, MAX_BODY_BYTES } from "@pulp-analytics/shared/config";
+import {
+  HEADER,
+  isoDay,
+  MAX_BODY_BYTES,
+  MAX_NEW_SERIES_PER_GROUP,
+} from "@pulp-analytics/shared/config";
 import autocannon from "autocannon";
 import fc from "fast-check";
-import {
-  contentTypeOf,
-  distinctId,
-  type Form,
-  JSON_TYPE,
-  templates,
-  withId,
-} from "../bench/bodies";
 import { send, startStack } from "./lib/stack";
 
 const CHECK_INS = 20_000;
@@ -45,7 +46,8 @@ const FLOOD = 1_000;
 const FUZZ = 10_000;
 const CONCURRENCY = 64;
 const SEED = 20_261_120;
-const FORMS: Form[] = ["protobuf", "protojson", "json-3.20"];
+const FORMS: BodyFormat[] = ["protobuf", "protojson", "json-3.20"];
+const JSON_TYPE = "application/json";
 
 const started = performance.now();
 // One check-in time for the whole run, so a run that crosses midnight still summarizes one day.
@@ -89,7 +91,7 @@ const statusCounts = (stats: Record<string, { count: number }>) =>
     .join(", ");
 
 async function load(origin: string): Promise<Set<string>> {
-  const pools = FORMS.map((form) => ({ form, pool: templates(form, 1_000) }));
+  const pools = FORMS.map((form) => ({ form, pool: populationTemplates(form, 1_000) }));
   const ids = new Set<string>();
   let n = 0;
   const result = await autocannon({
@@ -106,11 +108,11 @@ async function load(origin: string): Promise<Set<string>> {
           const { form, pool } = pools[i % pools.length] as (typeof pools)[number];
           const id = distinctId(1, i);
           ids.add(id);
-          const type = contentTypeOf(form);
+          const template = pool[i % pool.length] as (typeof pool)[number];
           return {
             ...request,
-            headers: { [HEADER.SIMULATED_TIME]: time, ...(type ? { "content-type": type } : {}) },
-            body: withId(pool[i % pool.length] as (typeof pool)[number], id),
+            headers: { [HEADER.SIMULATED_TIME]: time, "content-type": template.contentType },
+            body: withId(template, id),
           };
         },
       },
@@ -167,8 +169,6 @@ async function flood(origin: string, before: number): Promise<string> {
   return id;
 }
 
-/** The summarizer's cap on brand-new series per group and night (workers/summarizer/src/run.ts). */
-const NEW_SERIES_CAP = 20;
 const INVENTED = 1_000;
 
 async function inventedVersions(origin: string): Promise<void> {
@@ -237,9 +237,9 @@ async function inventedVersions(origin: string): Promise<void> {
   const invented = (prefix: string) =>
     keys.filter((key) => key.startsWith(prefix) && /__1\d{3}\.0(\.0)?$/.test(key)).length;
   check(
-    `invented versions: at most ${NEW_SERIES_CAP} invented series entered each group`,
-    invented("versions__core__") <= NEW_SERIES_CAP &&
-      invented("versions_xyz__core__") <= NEW_SERIES_CAP,
+    `invented versions: at most ${MAX_NEW_SERIES_PER_GROUP} invented series entered each group`,
+    invented("versions__core__") <= MAX_NEW_SERIES_PER_GROUP &&
+      invented("versions_xyz__core__") <= MAX_NEW_SERIES_PER_GROUP,
     `x.y ${invented("versions__core__")}, exact ${invented("versions_xyz__core__")}`,
   );
   const pageAfter = (await (await fetch(`${origin}/api/v1/page`)).text()).length;
@@ -248,17 +248,6 @@ async function inventedVersions(origin: string): Promise<void> {
     pageAfter < 32 * 1024,
     `${pageBefore.toLocaleString("en")} → ${pageAfter.toLocaleString("en")} bytes`,
   );
-}
-
-/** Seeded pseudo-random numbers (mulberry32), so a failing fuzz run can be repeated exactly. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 const CONTENT_TYPES = [
@@ -287,10 +276,11 @@ function fuzzCorpus(): Fuzzed[] {
   const next = random(SEED);
   const int = (n: number) => Math.floor(next() * n);
   const pick = <T>(items: readonly T[]) => items[int(items.length)] as T;
-  const valid = FORMS.map((form) => ({ form, pool: templates(form, 500) }));
+  const valid = FORMS.map((form) => ({ form, pool: populationTemplates(form, 500) }));
   const validBody = (i: number, forms = valid) => {
     const { form, pool } = pick(forms);
-    return { form, bytes: withId(pick(pool), distinctId(3, i)) };
+    const template = pick(pool);
+    return { form, bytes: withId(template, distinctId(3, i)), contentType: template.contentType };
   };
   const jsonValues = fc.sample(fc.jsonValue(), { seed: SEED, numRuns: FUZZ / 4 });
   const corpus: Fuzzed[] = [];
@@ -303,7 +293,7 @@ function fuzzCorpus(): Fuzzed[] {
       corpus.push({ kind: "random bytes", body, contentType: pick(CONTENT_TYPES) });
     } else if (kind === 1) {
       // A valid body with a few byte-level mutations: flips, inserts, deletions, truncation.
-      const { form, bytes } = validBody(i);
+      const { form, bytes, contentType } = validBody(i);
       const body = [...bytes];
       for (let m = 1 + int(4); m > 0; m--) {
         const at = int(body.length + 1);
@@ -316,7 +306,7 @@ function fuzzCorpus(): Fuzzed[] {
       corpus.push({
         kind: `mutated ${form}`,
         body: Uint8Array.from(body),
-        contentType: next() < 0.9 ? contentTypeOf(form) : pick(CONTENT_TYPES),
+        contentType: next() < 0.9 ? contentType : pick(CONTENT_TYPES),
       });
     } else if (kind === 2) {
       // Any JSON value fast-check can think of, labelled JSON.

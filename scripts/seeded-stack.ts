@@ -1,11 +1,11 @@
 /**
  * `node scripts/run.mjs scripts/seeded-stack.ts [YEARS] [INSTALLATIONS]`: the local stack with
  * SUMMARY seeded with years of Pulp's release calendar as the store writes them (every key:
- * chunks, weekly history, key lists, the page; bench/seeded-summary.ts), for looking
+ * chunks, weekly history, key lists, the page; fixtures/src/summary.ts), for looking
  * at the page over years of history and taking screenshots (`npm run screenshots -- URL`).
  * Runs until interrupted.
  */
-import { calendarSummary, seedEntries } from "../bench/seeded-summary";
+import { calendarSummary, seedEntries } from "@pulp-analytics/fixtures/summary";
 import { startStack } from "./lib/stack";
 
 const years = Number(process.argv[2] ?? 5);

@@ -10,8 +10,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { create, toBinary } from "@bufbuild/protobuf";
-import { AnalyticsSchema } from "@pulp-analytics/shared/checkin";
+import { encodeBody } from "@pulp-analytics/fixtures/bodies";
+import { type DemoCheckIn, simulate } from "@pulp-analytics/fixtures/fleet";
 import { DAY_MS, HEADER, isoDay, MAX_BODY_BYTES, VAR } from "@pulp-analytics/shared/config";
 import { startFront } from "./front";
 
@@ -152,7 +152,7 @@ export async function launchStack(options: StackOptions): Promise<RunningStack> 
 export interface StartOptions {
   /**
    * SUMMARY entries written before the stack starts (`wrangler kv bulk put --local`), e.g.
-   * every key the store wrote for a synthetic history (bench/seeded-summary.ts).
+   * every key the store wrote for a synthetic history (fixtures/src/summary.ts).
    */
   summary?: Array<{ key: string; value: string }>;
 }
@@ -244,83 +244,32 @@ export async function send(url: string, init: RequestInit): Promise<Response> {
   }
 }
 
-/** A deterministic pseudo-random sequence, so every run builds the same history. */
-function random(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s * 1_103_515_245 + 12_345) % 2 ** 31;
-    return s / 2 ** 31;
-  };
-}
-
-const pick = <T>(next: () => number, items: readonly T[]): T =>
-  items[Math.floor(next() * items.length)] as T;
-
 /**
- * `days` days of history ending yesterday (UTC): installations that join over time, upgrade
- * their plugins now and then and sometimes disappear; one also runs an in-house plugin that
- * must never be published.
+ * `days` days of history ending yesterday (UTC), posted through the front door and summarized
+ * day by day: the fleet of the demo (fixtures/src/fleet.ts), with installations that join,
+ * upgrade and leave, and some that run in-house plugins that must never be published. Returns
+ * the last day.
  */
 export async function buildHistory(origin: string, days: number, systems: number): Promise<string> {
-  const next = random(42);
   const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
-  const first = today - days * DAY_MS;
-  const fleet = Array.from({ length: systems }, (_, i) => ({
-    id: crypto.randomUUID(),
-    joins: first + Math.floor(next() * days * 0.6) * DAY_MS,
-    leaves:
-      next() < 0.15
-        ? first + Math.floor(days * (0.5 + next() * 0.5)) * DAY_MS
-        : Number.POSITIVE_INFINITY,
-    core: 44 + Math.floor(next() * 3),
-    plugins: ["file", "rpm", "container", "ansible", "python"].filter(() => next() < 0.6),
-    postgres: pick(next, [130008, 150004, 150004, 160002, 160002, 90624, 0]),
-    workers: 1 + Math.floor(next() * 8),
-    hosts: 1 + Math.floor(next() * 3),
-    users: Math.floor(next() ** 3 * 200),
-    inHouse: i === 0,
-  }));
-  for (let day = first; day < today; day += DAY_MS) {
-    for (const system of fleet) {
-      if (day < system.joins || day >= system.leaves) continue;
-      if (next() < 0.04) system.core = Math.min(system.core + 1, 49);
-      const components = [
-        { name: "core", version: `3.${system.core}.${Math.floor(next() * 3)}` },
-        ...system.plugins.map((name) => ({
-          name,
-          version: `${name === "rpm" ? 3 : 1}.${Math.floor(system.core / 4)}.${Math.floor(next() * 2)}`,
-        })),
-        ...(system.inHouse ? [{ name: "acme_internal", version: "0.1.0" }] : []),
-      ];
-      const body = toBinary(
-        AnalyticsSchema,
-        create(AnalyticsSchema, {
-          systemId: system.id,
-          components,
-          onlineWorkers: { processes: system.workers, hosts: system.hosts },
-          onlineContentApps: { processes: system.hosts * 2, hosts: system.hosts },
-          postgresqlVersion: system.postgres,
-          rbacStats: {
-            users: system.users,
-            groups: Math.floor(system.users / 10),
-            domains: 0,
-            customAccessPolicies: 0,
-            customRoles: system.users > 50 ? 2 : 0,
-          },
-        }),
-      );
-      const at = new Date(day + (8 + Math.floor(next() * 12)) * 3_600_000).toISOString();
-      const res = await send(`${origin}/`, {
-        method: "POST",
-        body,
-        headers: { [HEADER.SIMULATED_TIME]: at },
-      });
-      if (res.status !== 200)
-        throw new Error(`check-in on ${at}: ${res.status} ${await res.text()}`);
-    }
+  const lastDay = today - DAY_MS;
+  const fleet = simulate({ systems, days, seed: 42, lastDay, now: today });
+  const post = async (checkIn: DemoCheckIn) => {
+    const { body, contentType } = encodeBody(checkIn, checkIn.form);
+    const at = new Date(checkIn.at).toISOString();
+    const res = await send(`${origin}/`, {
+      method: "POST",
+      body,
+      headers: { "Content-Type": contentType, [HEADER.SIMULATED_TIME]: at },
+    });
+    if (res.status !== 200) throw new Error(`check-in on ${at}: ${res.status} ${await res.text()}`);
+  };
+  for (const checkIn of fleet.history) await post(checkIn);
+  for (const { day, checkIns } of fleet.days) {
+    for (const checkIn of checkIns) await post(checkIn);
     const summary = await send(`${origin}/?day=${isoDay(day)}`, { method: "PUT" });
     if (summary.status !== 200)
       throw new Error(`PUT /?day=${isoDay(day)}: ${summary.status} ${await summary.text()}`);
   }
-  return isoDay(today - DAY_MS);
+  return isoDay(lastDay);
 }

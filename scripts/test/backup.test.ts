@@ -9,11 +9,12 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { ReleaseCalendar } from "@pulp-analytics/fixtures/calendar";
+import { importDump } from "@pulp-analytics/fixtures/import";
 import { parseIsoDay } from "@pulp-analytics/shared/config";
 import { applyDays, JOURNAL_KEY, PAGE_KEY } from "@pulp-analytics/shared/store";
 import type { Point } from "@pulp-analytics/shared/summary";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ReleaseCalendar } from "../../bench/calendar";
 import {
   BACKUP_FORMAT,
   backupChecksum,
@@ -26,9 +27,7 @@ import { repositoryRoot, startStack } from "../lib/stack";
 import { parseTarget } from "../lib/target";
 import { WranglerSummaryKV } from "../lib/wrangler-kv";
 
-const WORKER_DUMP = fileURLToPath(
-  new URL("../../shared/test/fixtures/import/worker-2022.json", import.meta.url),
-);
+const WORKER_DUMP = importDump("worker-2022.json");
 
 /** Values no JSON writer should bend: quotes, backslashes, newlines, non-ASCII, U+2028. */
 const ODD = 'ünï "cödé" \\ back\\slash\n\ttab 😀 \u2028 </script>';

@@ -8,20 +8,16 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { DJANGO_EXPECTED, importDump } from "@pulp-analytics/fixtures/import";
 import { parseIsoDay } from "@pulp-analytics/shared/config";
 import { applyDays, groupOf, parseChunkKey, seriesFromChunks } from "@pulp-analytics/shared/store";
 import type { Point } from "@pulp-analytics/shared/summary";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DJANGO_EXPECTED } from "../../shared/test/fixtures/import/expected";
 import { repositoryRoot, type Stack, startStack } from "../lib/stack";
 import { WranglerSummaryKV } from "../lib/wrangler-kv";
 
-const DJANGO = fileURLToPath(
-  new URL("../../shared/test/fixtures/import/django-dump.json", import.meta.url),
-);
-const WORKER = fileURLToPath(
-  new URL("../../shared/test/fixtures/import/worker-2022.json", import.meta.url),
-);
+const DJANGO = importDump("django-dump.json");
+const WORKER = importDump("worker-2022.json");
 
 function runImport(...args: string[]): Promise<{ code: number | null; stdout: string }> {
   return new Promise((resolve, reject) => {

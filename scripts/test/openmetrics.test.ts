@@ -8,6 +8,8 @@
  * .ci/run, which installs the package) fails instead.
  */
 import { spawnSync } from "node:child_process";
+import { encodeBody } from "@pulp-analytics/fixtures/bodies";
+import { simulate } from "@pulp-analytics/fixtures/fleet";
 import { decodeCheckIn, factsOf } from "@pulp-analytics/shared/checkin";
 import {
   EMPTY_PAGE,
@@ -26,8 +28,6 @@ import {
 } from "@pulp-analytics/shared/summary";
 import { memoryKV } from "@pulp-analytics/shared/testing";
 import { describe, expect, it } from "vitest";
-import { encode } from "../demo/bodies";
-import { simulate } from "../demo/population";
 
 const PARSE = `
 import json, sys
@@ -87,9 +87,8 @@ async function realisticPage(): Promise<PageData> {
   const config = parseSummaryConfig({});
   const systems = new Map<string, SystemRecord>();
   const record = (checkIn: (typeof demo.history)[number]) => {
-    const { body, contentType } = encode(checkIn);
-    const bytes = typeof body === "string" ? new TextEncoder().encode(body) : body;
-    const decoded = decodeCheckIn(bytes, contentType);
+    const { body, contentType } = encodeBody(checkIn, checkIn.form);
+    const decoded = decodeCheckIn(body, contentType);
     if (!decoded.ok) throw new Error(`the demo posted a body the decoder refuses: ${checkIn.form}`);
     const previous = systems.get(checkIn.systemId);
     systems.set(checkIn.systemId, {

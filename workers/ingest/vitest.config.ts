@@ -1,6 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
-import { fixtureBinding } from "../../shared/test/fixtures.ts";
+import { fixtureBinding } from "../../fixtures/src/pulpcore.ts";
 import { TEST_TRIGGER_TOKEN } from "./test/token.ts";
 
 // The dev environment of wrangler.jsonc, with the site and summarizer behind the service

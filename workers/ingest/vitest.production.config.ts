@@ -1,6 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
-import { fixtureBinding } from "../../shared/test/fixtures.ts";
+import { fixtureBinding } from "../../fixtures/src/pulpcore.ts";
 
 // The production environment of wrangler.jsonc exactly as deployed (no SUMMARIZER binding, no
 // simulated time): the rules that only production applies are tested here.

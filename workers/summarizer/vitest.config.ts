@@ -1,6 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
-import { fixtureBinding } from "../../shared/test/fixtures.ts";
+import { fixtureBinding } from "../../fixtures/src/pulpcore.ts";
 
 // The dev environment of wrangler.jsonc with real local KV; the real pulpcore bodies ride along
 // as a JSON binding for the entries whose values must be decoded.

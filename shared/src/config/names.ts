@@ -80,3 +80,12 @@ export const SUMMARY_CRON = "0 0 * * *";
  * within the hour instead of the next night. With nothing pending each costs one `list()`.
  */
 export const FINISH_CRON = "10,20,30,40,50 0 * * *";
+
+/**
+ * Series a group did not have before a day that may enter it that day, the largest counts first.
+ * A real night brings a few (a new release's x.y and patch versions); a flood of invented
+ * versions from fake installations then mints at most this many keys a group a night, and never
+ * holds back a real series of another group (docs/architecture.md, "Threat model"). The load
+ * test floods against it.
+ */
+export const MAX_NEW_SERIES_PER_GROUP = 20;

@@ -1,6 +1,6 @@
+import { fixtureBytes, fixtures } from "@pulp-analytics/fixtures/pulpcore";
 import { describe, expect, it } from "vitest";
 import { decodeCheckIn } from "../../src/checkin/decode";
-import { fixtureBytes, fixtures } from "../fixtures";
 
 describe("decodeCheckIn on real pulpcore bytes", () => {
   it.each(fixtures.map((f) => [f.file, f] as const))("%s", (_file, fixture) => {

@@ -1,8 +1,8 @@
+import { fixtureBytes, fixtures } from "@pulp-analytics/fixtures/pulpcore";
 import { describe, expect, it } from "vitest";
 import { decodeCheckIn } from "../../src/checkin/decode";
 import { encodeCheckIn } from "../../src/checkin/encode";
 import type { CheckIn } from "../../src/checkin/schema";
-import { fixtureBytes, fixtures } from "../fixtures";
 
 const full: CheckIn = {
   systemId: "019357a8-3c2d-7e4f-b123-4567890abcde",

@@ -1,16 +1,16 @@
 /**
- * The mapping of docs/migration.md, against hand-written dumps (test/fixtures/import/) and the
+ * The mapping of docs/migration.md, against hand-written dumps (fixtures/import/) and the
  * series they must produce, computed by hand from the rows.
  */
 import { readFileSync } from "node:fs";
+import { DJANGO_EXPECTED, importDump } from "@pulp-analytics/fixtures/import";
 import { describe, expect, it } from "vitest";
 import { detectDumpFormat, HistoryImport } from "../../src/history/import";
 import type { DayPoints } from "../../src/store/apply";
 import { DEFAULT_PUBLISHED_COMPONENTS, parseSummaryConfig } from "../../src/summary/rule";
-import { DJANGO_EXPECTED } from "../fixtures/import/expected";
 
-const fixture = (name: string) =>
-  readFileSync(new URL(`../fixtures/import/${name}`, import.meta.url), "utf8");
+const fixture = (name: "django-dump.json" | "worker-2022.json") =>
+  readFileSync(importDump(name), "utf8");
 
 const published = parseSummaryConfig({}).publishedComponents;
 

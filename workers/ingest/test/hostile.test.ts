@@ -3,6 +3,7 @@
  * JSON error shape, and RAW must be exactly as it was before.
  */
 
+import { random, bytes as randomBytes } from "@pulp-analytics/fixtures/random";
 import { MAX_BODY_BYTES } from "@pulp-analytics/shared/config";
 import { beforeEach, describe, expect, it } from "vitest";
 import { post, testEnv } from "./helpers";
@@ -15,17 +16,6 @@ const withJson = (patch: Record<string, unknown>) => JSON.stringify({ ...protoJs
 const components = (n: number) =>
   Array.from({ length: n }, (_, i) => ({ name: `plugin${i}`, version: "1.0.0" }));
 
-/** Deterministic pseudo-random bytes (xorshift), so a failure is reproducible. */
-function randomBytes(length: number, seed: number): Uint8Array {
-  let x = seed;
-  return Uint8Array.from({ length }, () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return x & 0xff;
-  });
-}
-
 type Case = [name: string, body: BodyInit, headers: Record<string, string>, status: number];
 
 const cases: Case[] = [
@@ -33,8 +23,8 @@ const cases: Case[] = [
   ["empty body", new Uint8Array(0), octets, 400],
   ["a lone tag", bytes(0x0a), octets, 400],
   ["a valid message cut in half", valid.slice(0, Math.floor(valid.length / 2)), octets, 400],
-  ["random bytes", randomBytes(512, 0x2545f491), octets, 400],
-  ["more random bytes", randomBytes(97, 0x9e3779b9), octets, 400],
+  ["random bytes", randomBytes(random(0x2545f491), 512), octets, 400],
+  ["more random bytes", randomBytes(random(0x9e3779b9), 97), octets, 400],
   ["an overlong varint", bytes(0x28, ...Array(11).fill(0xff), 0x01), octets, 400],
   ["a length past the end", bytes(0x0a, 0x7f, 0x61, 0x62, 0x63), octets, 400],
   ["system id with the varint wire type", bytes(0x08, 0x01), octets, 400],

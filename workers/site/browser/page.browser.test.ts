@@ -1,19 +1,19 @@
 /**
  * The page in headless Chromium against the local stack: empty state, then summarized data
  * built through the front door, then years of synthetic history seeded into SUMMARY
- * (the release calendar written by the store, bench/seeded-summary.ts). Every chart must draw data points, with no console error, no
+ * (the release calendar written by the store, fixtures/src/summary.ts). Every chart must draw data points, with no console error, no
  * request leaving the origin, axis labels inside their chart, weekly history fetched only for
  * "1 year" and "All" (once a year), and nothing from the data interpreted as markup. Saves
  * screenshots (desktop and phone width) to browser/screenshots/.
  */
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
+import { calendarSummary, seedEntries } from "@pulp-analytics/fixtures/summary";
 import { DAY_MS, isoDay } from "@pulp-analytics/shared/config";
 import type { PageData } from "@pulp-analytics/shared/store";
 import { daysOfSeries, memorySummary, pageViewsOf } from "@pulp-analytics/shared/testing";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { calendarSummary, seedEntries } from "../../../bench/seeded-summary";
 import { launchChromium } from "../../../scripts/lib/chromium";
 import { buildHistory, type Stack, startStack } from "../../../scripts/lib/stack";
 import { compareVersions, headline, supportedPostgresqlLabel } from "../page/charts";

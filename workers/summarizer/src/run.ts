@@ -16,6 +16,7 @@ import {
   BINDING,
   DAY_MS,
   isoDay,
+  MAX_NEW_SERIES_PER_GROUP,
   RAW_TTL_SECONDS,
   type SummarizerEnv,
   VAR,
@@ -39,14 +40,6 @@ import { scanRaw } from "./raw";
 
 /** Value reads for entries whose metadata lacks the facts; beyond this they are skipped. */
 const VALUE_READ_BUDGET = 100;
-
-/**
- * Series a group has never had that may enter it per day, the largest counts first. A real night
- * brings a few (a new release's x.y and patch versions); a flood of invented versions from fake
- * installations then mints at most this many keys a group a night, and never holds back a real
- * series of another group (docs/architecture.md, "Threat model").
- */
-export const MAX_NEW_SERIES_PER_GROUP = 20;
 
 /** Days RAW keeps a system's check-ins for (its TTL): how far back a run can summarize. */
 export const RETENTION_DAYS = RAW_TTL_SECONDS / (DAY_MS / 1000);

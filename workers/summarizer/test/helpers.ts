@@ -1,10 +1,10 @@
 import { env } from "cloudflare:workers";
+import type { FixtureBinding } from "@pulp-analytics/fixtures/pulpcore-types";
 import type { Facts } from "@pulp-analytics/shared/checkin";
 import { DAY_MS, type SummarizerEnv, startOfUtcDay } from "@pulp-analytics/shared/config";
 import { encodeMeta } from "@pulp-analytics/shared/raw";
 import { parseChunk, parseChunkKey } from "@pulp-analytics/shared/store";
 import type { Point, SystemRecord } from "@pulp-analytics/shared/summary";
-import type { FixtureBinding } from "../../../shared/test/fixture-types";
 
 export const testEnv = env as unknown as SummarizerEnv & { FIXTURES: FixtureBinding[] };
 

@@ -1,8 +1,8 @@
 /**
  * A Django `manage.py dumpdata` of the summary tables (notes/migration.md) for the release
- * calendar of bench/calendar.ts: what an operator would bring to `npm run import`.
+ * calendar of fixtures/src/calendar.ts: what an operator would bring to `npm run import`.
  *
- *   node scripts/run.mjs bench/django-dump.ts --years 5 --installations 10000 OUT.json
+ *   node scripts/run.mjs scripts/django-dump.ts --years 5 --installations 10000 OUT.json
  *                                             [--seed 1] [--last-day YYYY-MM-DD]
  *
  * Written as dumpdata writes without --indent: one JSON array on one line, Python's spacing,
@@ -14,8 +14,14 @@
  */
 import { createWriteStream } from "node:fs";
 import { parseArgs } from "node:util";
+import {
+  DJANGO_DUMP_ORDER,
+  type DjangoRecord,
+  djangoRecords,
+  ReleaseCalendar,
+} from "@pulp-analytics/fixtures/calendar";
+import { random, shuffle } from "@pulp-analytics/fixtures/random";
 import { DAY_MS, parseIsoDay, startOfUtcDay } from "@pulp-analytics/shared/config";
-import { DJANGO_DUMP_ORDER, type DjangoRecord, djangoRecords, ReleaseCalendar } from "./calendar";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -44,7 +50,7 @@ if (
   lastDay === null
 ) {
   process.stderr.write(
-    "usage: node scripts/run.mjs bench/django-dump.ts --years N --installations N [--seed N] [--last-day YYYY-MM-DD] OUT.json\n",
+    "usage: node scripts/run.mjs scripts/django-dump.ts --years N --installations N [--seed N] [--last-day YYYY-MM-DD] OUT.json\n",
   );
   process.exit(2);
 }
@@ -81,17 +87,6 @@ async function flush(): Promise<void> {
   if (!file.write(chunk)) await new Promise<void>((resolve) => file.once("drain", () => resolve()));
 }
 
-/** A deterministic shuffle of one day's rows (Fisher–Yates on a seeded sequence). */
-function shuffled<T>(items: T[], salt: number): T[] {
-  let state = (salt * 2654435761) >>> 0 || 1;
-  for (let i = items.length - 1; i > 0; i--) {
-    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-    const j = state % (i + 1);
-    [items[i], items[j]] = [items[j] as T, items[i] as T];
-  }
-  return items;
-}
-
 await write("[");
 const days = calendar.days();
 for (const [m, model] of DJANGO_DUMP_ORDER.entries()) {
@@ -99,7 +94,7 @@ for (const [m, model] of DJANGO_DUMP_ORDER.entries()) {
   for (const day of days) {
     const rowsOfDay = calendar.djangoDay(day);
     if (!rowsOfDay) continue;
-    for (const record of shuffled(djangoRecords(rowsOfDay, model), day / DAY_MS + m)) {
+    for (const record of shuffle(random(seed, day / DAY_MS, m), djangoRecords(rowsOfDay, model))) {
       pk++;
       await write(`${first ? "" : ", "}${serialize(record, record.pk ?? pk)}`);
       first = false;
