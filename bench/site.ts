@@ -10,7 +10,7 @@ import type { PageData } from "@pulp-analytics/shared/store";
 import type { CDPSession } from "playwright-core";
 import { launchChromium } from "../scripts/lib/chromium";
 import { type Stack, startStack } from "../scripts/lib/stack";
-import { yearsFor } from "../workers/site/page/charts";
+import { yearsFor } from "../workers/site/page/model";
 import { calendarSummary, seedEntries } from "./seeded-summary";
 
 // SITE_BENCH_QUICK=1: fewer loads and no throttled ones, for trying changes.

@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { calendarSummary, seedEntries } from "../../../bench/seeded-summary";
 import { launchChromium } from "../../../scripts/lib/chromium";
 import { buildHistory, type Stack, startStack } from "../../../scripts/lib/stack";
-import { compareVersions, headline, supportedPostgresqlLabel } from "../page/charts";
+import { compareVersions, headline, supportedPostgresqlLabel } from "../page/model";
 
 const SCREENSHOTS = join(import.meta.dirname, "screenshots");
 const DESKTOP = { width: 1280, height: 900 };

@@ -1,7 +1,7 @@
-// Builds the generated files of public/: the page's chart logic from page/charts.ts,
+// Builds the generated files of public/: the page's chart logic from page/model/,
 // and frappe-charts from the pinned npm package (so no third-party code is committed here). Run
 // by npm install, npm start, npm test and wrangler's custom build (dev and deploy). `--check`
-// writes nothing and fails when a built file is stale (page/test/charts.test.ts runs it).
+// writes nothing and fails when a built file is stale (page/test/assets.test.ts runs it).
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -29,8 +29,8 @@ async function bundle(entry, options) {
 async function outputs() {
   const { version, license } = JSON.parse(await readFile(`${frappe}package.json`, "utf8"));
   return {
-    "public/chart-data.js": await bundle(`${site}page/charts.ts`, {
-      banner: { js: "// Generated from page/charts.ts by scripts/build-assets.mjs." },
+    "public/chart-data.js": await bundle(`${site}page/model/index.ts`, {
+      banner: { js: "// Generated from page/model/ by scripts/build-assets.mjs." },
     }),
     // The plain ESM build, not the minified one: that one injects its CSS as an inline <style>,
     // which the page's CSP refuses (public/style.css carries the chart styles instead).
