@@ -505,7 +505,7 @@ describe("the page over years of history", () => {
 });
 
 describe("the front door", () => {
-  it.each(["/app.js", "/chart-data.js", "/style.css", "/vendor/frappe-charts.js", "/favicon.svg"])(
+  it.each(["/app.js", "/style.css", "/vendor/frappe-charts.js", "/favicon.svg"])(
     "serves the static asset %s with nosniff and a 304 on revalidation",
     async (path) => {
       const res = await fetch(`${stack.origin}${path}`);

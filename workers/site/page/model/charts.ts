@@ -26,6 +26,13 @@ export interface ChartModel {
   keys: string[];
 }
 
+/**
+ * How many of a chart's values are above 0, over all its datasets: with none there is nothing
+ * to draw (the page says so instead).
+ */
+export const drawnPoints = (chart: ChartModel): number =>
+  chart.datasets.reduce((n, d) => n + d.values.filter((v) => v > 0).length, 0);
+
 export function installationsChart(data: ChartData): ChartModel {
   return {
     labels: labelsOf(data.days),

@@ -22,3 +22,14 @@ export const CHART_INLINE_STYLES: readonly string[] = [
   "display: block;",
   ...[...CHART_COLORS, OTHER_COLOR].map((color) => `fill: ${color}`),
 ];
+
+/**
+ * The color of each series (or slice) of a chart, by name in drawing order: "Other" in
+ * {@link OTHER_COLOR}, the others through {@link CHART_COLORS} in turn.
+ */
+export function seriesColors(names: readonly string[]): string[] {
+  let next = 0;
+  return names.map((name) =>
+    name === "Other" ? OTHER_COLOR : (CHART_COLORS[next++ % CHART_COLORS.length] as string),
+  );
+}

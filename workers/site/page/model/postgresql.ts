@@ -23,6 +23,9 @@ export const byMajor = (a: { label: string }, b: { label: string }): number =>
  */
 export const TOP_MAJORS = CHART_COLORS.length;
 
+/** The most slices the latest day's chart has: {@link TOP_MAJORS} majors and "Other". */
+export const POSTGRESQL_LATEST_SLICES = TOP_MAJORS + 1;
+
 /** Shares of the latest day: "Other" first, then majors in numeric order, "unknown" last. */
 export function postgresqlLatestChart(page: PageData): ChartModel {
   const majors = family(indexOf(page).recent.keys(), POSTGRESQL_PREFIX).filter(

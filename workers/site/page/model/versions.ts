@@ -104,3 +104,38 @@ export function exactVersionGroups(page: PageData, component: string): ExactGrou
     return { xy, installations, share: percent(installations, total), versions };
   });
 }
+
+/** The share in percent an x.y needs to be listed on its own in the exact versions' fold. */
+export const EXACT_MINOR_SHARE = 1;
+
+export interface ExactTable {
+  /** The x.y groups, newest first (none: no exact version on the latest day). */
+  groups: ExactGroup[];
+  /** How many exact versions the groups hold. */
+  versions: number;
+  /**
+   * The x.y listed first: those with at least {@link EXACT_MINOR_SHARE} % each, newest first,
+   * or every x.y when none has.
+   */
+  shown: ExactGroup[];
+  /**
+   * The other x.y, under {@link EXACT_MINOR_SHARE} % each, folded once more with their
+   * installations and share (the sum of their shares, one decimal); null when there are none
+   * beside those shown.
+   */
+  tail: { groups: ExactGroup[]; installations: number; share: number } | null;
+}
+
+/** The exact versions' fold of a component on the latest day: every number it shows. */
+export function exactTable(page: PageData, component: string): ExactTable {
+  const groups = exactVersionGroups(page, component);
+  const versions = groups.reduce((n, g) => n + g.versions.length, 0);
+  const major = groups.filter((g) => g.share >= EXACT_MINOR_SHARE);
+  const minor = groups.filter((g) => g.share < EXACT_MINOR_SHARE);
+  if (major.length === 0 || minor.length === 0) {
+    return { groups, versions, shown: major.length > 0 ? major : minor, tail: null };
+  }
+  const installations = minor.reduce((n, g) => n + g.installations, 0);
+  const share = Math.round(minor.reduce((n, g) => n + g.share, 0) * 10) / 10;
+  return { groups, versions, shown: major, tail: { groups: minor, installations, share } };
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   isSupportedPostgresql,
+  POSTGRESQL_LATEST_SLICES,
   postgresqlLatestChart,
   postgresqlShareChart,
   SUPPORTED_POSTGRESQL,
@@ -41,9 +42,11 @@ describe("PostgreSQL charts", () => {
       ]),
     ]);
     expect(majors).toHaveLength(TOP_MAJORS + 2);
+    expect(POSTGRESQL_LATEST_SLICES).toBe(9);
     const named = ["11", "12", "13", "14", "15", "16", "17", "unknown"];
     const latest = postgresqlLatestChart(many);
     expect(latest.labels).toEqual(["Other", ...named]);
+    expect(latest.labels).toHaveLength(POSTGRESQL_LATEST_SLICES);
     // 1 + 2 of 55 installations, then 3 … 10 of 55.
     expect(latest.datasets[0]?.values).toEqual([5.5, 5.5, 7.3, 9.1, 10.9, 12.7, 14.5, 16.4, 18.2]);
     expect(latest.keys).toHaveLength(majors.length);
