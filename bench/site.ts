@@ -11,7 +11,7 @@ import type { PageData } from "@pulp-analytics/shared/store";
 import type { CDPSession } from "playwright-core";
 import { launchChromium } from "../scripts/lib/chromium";
 import { type Stack, startStack } from "../scripts/lib/stack";
-import { yearsFor } from "../workers/site/page/charts";
+import { yearsFor } from "../workers/site/page/model";
 
 // SITE_BENCH_QUICK=1: fewer loads and no throttled ones, for trying changes.
 const QUICK = process.env.SITE_BENCH_QUICK === "1";

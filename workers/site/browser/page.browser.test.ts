@@ -16,7 +16,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../../../scripts/lib/chromium";
 import { buildHistory, type Stack, startStack } from "../../../scripts/lib/stack";
-import { compareVersions, headline, supportedPostgresqlLabel } from "../page/charts";
+import { compareVersions, headline, supportedPostgresqlLabel } from "../page/model";
 
 const SCREENSHOTS = join(import.meta.dirname, "screenshots");
 const DESKTOP = { width: 1280, height: 900 };
@@ -505,7 +505,7 @@ describe("the page over years of history", () => {
 });
 
 describe("the front door", () => {
-  it.each(["/app.js", "/chart-data.js", "/style.css", "/vendor/frappe-charts.js", "/favicon.svg"])(
+  it.each(["/app.js", "/style.css", "/vendor/frappe-charts.js", "/favicon.svg"])(
     "serves the static asset %s with nosniff and a 304 on revalidation",
     async (path) => {
       const res = await fetch(`${stack.origin}${path}`);

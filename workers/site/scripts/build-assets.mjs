@@ -1,8 +1,9 @@
-// Builds the generated files of public/: the page's chart logic from page/charts.ts,
-// and frappe-charts from the pinned npm package (so no third-party code is committed here). Run
-// by npm install, npm start, npm test and wrangler's custom build (dev and deploy). `--check`
-// writes nothing and fails when a built file is stale (page/test/charts.test.ts runs it).
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+// Builds the generated files of public/: the page's script (public/app.js) from page/main.ts,
+// its model and UI in TypeScript, and frappe-charts from the pinned npm package (so no
+// third-party code is committed here). Run by npm start, npm test and wrangler's custom build
+// (dev and deploy). `--check` writes nothing and fails when a built file is stale
+// (page/test/assets.test.ts runs it).
+import { access, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -26,11 +27,26 @@ async function bundle(entry, options) {
   return result.outputFiles[0].text;
 }
 
+/**
+ * The page imports "frappe-charts" (typed in page/ui/frappe-charts.d.ts) and gets it from
+ * public/vendor/ at run time: a separate file, with its license beside it, cached on its own.
+ */
+const frappeFromVendor = {
+  name: "frappe-charts-from-vendor",
+  setup(build) {
+    build.onResolve({ filter: /^frappe-charts$/ }, () => ({
+      path: "./vendor/frappe-charts.js",
+      external: true,
+    }));
+  },
+};
+
 async function outputs() {
   const { version, license } = JSON.parse(await readFile(`${frappe}package.json`, "utf8"));
   return {
-    "public/chart-data.js": await bundle(`${site}page/charts.ts`, {
-      banner: { js: "// Generated from page/charts.ts by scripts/build-assets.mjs." },
+    "public/app.js": await bundle(`${site}page/main.ts`, {
+      banner: { js: "// Generated from page/main.ts by scripts/build-assets.mjs." },
+      plugins: [frappeFromVendor],
     }),
     // The plain ESM build, not the minified one: that one injects its CSS as an inline <style>,
     // which the page's CSP refuses (public/style.css carries the chart styles instead).
@@ -44,8 +60,20 @@ async function outputs() {
   };
 }
 
+// Built here once, no longer: removed, so an old checkout does not serve (or deploy) them.
+const OBSOLETE = ["public/chart-data.js"];
+
 const check = process.argv.includes("--check");
 const stale = [];
+for (const path of OBSOLETE) {
+  const present = await access(`${site}${path}`).then(
+    () => true,
+    () => false,
+  );
+  if (!present) continue;
+  if (check) stale.push(path);
+  else await rm(`${site}${path}`);
+}
 for (const [path, text] of Object.entries(await outputs())) {
   const current = await readFile(`${site}${path}`, "utf8").catch(() => null);
   if (current === text) continue;

@@ -3,11 +3,11 @@
  * The static assets get the same security headers from public/_headers (the asset router
  * serves them without running this worker).
  */
-import { CHART_INLINE_STYLES } from "../page/charts";
+import { CHART_INLINE_STYLES } from "../page/model";
 
 /**
  * The page loads only its own scripts, styles and data. Inline style attributes are allowed
- * only by hash, for exactly those frappe-charts writes (shared/src/site-charts.ts); every other
+ * only by hash, for exactly those frappe-charts writes (page/model/palette.ts); every other
  * style it sets goes through the CSSOM, which CSP does not restrict.
  */
 async function buildPageCsp(): Promise<string> {

@@ -1,7 +1,7 @@
 /**
  * The site worker (docs/contract.md#4-public-read-api): the page and the open data API, read-only over SUMMARY.
  * The page costs one KV read per cache miss, a series a list and one bulk read; the pure parts
- * live in shared/ (site.ts, store.ts) and public/chart-data.js.
+ * live in shared/ (opendata, store) and the page's model (page/model/, bundled into public/app.js).
  */
 import {
   BINDING,

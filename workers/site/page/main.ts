@@ -1,0 +1,218 @@
+/**
+ * The page's script, bundled into public/app.js by scripts/build-assets.mjs: fetches
+ * /api/v1/page (one KV read behind the edge cache), draws every chart with frappe-charts, and
+ * fetches a year of weekly history (/api/v1/page/weekly/<YYYY>) only when "1 year" or "All" is
+ * chosen, once per year. What it shows is computed by the model (model/); this only places it.
+ * Text from the data goes into the DOM as textContent; frappe-charts writes labels with
+ * innerHTML, so everything handed to it is escaped first (ui/frappe.ts).
+ */
+import type { PageData } from "@pulp-analytics/shared/store";
+import {
+  ageChart,
+  type ChartData,
+  components as componentsOf,
+  DEFAULT_RANGE,
+  dailyChartData,
+  deploymentChart,
+  installationsChart,
+  isoDay,
+  isRangeId,
+  isWeeklyRange,
+  POSTGRESQL_LATEST_SLICES,
+  postgresqlLatestChart,
+  postgresqlShareChart,
+  type RangeId,
+  RBAC_LABEL,
+  rbacCharts,
+  resolutionNote,
+  staleNotice,
+  versionKeys,
+  versionShareChart,
+  weeklyChartData,
+  yearsFor,
+} from "./model";
+import { adoptionFold } from "./ui/adoption";
+import { draw, latestBars, stackedShares, timeLine } from "./ui/charts";
+import { byId, card, el, noData, withDates } from "./ui/dom";
+import { showHeadline } from "./ui/headline";
+import { fetchPage, hasYear, weeklyYear } from "./ui/history";
+import { dataLinks } from "./ui/links";
+import { exactVersionsFold } from "./ui/tables";
+import { nextTask } from "./ui/tasks";
+
+/**
+ * The cards and the charts that do not depend on the time range; returns, per component, where
+ * its versions chart goes. Drawn one chart per task.
+ */
+async function layout(page: PageData) {
+  const list = byId("components");
+  const targets = new Map<string, HTMLElement>();
+  for (const component of componentsOf(page)) {
+    const target = el("div", { className: "chart" });
+    list.append(
+      el("article", { className: "component" }, [
+        el("h3", { textContent: component }),
+        target,
+        exactVersionsFold(page, component),
+        adoptionFold(page, component),
+        dataLinks(versionKeys(page, component)),
+      ]),
+    );
+    targets.set(component, target);
+  }
+  if (targets.size === 0) list.append(noData());
+
+  const postgresql = card("postgresql");
+  const pgLatest = postgresqlLatestChart(page);
+  if (postgresql.latest)
+    draw(postgresql.latest, "postgresql:latest", pgLatest, {
+      type: "percentage",
+      height: 110,
+      // Beyond maxSlices frappe-charts sorts the slices largest first and merges the tail into a
+      // "Rest" of its own, out of step with the legend: the model already names at most one
+      // major per palette color plus "Other".
+      maxSlices: POSTGRESQL_LATEST_SLICES,
+    });
+  return {
+    components: targets,
+    // The latest-day bucket charts, drawn after the time series (they are further down).
+    async drawLatest() {
+      const age = card("age");
+      const ages = ageChart(page);
+      draw(age.chart, "age", ages, latestBars);
+      age.links.replaceChildren(dataLinks(ages.keys));
+
+      const rbac = card("rbac");
+      const measures = rbacCharts(page);
+      for (const { measure, chart } of measures) {
+        await nextTask();
+        const target = el("div", { className: "chart" });
+        rbac.chart.append(
+          el("figure", {}, [el("figcaption", { textContent: RBAC_LABEL[measure] }), target]),
+        );
+        draw(target, `rbac:${measure}`, chart, { ...latestBars, height: 180 });
+      }
+      if (measures.length === 0) rbac.chart.append(noData());
+      rbac.links.replaceChildren(dataLinks(measures.flatMap(({ chart }) => chart.keys)));
+    },
+  };
+}
+
+/** The time-series charts of one range, one chart per task. */
+async function render(data: ChartData, components: ReadonlyMap<string, HTMLElement>) {
+  const installations = card("installations");
+  const systems = installationsChart(data);
+  draw(installations.chart, "installations", systems, timeLine(systems));
+  installations.links.replaceChildren(dataLinks(systems.keys));
+
+  for (const [component, target] of components) {
+    await nextTask();
+    const versions = versionShareChart(data, component);
+    draw(target, `versions:${component}`, versions, stackedShares(versions));
+  }
+
+  await nextTask();
+  const deployment = card("deployment");
+  const size = deploymentChart(data);
+  draw(deployment.chart, "deployment", size, timeLine(size));
+  deployment.links.replaceChildren(dataLinks(size.keys));
+
+  await nextTask();
+  const postgresql = card("postgresql");
+  const pgShare = postgresqlShareChart(data);
+  draw(postgresql.chart, "postgresql", pgShare, stackedShares(pgShare));
+  postgresql.links.replaceChildren(dataLinks(pgShare.keys));
+}
+
+/** The chart data of a range: daily from the page, or weekly from the years it needs. */
+async function rangeData(page: PageData, range: RangeId): Promise<ChartData | null> {
+  if (!isWeeklyRange(range)) return dailyChartData(page, range);
+  const years = yearsFor(page, range);
+  return weeklyChartData(page, await Promise.all(years.map(weeklyYear)), range);
+}
+
+function rangeFromHash(): RangeId {
+  const value = new URLSearchParams(location.hash.slice(1)).get("range") ?? "";
+  return isRangeId(value) ? value : DEFAULT_RANGE;
+}
+
+function rangeButtons(): HTMLElement[] {
+  return [...document.querySelectorAll<HTMLElement>("[data-range]")];
+}
+
+function showRange(range: RangeId) {
+  for (const button of rangeButtons()) {
+    button.setAttribute("aria-pressed", String(button.dataset.range === range));
+  }
+}
+
+async function main() {
+  const status = byId("as-of");
+  const note = byId("range-note");
+  const charts = byId("charts");
+  let page: PageData;
+  try {
+    page = await fetchPage();
+  } catch {
+    status.textContent = "The data could not be loaded right now; please try again later.";
+    return;
+  }
+  if (page.asOf === null) {
+    status.textContent = "No summary yet.";
+    byId("empty").hidden = false;
+    return;
+  }
+  status.textContent = `Data as of ${isoDay(page.asOf)} (UTC).`;
+  // The health rule of GET /api/v1/health, against this browser's clock.
+  const stale = staleNotice(page, Date.now());
+  if (stale) {
+    const notice = byId("stale");
+    notice.replaceChildren(...withDates(stale));
+    notice.hidden = false;
+  }
+  showHeadline(page);
+  charts.hidden = false;
+  byId("controls").hidden = false;
+
+  // Only the latest choice is drawn: a slow year must not overwrite a range chosen after it.
+  let latestChoice = 0;
+  async function choose(range: RangeId) {
+    const choice = ++latestChoice;
+    showRange(range);
+    let data: ChartData | null;
+    if (isWeeklyRange(range) && yearsFor(page, range).some((y) => !hasYear(y))) {
+      note.textContent = "Loading the weekly history…";
+      charts.setAttribute("aria-busy", "true");
+    }
+    try {
+      data = await rangeData(page, range);
+    } catch {
+      if (choice === latestChoice) {
+        charts.removeAttribute("aria-busy");
+        note.textContent = "That history could not be loaded right now; please try again later.";
+      }
+      return;
+    }
+    if (choice !== latestChoice || !data) return;
+    charts.removeAttribute("aria-busy");
+    note.textContent = resolutionNote(data);
+    // Only the time-series charts depend on the range.
+    await render(data, components);
+  }
+
+  const { components, drawLatest } = await layout(page);
+  const range = rangeFromHash();
+  await choose(range);
+  for (const button of rangeButtons()) {
+    button.addEventListener("click", () => {
+      const chosen = button.dataset.range ?? "";
+      history.replaceState(null, "", `#range=${chosen}`);
+      if (isRangeId(chosen)) choose(chosen);
+    });
+  }
+  await drawLatest();
+  // For the benchmark and the tests: every chart of the first view has been drawn.
+  charts.dataset.drawn = "all";
+}
+
+main();

@@ -1,0 +1,73 @@
+/**
+ * The page's model: what each chart, table and number of the public page shows, computed from
+ * the page data and, for the long ranges, the weekly history. Pure, so it is tested in Node
+ * (page/test/), and bundled with the UI into public/app.js by scripts/build-assets.mjs. The UI
+ * only formats and places what these return. Import nothing here that pulls in runtime
+ * libraries or touches the DOM.
+ */
+
+export { isoDay } from "@pulp-analytics/shared/config";
+export { expectedDay, healthOf } from "@pulp-analytics/shared/opendata";
+export {
+  ADOPTION_THRESHOLDS,
+  ADOPTION_VERSIONS,
+  type AtLeastRow,
+  adoptionSeries,
+  atLeastShares,
+  type TimeToShare,
+  timeToShare,
+} from "./adoption";
+export { type AxisFit, fitAxis, LABEL_GAP, longestLabel, translateX } from "./axis";
+export { bands, TOP_VERSIONS, versionShareChart } from "./bands";
+export { ageChart, bucketStart, RBAC_LABEL, rbacCharts } from "./buckets";
+export {
+  type ChartModel,
+  type Dataset,
+  deploymentChart,
+  drawnPoints,
+  installationsChart,
+} from "./charts";
+export { CHANGE_DAYS, type Headline, headline } from "./headline";
+export { CHART_COLORS, CHART_INLINE_STYLES, OTHER_COLOR, seriesColors } from "./palette";
+export {
+  isSupportedPostgresql,
+  POSTGRESQL_LATEST_SLICES,
+  postgresqlLatestChart,
+  postgresqlShareChart,
+  SUPPORTED_POSTGRESQL,
+  supportedPostgresqlLabel,
+  TOP_MAJORS,
+} from "./postgresql";
+export {
+  barStep,
+  type ChartData,
+  DEFAULT_RANGE,
+  dailyChartData,
+  isRangeId,
+  isWeeklyRange,
+  MAX_BARS,
+  MAX_POINTS,
+  monthly,
+  RANGES,
+  type RangeId,
+  type Resolution,
+  resolutionNote,
+  weeklyChartData,
+  yearsFor,
+} from "./ranges";
+export { percent, shares } from "./shares";
+export { staleNotice } from "./stale";
+export { count, daysText, escapeHtml, signed, signedPercent, splitDates } from "./text";
+export {
+  compareVersions,
+  components,
+  EXACT_MINOR_SHARE,
+  type ExactGroup,
+  type ExactTable,
+  type ExactVersion,
+  exactTable,
+  exactVersionGroups,
+  exactVersions,
+  versionKeys,
+  xyOf,
+} from "./versions";
