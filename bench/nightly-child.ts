@@ -7,8 +7,8 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import type { SummarizerEnv } from "@pulp-analytics/shared/config";
 import { DAY_MS } from "@pulp-analytics/shared/config";
+import type { SummarizerEnv } from "@pulp-analytics/shared/env";
 import { summarize } from "../workers/summarizer/src/run";
 import { lines, newTraffic, rawNamespace, summaryNamespace, type Traffic } from "./kv-namespace";
 

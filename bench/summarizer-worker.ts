@@ -4,7 +4,7 @@
  */
 
 import { recordOf, systemId } from "@pulp-analytics/fixtures/population";
-import type { SummarizerEnv } from "@pulp-analytics/shared/config";
+import type { SummarizerEnv } from "@pulp-analytics/shared/env";
 import { encodeMeta, factsFromMeta, parseMeta } from "@pulp-analytics/shared/raw";
 import {
   parseSummaryConfig,

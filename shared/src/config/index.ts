@@ -1,9 +1,8 @@
 /**
  * Names, environments, time and errors every part of the service agrees on: binding, variable,
- * header and worker names, limits, the typed `Env` of each worker, UTC day arithmetic, the one
- * JSON error shape and the security headers.
+ * header and worker names, limits, UTC day arithmetic, the one JSON error shape and the security
+ * headers. Each worker's typed `Env` is the `env` face.
  */
-export type { IngestEnv, ReadOnlyKV, SiteEnv, SummarizerEnv } from "./env";
 export type { Problem } from "./errors";
 export { problemResponse } from "./errors";
 export { DATA_CSP, SECURITY_HEADERS, withSecurityHeaders } from "./headers";

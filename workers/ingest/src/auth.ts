@@ -3,7 +3,8 @@
  * listens on 127.0.0.1 only); on the deployed dev worker whoever presents the bearer token kept
  * in the SUMMARY_TRIGGER_TOKEN secret. Without the secret nobody may (fail closed).
  */
-import { type IngestEnv, type Problem, SECRET, VAR } from "@pulp-analytics/shared/config";
+import { type Problem, SECRET, VAR } from "@pulp-analytics/shared/config";
+import type { IngestEnv } from "@pulp-analytics/shared/env";
 
 export interface Refusal {
   problem: Problem;

@@ -7,7 +7,6 @@
 import {
   BINDING,
   HEADER,
-  type IngestEnv,
   MAX_BODY_BYTES,
   type Problem,
   parseCheckInTime,
@@ -15,6 +14,7 @@ import {
   VAR,
   withSecurityHeaders,
 } from "@pulp-analytics/shared/config";
+import type { IngestEnv } from "@pulp-analytics/shared/env";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { authorizeTrigger } from "./auth";

@@ -1,6 +1,6 @@
 import { env, exports } from "cloudflare:workers";
 import type { FixtureBinding } from "@pulp-analytics/fixtures/pulpcore-types";
-import type { IngestEnv } from "@pulp-analytics/shared/config";
+import type { IngestEnv } from "@pulp-analytics/shared/env";
 
 /** The worker under test, called in-process (its default export). */
 export const worker = (exports as unknown as { default: Fetcher }).default;

@@ -3,13 +3,8 @@
  * The page costs one KV read per cache miss, a series a list and one bulk read; the pure parts
  * live in shared/ (opendata, store) and the page's model (page/model/, bundled into public/app.js).
  */
-import {
-  BINDING,
-  problemResponse,
-  type ReadOnlyKV,
-  type SiteEnv,
-  VAR,
-} from "@pulp-analytics/shared/config";
+import { BINDING, problemResponse, VAR } from "@pulp-analytics/shared/config";
+import type { ReadOnlyKV, SiteEnv } from "@pulp-analytics/shared/env";
 import {
   EMPTY_PAGE,
   EXPORT_HEADER,

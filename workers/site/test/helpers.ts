@@ -1,5 +1,6 @@
 import { env, exports } from "cloudflare:workers";
-import { BINDING, type SiteEnv } from "@pulp-analytics/shared/config";
+import { BINDING } from "@pulp-analytics/shared/config";
+import type { SiteEnv } from "@pulp-analytics/shared/env";
 import {
   applyDays,
   type DayPoints,

@@ -2,7 +2,7 @@
  * `/metrics` and `/api/v1/export.csv`: format, headers, KV reads, caching, empty state.
  */
 import { createExecutionContext, reset, waitOnExecutionContext } from "cloudflare:test";
-import type { SiteEnv } from "@pulp-analytics/shared/config";
+import type { SiteEnv } from "@pulp-analytics/shared/env";
 import { openMetrics } from "@pulp-analytics/shared/opendata";
 import { CHUNK_PREFIX, seriesFromChunks } from "@pulp-analytics/shared/store";
 import type { Point } from "@pulp-analytics/shared/summary";

@@ -1,5 +1,6 @@
 import { createExecutionContext, reset, waitOnExecutionContext } from "cloudflare:test";
-import type { BINDING, SiteEnv } from "@pulp-analytics/shared/config";
+import type { BINDING } from "@pulp-analytics/shared/config";
+import type { SiteEnv } from "@pulp-analytics/shared/env";
 import { PAGE_KEY } from "@pulp-analytics/shared/store";
 import type { Point } from "@pulp-analytics/shared/summary";
 import { afterEach, describe, expect, expectTypeOf, it } from "vitest";

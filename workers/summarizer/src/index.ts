@@ -10,9 +10,9 @@ import {
   isoDay,
   parseIsoDay,
   problemResponse,
-  type SummarizerEnv,
   startOfUtcDay,
 } from "@pulp-analytics/shared/config";
+import type { SummarizerEnv } from "@pulp-analytics/shared/env";
 import { Hono } from "hono";
 import { finishPending, RETENTION_DAYS, type RunResult, summarize } from "./run";
 

@@ -18,9 +18,9 @@ import {
   isoDay,
   MAX_NEW_SERIES_PER_GROUP,
   RAW_TTL_SECONDS,
-  type SummarizerEnv,
   VAR,
 } from "@pulp-analytics/shared/config";
+import type { SummarizerEnv } from "@pulp-analytics/shared/env";
 import {
   type ApplyResult,
   applyDays,

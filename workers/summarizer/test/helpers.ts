@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
 import type { FixtureBinding } from "@pulp-analytics/fixtures/pulpcore-types";
 import type { Facts } from "@pulp-analytics/shared/checkin";
-import { DAY_MS, type SummarizerEnv, startOfUtcDay } from "@pulp-analytics/shared/config";
+import { DAY_MS, startOfUtcDay } from "@pulp-analytics/shared/config";
+import type { SummarizerEnv } from "@pulp-analytics/shared/env";
 import { encodeMeta } from "@pulp-analytics/shared/raw";
 import { parseChunk, parseChunkKey } from "@pulp-analytics/shared/store";
 import type { Point, SystemRecord } from "@pulp-analytics/shared/summary";

@@ -4,12 +4,8 @@ import {
   reset,
   waitOnExecutionContext,
 } from "cloudflare:test";
-import {
-  FINISH_CRON,
-  isoDay,
-  SUMMARY_CRON,
-  type SummarizerEnv,
-} from "@pulp-analytics/shared/config";
+import { FINISH_CRON, isoDay, SUMMARY_CRON } from "@pulp-analytics/shared/config";
+import type { SummarizerEnv } from "@pulp-analytics/shared/env";
 import { afterEach, expect, it, vi } from "vitest";
 import worker from "../src/index";
 import { summarize } from "../src/run";

@@ -8,7 +8,8 @@ import { createExecutionContext, reset, waitOnExecutionContext } from "cloudflar
 import { env, exports } from "cloudflare:workers";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { AnalyticsSchema } from "@pulp-analytics/shared/checkin";
-import { HEADER, type IngestEnv, VAR } from "@pulp-analytics/shared/config";
+import { HEADER, VAR } from "@pulp-analytics/shared/config";
+import type { IngestEnv } from "@pulp-analytics/shared/env";
 import { parseMeta } from "@pulp-analytics/shared/raw";
 import { afterEach, expect, it } from "vitest";
 import app from "../../src/index";

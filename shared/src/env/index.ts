@@ -2,7 +2,7 @@
  * What each worker is bound to, typed once. The wrangler.jsonc files declare the same names
  * (see names.ts); a test checks that they agree.
  */
-import type { BINDING, SECRET, VAR } from "./names";
+import type { BINDING, SECRET, VAR } from "../config/names";
 
 /** SUMMARY as the site sees it: no method that writes exists on this type. */
 export type ReadOnlyKV = Pick<KVNamespace, "get" | "getWithMetadata" | "list">;
