@@ -25,7 +25,7 @@ import { build, type Plugin } from "esbuild";
 /** Half a Worker's 128 MB: the target for one run's peak heap (issue 9). */
 export const HEAP_CAP_MB = 64;
 /** The baseline is held to the Worker's own limit: does it fit at all? */
-export const BASELINE_HEAP_CAP_MB = 128;
+const BASELINE_HEAP_CAP_MB = 128;
 /** The summarized day; the history ends the day before. */
 const DAY = Date.UTC(2026, 10, 20);
 
@@ -92,7 +92,7 @@ async function childScript(dir: string, name: string, baseline?: string): Promis
  * The design before the years-of-history work, for "before" figures measured in the same run:
  * one SUMMARY key per series holding its whole history. Its sources come from git.
  */
-export const BASELINE_COMMIT = "77874d3";
+const BASELINE_COMMIT = "77874d3";
 
 function extractBaseline(dir: string): string | null {
   const target = join(dir, "baseline");
@@ -171,9 +171,9 @@ function rawLines(installations: number, missed: number): string {
 }
 
 /** [years of history, installations, missed nights before the day]. */
-export type Size = [number, number, number];
+type Size = [number, number, number];
 
-export const DEFAULT_SIZES: Size[] = [
+const DEFAULT_SIZES: Size[] = [
   ...[1, 5, 10].flatMap((years) => [1_000, 10_000, 100_000].map((n) => [years, n, 0] as Size)),
   // The whole retention window missed (59 nights) at 10 years: what one run can fill.
   [10, 10_000, 59],

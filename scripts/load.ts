@@ -91,7 +91,7 @@ const statusCounts = (stats: Record<string, { count: number }>) =>
     .join(", ");
 
 async function load(origin: string): Promise<Set<string>> {
-  const pools = FORMS.map((form) => ({ form, pool: populationTemplates(form, 1_000) }));
+  const pools = FORMS.map((form) => populationTemplates(form, 1_000));
   const ids = new Set<string>();
   let n = 0;
   const result = await autocannon({
@@ -105,7 +105,7 @@ async function load(origin: string): Promise<Set<string>> {
         path: "/",
         setupRequest: (request) => {
           const i = n++;
-          const { form, pool } = pools[i % pools.length] as (typeof pools)[number];
+          const pool = pools[i % pools.length] as (typeof pools)[number];
           const id = distinctId(1, i);
           ids.add(id);
           const template = pool[i % pool.length] as (typeof pool)[number];

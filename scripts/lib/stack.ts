@@ -36,7 +36,7 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function sparePort(): Promise<number> {
+async function sparePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();

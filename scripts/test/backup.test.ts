@@ -8,7 +8,6 @@ import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { ReleaseCalendar } from "@pulp-analytics/fixtures/calendar";
 import { importDump } from "@pulp-analytics/fixtures/import";
 import { parseIsoDay } from "@pulp-analytics/shared/config";

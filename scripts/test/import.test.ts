@@ -7,7 +7,6 @@ import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { DJANGO_EXPECTED, importDump } from "@pulp-analytics/fixtures/import";
 import { parseIsoDay } from "@pulp-analytics/shared/config";
 import { applyDays, groupOf, parseChunkKey, seriesFromChunks } from "@pulp-analytics/shared/store";

@@ -119,7 +119,6 @@ export const CheckInSchema = z.object({
 });
 
 export type CheckIn = z.output<typeof CheckInSchema>;
-type ProcessCounts = z.output<typeof ProcessCountsSchema>;
 export type RbacStats = z.output<typeof RbacStatsSchema>;
 export type Component = z.output<typeof ComponentSchema>;
 /** Everything a check-in says about an installation except which one it is. */

@@ -10,7 +10,7 @@ import { percent } from "./shares";
 import { compareVersions, versionMembers } from "./versions";
 
 /** How many of a component's newest x.y the adoption tables show. */
-export const ADOPTION_VERSIONS = 8;
+const ADOPTION_VERSIONS = 8;
 
 export interface AtLeastRow {
   xy: string;

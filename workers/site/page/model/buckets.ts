@@ -6,7 +6,7 @@ import type { ChartModel } from "./charts";
 import { family, indexOf, latest } from "./series";
 
 /** Order of the power-of-two buckets `0`, `1`, `2`, `3-4`, `5-8`, … by their lower bound. */
-export const bucketStart = (bucket: string): number => Number.parseInt(bucket, 10);
+const bucketStart = (bucket: string): number => Number.parseInt(bucket, 10);
 
 /** Installations per bucket of one bucketed family (age, an RBAC measure), on the latest day. */
 function bucketChart(page: PageData, prefix: string, name: string): ChartModel {

@@ -14,7 +14,7 @@ import {
 import type { ChartData } from "./ranges";
 import { labelsOf, valuesOn } from "./series";
 
-export interface Dataset {
+interface Dataset {
   name: string;
   values: number[];
 }

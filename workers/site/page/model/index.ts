@@ -7,27 +7,23 @@
  */
 
 export { isoDay } from "@pulp-analytics/shared/config";
-export { expectedDay, healthOf } from "@pulp-analytics/shared/opendata";
+export { expectedDay } from "@pulp-analytics/shared/opendata";
 export {
   ADOPTION_THRESHOLDS,
-  ADOPTION_VERSIONS,
-  type AtLeastRow,
   adoptionSeries,
   atLeastShares,
-  type TimeToShare,
   timeToShare,
 } from "./adoption";
-export { type AxisFit, fitAxis, LABEL_GAP, longestLabel, translateX } from "./axis";
+export { fitAxis, LABEL_GAP, longestLabel, translateX } from "./axis";
 export { bands, TOP_VERSIONS, versionShareChart } from "./bands";
-export { ageChart, bucketStart, RBAC_LABEL, rbacCharts } from "./buckets";
+export { ageChart, RBAC_LABEL, rbacCharts } from "./buckets";
 export {
   type ChartModel,
-  type Dataset,
   deploymentChart,
   drawnPoints,
   installationsChart,
 } from "./charts";
-export { CHANGE_DAYS, type Headline, headline } from "./headline";
+export { CHANGE_DAYS, headline } from "./headline";
 export { CHART_COLORS, CHART_INLINE_STYLES, OTHER_COLOR, seriesColors } from "./palette";
 export {
   isSupportedPostgresql,
@@ -39,18 +35,13 @@ export {
   TOP_MAJORS,
 } from "./postgresql";
 export {
-  barStep,
   type ChartData,
   DEFAULT_RANGE,
   dailyChartData,
   isRangeId,
   isWeeklyRange,
-  MAX_BARS,
-  MAX_POINTS,
   monthly,
-  RANGES,
   type RangeId,
-  type Resolution,
   resolutionNote,
   weeklyChartData,
   yearsFor,
@@ -63,7 +54,6 @@ export {
   components,
   EXACT_MINOR_SHARE,
   type ExactGroup,
-  type ExactTable,
   type ExactVersion,
   exactTable,
   exactVersionGroups,

@@ -13,7 +13,7 @@ import { percent } from "./shares";
 import { compareVersions } from "./versions";
 
 /** Numeric order of PostgreSQL majors, with "unknown" last. */
-export const byMajor = (a: { label: string }, b: { label: string }): number =>
+const byMajor = (a: { label: string }, b: { label: string }): number =>
   Number(a.label === "unknown") - Number(b.label === "unknown") ||
   compareVersions(a.label, b.label);
 

@@ -8,16 +8,16 @@ import { type PageData, unpackBlock, type WeeklyHistory } from "@pulp-analytics/
 import { type Point, SYSTEMS_TOTAL } from "@pulp-analytics/shared/summary";
 import { indexOf } from "./series";
 
-export const RANGES = { "30d": 30, "90d": 90, "1y": 365, all: null } as const;
+const RANGES = { "30d": 30, "90d": 90, "1y": 365, all: null } as const;
 export type RangeId = keyof typeof RANGES;
 export const DEFAULT_RANGE: RangeId = "90d";
 export const isRangeId = (value: string): value is RangeId => Object.hasOwn(RANGES, value);
 
 /** More points than this on one axis are unreadable on a phone: longer ranges go monthly. */
-export const MAX_POINTS = 120;
+const MAX_POINTS = 120;
 
 /** How far apart a chart's points are: daily from the page data, weekly or monthly from `h:`. */
-export type Resolution = "day" | "week" | "month";
+type Resolution = "day" | "week" | "month";
 
 /**
  * What the time-series charts of one range are drawn from: the days on the x axis and the
@@ -129,10 +129,10 @@ export function weeklyChartData(
  * bands in every component's chart cost the first view more drawing than a narrow chart can
  * show (about 6 px a bar); past this, every n-th bar counting back from the latest.
  */
-export const MAX_BARS = 30;
+const MAX_BARS = 30;
 
 /** Every how many points of the range a share chart draws a bar. */
-export const barStep = (data: ChartData): number => Math.ceil(data.days.length / MAX_BARS);
+const barStep = (data: ChartData): number => Math.ceil(data.days.length / MAX_BARS);
 
 /** The range thinned to the share charts' bars: every n-th day, the latest always kept. */
 export function barData(data: ChartData): ChartData {
