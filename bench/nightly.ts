@@ -22,7 +22,7 @@ import type { Point } from "@pulp-analytics/shared/summary";
 import { memoryKV } from "@pulp-analytics/shared/testing";
 import { build, type Plugin } from "esbuild";
 
-/** Half a Worker's 128 MB: the target for one run's peak heap (issue 9). */
+/** Half a Worker's 128 MB: the target for one run's peak heap. */
 export const HEAP_CAP_MB = 64;
 /** The baseline is held to the Worker's own limit: does it fit at all? */
 const BASELINE_HEAP_CAP_MB = 128;

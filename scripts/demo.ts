@@ -1,11 +1,11 @@
 /**
  * `npm run demo`: fills a running local stack (`npm start`) with 90 days of history, through the
- * real front door, so the page shows every chart (issue 5).
+ * real front door, so the page shows every chart.
  *
  *   npm run demo [-- --systems 150 --days 90 --seed 1 --url http://127.0.0.1:8787]
  *
  * Day by day, oldest first: post that day's check-ins with X-Pulp-Analytics-Time set to the
- * simulated time (contract §7), then `PUT /?day=YYYY-MM-DD` to summarize it. Run it on empty
+ * simulated time (docs/contract.md#7-simulated-check-in-time), then `PUT /?day=YYYY-MM-DD` to summarize it. Run it on empty
  * local state (`rm -rf .wrangler/state` with the stack stopped): replaying the same installations
  * over newer check-ins would move their last check-in back in time.
  */
@@ -106,7 +106,7 @@ function once(path: string, method: string, body?: Uint8Array | string, headers 
 }
 
 /**
- * Retries what pulpcore would retry: 503 (KV briefly busy, contract §2) and a refused or cut
+ * Retries what pulpcore would retry: 503 (KV briefly busy, docs/contract.md#2-ingest-of-check-ins) and a refused or cut
  * connection. Waits up to ~10 s in all, long enough for `npm start` to reload a worker after a
  * file under it changed (it answers 503 "restarted mid-request" meanwhile).
  */

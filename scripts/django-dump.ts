@@ -1,5 +1,5 @@
 /**
- * A Django `manage.py dumpdata` of the summary tables (notes/migration.md) for the release
+ * A Django `manage.py dumpdata` of the summary tables (docs/migration.md) for the release
  * calendar of fixtures/src/calendar.ts: what an operator would bring to `npm run import`.
  *
  *   node scripts/run.mjs scripts/django-dump.ts --years 5 --installations 10000 OUT.json

@@ -1,5 +1,5 @@
 /**
- * `npm run test:load`: load and abuse tests through the local stack (issue 6), too slow for
+ * `npm run test:load`: load and abuse tests through the local stack, too slow for
  * `npm test`'s workerd tests and needing the real front door.
  *
  * 1. Load: 20,000 check-ins from distinct systems (all three body forms) at concurrency 64:
@@ -10,10 +10,10 @@
  *    mutated JSON, random content types): no 5xx, and the summary counts exactly the systems
  *    whose bodies were accepted, so nothing rejected reached RAW.
  *
- * 4. Hang-ups (issue 10): a client that announces a body and hangs up mid-upload, one that
+ * 4. Hang-ups: a client that announces a body and hangs up mid-upload, one that
  *    gives up during a slow chunked upload, and a 5 MB chunked POST: the stack answers every
  *    request afterwards (wrangler dev alone exits on each of these; scripts/lib/front.ts).
- * 5. Invented versions (issue 10), on a stack of its own: after a day of real history, 1,000
+ * 5. Invented versions, on a stack of its own: after a day of real history, 1,000
  *    check-ins from one address, each a new system with a new core version `1000.0.0`…
  *    `1999.0.0`, beside a real new plugin release: the run stays far inside its KV budget, the
  *    real new series is published by that first run, at most 20 invented series a group enter,

@@ -98,7 +98,7 @@ const cases: Case[] = [
     octets,
     400,
   ],
-  // series-key minting (issue 10): versions and PostgreSQL numbers that no release has
+  // series-key minting: versions and PostgreSQL numbers that no release has
   ...(
     [
       "03.040.0",

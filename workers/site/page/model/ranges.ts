@@ -21,7 +21,7 @@ type Resolution = "day" | "week" | "month";
 
 /**
  * What the time-series charts of one range are drawn from: the days on the x axis and the
- * points of every series in that range (a day without a point counts 0, contract §3).
+ * points of every series in that range (a day without a point counts 0, docs/contract.md#3-summaries-and-series-keys).
  */
 export interface ChartData {
   /** The latest summarized day (00:00 UTC). */

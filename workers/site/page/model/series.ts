@@ -51,7 +51,7 @@ export function family(keys: Iterable<string>, prefix: string): Member[] {
   return members;
 }
 
-/** A series' value on each day; a day without a point counts 0 (contract §3). */
+/** A series' value on each day; a day without a point counts 0 (docs/contract.md#3-summaries-and-series-keys). */
 export function valuesOn(points: readonly Point[] | undefined, days: readonly number[]): number[] {
   const byDay = new Map(points ?? []);
   return days.map((day) => byDay.get(day) ?? 0);

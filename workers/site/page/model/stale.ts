@@ -1,10 +1,10 @@
-/** The stale notice under "Data as of" (contract §4). */
+/** The stale notice under "Data as of" (docs/contract.md#4-public-read-api). */
 import { isoDay } from "@pulp-analytics/shared/config";
 import { healthOf } from "@pulp-analytics/shared/opendata";
 import type { PageData } from "@pulp-analytics/shared/store";
 
 /**
- * The stale notice (contract §4): shown when the page's data is stale by the rule of
+ * The stale notice (docs/contract.md#4-public-read-api): shown when the page's data is stale by the rule of
  * `GET /api/v1/health` ({@link healthOf}), or null while it is fresh (or empty).
  */
 export function staleNotice(
