@@ -3,13 +3,13 @@
  *
  * In production a cache miss runs the handler (a KV read or two) and stores its answer, 200 or
  * 404, with a strong ETag (a hash of the body), in the Cache API for five minutes (CACHE_CONTROL,
- * headers.ts): the page and every series are then at most five minutes old, together. In dev
+ * policy.ts): the page and every series are then at most five minutes old, together. In dev
  * (and the local stack) nothing is cached, so a `GET` after a summary run shows it at once
  * (docs/contract.md#4-public-read-api); browsers still get ETags and 304s. An answer that sets its own Cache-Control
  * (the empty state) is passed through untouched. Every answer, fresh or cached, is then checked
  * against If-None-Match / If-Modified-Since.
  */
-import { CACHE_CONTROL, NO_CACHE } from "./headers";
+import { CACHE_CONTROL, NO_CACHE } from "./policy";
 
 export interface Produced {
   response: Response;

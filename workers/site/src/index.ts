@@ -3,7 +3,13 @@
  * The page costs one KV read per cache miss, a series a list and one bulk read; the pure parts
  * live in shared/ (opendata, store) and the page's model (page/model/, bundled into public/app.js).
  */
-import { BINDING, problemResponse, VAR } from "@pulp-analytics/shared/config";
+import {
+  BINDING,
+  DATA_CSP,
+  problemResponse,
+  SECURITY_HEADERS,
+  VAR,
+} from "@pulp-analytics/shared/config";
 import type { ReadOnlyKV, SiteEnv } from "@pulp-analytics/shared/env";
 import {
   EMPTY_PAGE,
@@ -31,8 +37,8 @@ import {
 } from "@pulp-analytics/shared/store";
 import { type Context, Hono } from "hono";
 import { cachedAnswer, type Produced } from "./cache";
-import { DATA_CSP, PAGE_CSP, SECURITY_HEADERS } from "./headers";
 import { PAGE_HTML } from "./html";
+import { PAGE_CSP } from "./policy";
 import { streamedAnswer, textStream } from "./stream";
 
 const app = new Hono<{ Bindings: SiteEnv }>();

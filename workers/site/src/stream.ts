@@ -12,7 +12,7 @@
  * the same Cache-Control as the others, so browsers and proxies keep it five minutes too.
  * In dev nothing is cached (`no-cache`), as with every other route.
  */
-import { CACHE_CONTROL, NO_CACHE } from "./headers";
+import { CACHE_CONTROL, NO_CACHE } from "./policy";
 
 /** Strings from `parts` as a byte stream, produced only as fast as the reader reads. */
 export function textStream(parts: AsyncGenerator<string>): ReadableStream<Uint8Array> {

@@ -16,7 +16,7 @@ export const OTHER_COLOR = "#a0aec0";
 /**
  * The inline style attributes frappe-charts writes (bar and dot fills in our colors, and its
  * tooltip's one style): the page's CSP allows exactly these, by hash, and no others
- * (workers/site/src/headers.ts).
+ * (workers/site/src/policy.ts).
  */
 export const CHART_INLINE_STYLES: readonly string[] = [
   "display: block;",

@@ -1,7 +1,8 @@
 /**
- * Response headers of the site: security headers on every answer, and the caching policy.
- * The static assets get the same security headers from public/_headers (the asset router
- * serves them without running this worker).
+ * The site's own answer policy: the page's Content-Security-Policy and how long answers may be
+ * cached. The security headers every answer carries are shared with ingest
+ * (`@pulp-analytics/shared/config`); the static assets get them from public/_headers (the asset
+ * router serves them without running this worker).
  */
 import { CHART_INLINE_STYLES } from "../page/model";
 
@@ -36,9 +37,6 @@ export const PAGE_CSP = (): Promise<string> => {
   pageCsp ??= buildPageCsp();
   return pageCsp;
 };
-
-// Shared with ingest, whose own answers carry the same headers.
-export { DATA_CSP, SECURITY_HEADERS } from "@pulp-analytics/shared/config";
 
 /**
  * Summaries change once a day (the 00:00 UTC cron), so five minutes of caching, in the browser
