@@ -5,8 +5,8 @@
  * REST API means one code path for every target, and wrangler's own login for the remote ones.
  *
  * Writes are held in memory, visible to later reads, until {@link WranglerSummaryKV.flush}:
- * `applyDays` puts key by key, and one `wrangler kv bulk put` per flush (per 40 MB of values)
- * costs one process start (about a second) instead of one per key. Held writes also make a dry run exact: the plan is
+ * `applyDays` puts key by key, and one `wrangler kv bulk put` per write phase (per 40 MB of
+ * values; the store's `writePhase`) costs one process start (about a second) instead of one per key. Held writes also make a dry run exact: the plan is
  * what `applyDays` wrote here, and a dry run never flushes.
  */
 import { spawn } from "node:child_process";
@@ -14,7 +14,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BINDING, type Environment } from "@pulp-analytics/shared/config";
-import type { SummaryKV } from "@pulp-analytics/shared/store";
+import { type SummaryKV, writePhase } from "@pulp-analytics/shared/store";
 import { repositoryRoot } from "./stack";
 
 export type KvTarget = { env: Environment } & (
@@ -137,17 +137,30 @@ export class WranglerSummaryKV implements SummaryKV {
         `SUMMARY changed while the ${this.operation} was planned (a summary run?): ${changed.slice(0, 5).join(", ")}${changed.length > 5 ? ", …" : ""}. Nothing was written; run the ${this.operation} again.`,
       );
     }
-    const puts = [...this.held]
-      .filter((entry): entry is [string, string] => entry[1] !== null)
-      .map(([key, value]) => ({ key, value }));
-    const deletes = [...this.held].filter(([, value]) => value === null).map(([key]) => key);
-    for (const batch of bySize(puts, BULK_PUT_BYTES)) {
-      await this.withFile(batch, (file) => this.wrangler(["kv", "bulk", "put", file], false));
-    }
-    if (deletes.length > 0) {
-      await this.withFile(deletes, (file) =>
-        this.wrangler(["kv", "bulk", "delete", file, "--force"], false),
-      );
+    // Phase by phase (the store's writePhase): an import cut off anywhere is finished by
+    // running it again. A bulk write is not atomic, so each phase ends before the next begins.
+    const crash = crashPoint();
+    let written = 0;
+    for (const phase of [0, 1, 2, 3]) {
+      const entries = [...this.held].filter(([key]) => writePhase(key) === phase);
+      let puts = entries
+        .filter((entry): entry is [string, string] => entry[1] !== null)
+        .map(([key, value]) => ({ key, value }));
+      let deletes = entries.filter(([, value]) => value === null).map(([key]) => key);
+      if (crash !== null) {
+        puts = puts.slice(0, Math.max(0, crash - written));
+        deletes = deletes.slice(0, Math.max(0, crash - written - puts.length));
+      }
+      for (const batch of bySize(puts, BULK_PUT_BYTES)) {
+        await this.withFile(batch, (file) => this.wrangler(["kv", "bulk", "put", file], false));
+      }
+      if (deletes.length > 0) {
+        await this.withFile(deletes, (file) =>
+          this.wrangler(["kv", "bulk", "delete", file, "--force"], false),
+        );
+      }
+      written += puts.length + deletes.length;
+      if (crash !== null && written >= crash) process.kill(process.pid, "SIGKILL");
     }
     this.held.clear();
   }
@@ -194,6 +207,17 @@ export class WranglerSummaryKV implements SummaryKV {
     if (json === null) throw new Error(`wrangler ${args.slice(0, 3).join(" ")} printed no JSON`);
     return JSON.parse(json);
   }
+}
+
+/**
+ * The tests' stand-in for a power cut: with `PULP_ANALYTICS_CRASH_AFTER_KEYS=n`, a flush writes
+ * its first n keys (in its own order) and the process kills itself with SIGKILL, so no cleanup
+ * runs. Unset (always, outside the tests): null.
+ */
+function crashPoint(): number | null {
+  const text = process.env.PULP_ANALYTICS_CRASH_AFTER_KEYS;
+  if (text === undefined || !/^\d+$/.test(text)) return null;
+  return Number(text);
 }
 
 /** `entries` in order, cut into batches of at most `limit` bytes of values (at least one each). */

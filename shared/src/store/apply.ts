@@ -7,7 +7,7 @@
 import { DAY_MS } from "../config/names";
 import { isoDay } from "../config/time";
 import { isSeriesKey, type Point, SYSTEMS_TOTAL } from "../summary/keys";
-import { parseChunk, parseKeys, serializeChunk, serializeKeys } from "./codec";
+import { parseChunk, parseJson, parseKeys, serializeChunk, serializeKeys } from "./codec";
 import { parseJournal, serializeJournal } from "./journal";
 import type { SummaryKV } from "./kv";
 import {
@@ -20,10 +20,11 @@ import {
   parseChunkKey,
   SYSTEMS_GROUP,
   weeklyKey,
+  writePhase,
   yearOf,
   yearStart,
 } from "./layout";
-import { buildPage } from "./views";
+import { buildPage, type PageData } from "./views";
 
 /** One summarized day: every series point of that day; a series absent here has no point. */
 export interface DayPoints {
@@ -162,7 +163,8 @@ export async function applyDays(
   const years = [...new Set(todo.map((d) => yearOf(d.day)))].sort((a, b) => a - b);
 
   const flush = async () => {
-    const entries = [...writes];
+    // Without a journal the order is what makes an interrupted run finishable (writePhase).
+    const entries = [...writes].sort((a, b) => writePhase(a[0]) - writePhase(b[0]));
     writes.clear();
     for (let i = 0; i < entries.length; i += WRITE_BATCH) {
       await Promise.all(
@@ -191,8 +193,12 @@ export async function applyDays(
 
   result.capped = [...capped].sort();
   const changed = options.journal ? writes.size > 0 : result.writes + result.deletes > 0;
-  if (changed || journalListed || !names.has(PAGE_KEY)) {
+  // Without a journal, a run cut off after its last chunk but before the page finds nothing to
+  // change: the page is then compared with what it would be (its stamp aside).
+  const checkPage = !options.journal && !changed && names.has(PAGE_KEY);
+  if (changed || journalListed || !names.has(PAGE_KEY) || checkPage) {
     const page = await buildPage(kv, names, known, options.now);
+    if (checkPage && (await samePage(kv, page))) return result;
     if (options.journal && writes.size > 0) await kv.put(JOURNAL_KEY, serializeJournal(todo));
     await flush();
     await kv.put(PAGE_KEY, JSON.stringify(page));
@@ -200,6 +206,19 @@ export async function applyDays(
     if (options.journal && (changed || journalListed)) await clearJournal(kv);
   }
   return result;
+}
+
+/** Whether `_page` holds `page` but for when it was generated. */
+async function samePage(kv: SummaryKV, page: PageData): Promise<boolean> {
+  const stored = (await kv.getMany([PAGE_KEY])).get(PAGE_KEY);
+  if (stored === undefined) return false;
+  const unstamped = (text: string) => {
+    const parsed = parseJson(text);
+    return parsed !== null && typeof parsed === "object"
+      ? JSON.stringify({ ...parsed, generatedAt: 0 })
+      : null;
+  };
+  return unstamped(stored) === JSON.stringify({ ...page, generatedAt: 0 });
 }
 
 /** Writes in flight at once: fast, yet a failure stops the run after a few. */

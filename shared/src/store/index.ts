@@ -5,6 +5,7 @@
 
 export type { ApplyResult, DayPoints } from "./apply";
 export { applyDays } from "./apply";
+export { summaryProblems } from "./check";
 export { parseChunk, parseKeys, serializeChunk } from "./codec";
 export { parseJournal } from "./journal";
 export type { SummaryKV } from "./kv";
@@ -19,6 +20,7 @@ export {
   PAGE_KEY,
   parseChunkKey,
   weeklyKey,
+  writePhase,
   yearOf,
   yearStart,
 } from "./layout";

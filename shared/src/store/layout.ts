@@ -74,3 +74,17 @@ export const PAGE_KEY = "_page";
  * are incomplete; the next run finishes them.
  */
 export const JOURNAL_KEY = "_journal";
+
+/**
+ * When a writer without a journal (the importer) writes a key: all keys of one phase before any
+ * of the next. Series chunks first, then the system counts (whose `systems__total` points are
+ * what the importer reads as "days SUMMARY already has"), then the views derived from chunks,
+ * the page last. Cut off anywhere, the same import run again sees the days it had not finished
+ * as not yet summarized and plans the same writes, so it ends in the same bytes
+ * (docs/operations.md#interrupted-operations).
+ */
+export function writePhase(key: string): 0 | 1 | 2 | 3 {
+  if (key === PAGE_KEY) return 3;
+  if (key.startsWith(WEEKLY_PREFIX) || key.startsWith(KEYS_PREFIX)) return 2;
+  return parseChunkKey(key)?.group === SYSTEMS_GROUP ? 1 : 0;
+}
