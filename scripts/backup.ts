@@ -9,7 +9,7 @@
  * namespace through wrangler (logged in). It only reads SUMMARY: one key list, then a bulk read
  * per hundred keys. RAW is not backed up (docs/operations.md, "Backups").
  */
-import { JOURNAL_KEY } from "@pulp-analytics/shared/store";
+import { JOURNAL_KEY, summaryProblems } from "@pulp-analytics/shared/store";
 import { writeBackup } from "./lib/backup";
 import { progressLine, startTool, TARGET_USAGE, targetName } from "./lib/target";
 import { WranglerSummaryKV } from "./lib/wrangler-kv";
@@ -52,6 +52,7 @@ const written = await writeBackup(file, entries, {
   source: targetName(target),
 }).catch((error: unknown) => fail(`cannot write ${file}: ${(error as Error).message}`));
 
+const problems = await summaryProblems(entries);
 const seconds = (performance.now() - started) / 1000;
 const lines = [
   `Backed up ${where} to ${file}:`,
@@ -59,9 +60,15 @@ const lines = [
   ...(vanished > 0
     ? [`  ${count(vanished)} keys listed were gone when read (not in the backup)`]
     : []),
-  ...(entries.has(JOURNAL_KEY)
+  ...(problems.length > 0
     ? [
-        `  SUMMARY holds ${JOURNAL_KEY}: a summary run's writes were incomplete when this was taken (the backup keeps it; the next run would finish them)`,
+        "  This backup holds what a restore refuses (it keeps everything, for a look; restore a good one):",
+        ...problems.map((problem) => `    ${problem}`),
+        ...(entries.has(JOURNAL_KEY)
+          ? [
+              `  ${JOURNAL_KEY}: a summary run's writes were incomplete; once the finishing cron (or a rerun) has finished them, back up again.`,
+            ]
+          : []),
       ]
     : []),
   `Took ${seconds.toFixed(1)} s, ${kv.calls} wrangler calls, peak memory ${mb(process.resourceUsage().maxRSS * 1024)} MB. Restore with: npm run restore -- ${target.local ? `--persist-to ${target.persistTo}` : `--env ${target.env}`} ${file}`,

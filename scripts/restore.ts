@@ -6,7 +6,9 @@
  *   npm run restore -- [--env dev|production|local] [--persist-to DIR] [--dry-run] [--yes] FILE
  *
  * Targets as `npm run import` (scripts/lib/target.ts). The file is checked first (format,
- * version, key count, checksum) and refused whole if anything is off. Then SUMMARY is read
+ * version, key count, checksum), then its content (every key of SUMMARY's layout, every value
+ * the bytes the store itself writes for it, `_page` the page of those chunks, no `_journal`:
+ * shared/src/store/check.ts), and refused whole if anything is off. Then SUMMARY is read
  * (one key list, a bulk read per hundred keys), the plan printed (keys to put, to delete,
  * unchanged), and only what differs written: a `wrangler kv bulk put` per 40 MB, one `bulk
  * delete`; a restore that failed part way is finished by running it again.
@@ -14,6 +16,7 @@
  * writing, the keys about to be written are read again, and nothing is written if a summary
  * run changed one meanwhile (scripts/lib/wrangler-kv.ts).
  */
+import { summaryProblems } from "@pulp-analytics/shared/store";
 import { planRestore, readBackup } from "./lib/backup";
 import { confirm, progressLine, startTool, TARGET_USAGE } from "./lib/target";
 import { WranglerSummaryKV } from "./lib/wrangler-kv";
@@ -33,8 +36,15 @@ const count = (n: number) => n.toLocaleString("en");
 const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 
 const backup = await readBackup(file).catch((error: unknown) => fail((error as Error).message));
+// A matching checksum proves the file is the one written, not that it holds a SUMMARY.
+const problems = await summaryProblems(backup.entries);
+if (problems.length > 0) {
+  fail(
+    `${file} is not a SUMMARY this service could have written; nothing written:\n${problems.map((p) => `  ${p}`).join("\n")}`,
+  );
+}
 process.stderr.write(
-  `${file}: a backup of ${backup.source} taken ${backup.takenAt}, ${count(backup.count)} keys, checksum verified\n`,
+  `${file}: a backup of ${backup.source} taken ${backup.takenAt}, ${count(backup.count)} keys, checksum and content verified\n`,
 );
 
 const kv = new WranglerSummaryKV(target, root, "restore");
