@@ -132,7 +132,7 @@ function printTally(format: string, tally: ImportTally): void {
   const rows = [
     `Read a ${format === "django" ? "Django dumpdata" : "2022 worker dump"}: ${count(tally.records)} records.`,
     ...Object.entries(tally.used).map(([what, n]) => `  used: ${what}: ${count(n)}`),
-    ...Object.entries(tally.ignoredModels).map(
+    ...[...tally.ignoredModels].map(
       ([model, n]) => `  ignored (not a summary table): ${model}: ${count(n)}`,
     ),
     `  components off the allowlist (not published): ${count(tally.offAllowlist)}`,

@@ -11,7 +11,8 @@
  * Django kept means only (no min or max), and no point is made up for them.
  */
 import { RBAC_MEASURES, type RbacMeasure } from "../checkin/schema";
-import { parseIsoDay, startOfUtcDay } from "../config/time";
+import { DAY_MS } from "../config/names";
+import { isoDay, parseIsoDay, startOfUtcDay } from "../config/time";
 import type { DayPoints } from "../store/apply";
 import {
   AGE_PREFIX,
@@ -78,8 +79,11 @@ export interface ImportTally {
   records: number;
   /** Rows used per Django model, or `series` keys used from a worker dump. */
   used: Record<string, number>;
-  /** Rows of models this import does not read, per model (`pulpanalytics.system`, …). */
-  ignoredModels: Record<string, number>;
+  /**
+   * Rows of models this import does not read, per model (`pulpanalytics.system`, …). A Map: the
+   * names come from the file, and `__proto__` is a name like any other.
+   */
+  ignoredModels: Map<string, number>;
   /** Rows (or worker keys) of components off the allowlist: not published, not imported. */
   offAllowlist: number;
   /** Worker keys that are not one of our series; rows whose series key is not a valid one. */
@@ -151,6 +155,8 @@ class DayTotals {
 export interface ImportOptions {
   /** The summarizer's allowlist (`parseSummaryConfig(...).publishedComponents`). */
   publishedComponents: ReadonlySet<string>;
+  /** The clock: days after tomorrow are refused. Defaults to now. */
+  now?: number;
 }
 
 /** Which of our series a key is, or null: the families of docs/contract.md#3-summaries-and-series-keys and nothing else. */
@@ -198,8 +204,21 @@ function isBucket(name: string): boolean {
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
+/**
+ * The largest count, age or RBAC number an import takes: a hundred times more installations than
+ * Pulp has ever had, far below where sums of them stop being exact integers. A dump with more
+ * is not a history of Pulp (or not one this service can publish), and is refused.
+ */
+export const MAX_IMPORT_COUNT = 10_000_000;
+
+/** The first day an import takes: Pulp 3 and its analytics are much younger. */
+const FIRST_IMPORT_DAY = Date.UTC(2000, 0, 1);
+
 const isCount = (value: unknown): value is number =>
-  typeof value === "number" && Number.isInteger(value) && value >= 0;
+  typeof value === "number" &&
+  Number.isSafeInteger(value) &&
+  value >= 0 &&
+  value <= MAX_IMPORT_COUNT;
 
 /**
  * The history read so far, by day. Feed it every record with {@link addDjangoRecord} or
@@ -209,7 +228,7 @@ export class HistoryImport {
   readonly tally: ImportTally = {
     records: 0,
     used: {},
-    ignoredModels: {},
+    ignoredModels: new Map(),
     offAllowlist: 0,
     notOurs: 0,
     unsummarized: 0,
@@ -223,7 +242,39 @@ export class HistoryImport {
   /** Days with a `dailysummary` row (Django); null for a worker dump, where every day counts. */
   private summarized: Set<number> | null = null;
 
-  constructor(private readonly options: ImportOptions) {}
+  /** Days outside FIRST_IMPORT_DAY … tomorrow are refused: none of them can hold a summary. */
+  private readonly lastDay: number;
+  /** Primary keys seen, per model: a row twice would be counted twice. */
+  private readonly seen = new Map<string, Set<unknown>>();
+
+  constructor(private readonly options: ImportOptions) {
+    this.lastDay = startOfUtcDay(options.now ?? Date.now()) + DAY_MS;
+  }
+
+  /** A `YYYY-MM-DD` of the importable range as 00:00 UTC, or what is wrong with it. */
+  private dayOf(value: unknown, field: string): number | string {
+    const day = typeof value === "string" ? parseIsoDay(value) : null;
+    if (day === null) return `${field} is not a YYYY-MM-DD date`;
+    return this.inRange(day)
+      ? day
+      : `${field} ${value} is not a day from ${isoDay(FIRST_IMPORT_DAY)} to ${isoDay(this.lastDay)}`;
+  }
+
+  private inRange(day: number): boolean {
+    return day >= FIRST_IMPORT_DAY && day <= this.lastDay;
+  }
+
+  /** Whether `pk` was seen before in `model` (and remembers it). */
+  private duplicate(model: string, pk: unknown): boolean {
+    let seen = this.seen.get(model);
+    if (!seen) {
+      seen = new Set();
+      this.seen.set(model, seen);
+    }
+    if (seen.has(pk)) return true;
+    seen.add(pk);
+    return false;
+  }
 
   /** One element of a Django dumpdata array. */
   addDjangoRecord(record: unknown): void {
@@ -251,24 +302,36 @@ export class HistoryImport {
     }
     const model = record.model.toLowerCase();
     const fields = record.fields;
+    const ours = (Object.values(DJANGO_MODEL) as string[]).includes(model);
+    if (ours) {
+      if (typeof record.pk !== "string" && !Number.isSafeInteger(record.pk)) {
+        return "pk is not a date or a whole number";
+      }
+      if (this.duplicate(model, record.pk)) {
+        return `a second row of ${model} with pk ${JSON.stringify(record.pk)}: refused, not counted twice`;
+      }
+    }
     switch (model) {
       case DJANGO_MODEL.dailySummary: {
-        const day = typeof record.pk === "string" ? parseIsoDay(record.pk) : null;
-        if (day === null) return "pk is not a YYYY-MM-DD date";
+        const day = this.dayOf(record.pk, "pk");
+        if (typeof day === "string") return day;
         summarized.add(day);
         this.used(model);
         return;
       }
       case DJANGO_MODEL.deploymentStats: {
         // Its primary key is the one-to-one link to the day's summary.
-        const day = typeof record.pk === "string" ? parseIsoDay(record.pk) : null;
-        if (day === null) return "pk is not a YYYY-MM-DD date";
+        const day = this.dayOf(record.pk, "pk");
+        if (typeof day === "string") return day;
         const means = Object.entries(DJANGO_MEANS);
         const bad = means.find(([field]) => {
           const value = fields[field];
-          return value != null && (typeof value !== "number" || !Number.isFinite(value));
+          return (
+            value != null &&
+            (typeof value !== "number" || !(value >= 0 && value <= MAX_IMPORT_COUNT))
+          );
         });
-        if (bad) return `${bad[0]} is not a number or null`;
+        if (bad) return `${bad[0]} is not a number from 0 to ${MAX_IMPORT_COUNT} or null`;
         const totals = this.day(day);
         for (const [field, [kind, measure]] of means) {
           const value = fields[field];
@@ -282,7 +345,7 @@ export class HistoryImport {
       }
       case DJANGO_MODEL.ageCount: {
         const { age } = fields;
-        if (!isCount(age)) return "age is not a whole number";
+        if (!isCount(age)) return `age is not a whole number from 0 to ${MAX_IMPORT_COUNT}`;
         const row = this.countRow(fields);
         if (typeof row === "string") return row;
         row.totals.add(this.id(SYSTEMS_TOTAL), row.count);
@@ -314,7 +377,7 @@ export class HistoryImport {
       }
       case DJANGO_MODEL.postgresVersionCount: {
         const { version } = fields;
-        if (!isCount(version)) return "version is not a whole number";
+        if (!isCount(version)) return `version is not a whole number from 0 to ${MAX_IMPORT_COUNT}`;
         const row = this.countRow(fields);
         if (typeof row === "string") return row;
         this.addCount(model, row, postgresqlKey(postgresqlMajor(version)));
@@ -323,14 +386,16 @@ export class HistoryImport {
       case DJANGO_MODEL.numberCount: {
         const measure = fields.name as RbacMeasure;
         if (!RBAC_MEASURES.includes(measure)) return "name is not an RBAC measure";
-        if (!isCount(fields.number)) return "number is not a whole number";
+        if (!isCount(fields.number)) {
+          return `number is not a whole number from 0 to ${MAX_IMPORT_COUNT}`;
+        }
         const row = this.countRow(fields);
         if (typeof row === "string") return row;
         this.addCount(model, row, rbacKey(measure, bucket(fields.number)));
         return;
       }
       default:
-        this.tally.ignoredModels[model] = (this.tally.ignoredModels[model] ?? 0) + 1;
+        this.tally.ignoredModels.set(model, (this.tally.ignoredModels.get(model) ?? 0) + 1);
     }
   }
 
@@ -362,8 +427,20 @@ export class HistoryImport {
         !Number.isFinite(p[0] + p[1]),
     );
     if (bad !== undefined) return `a point is not [epochMillis, number]: ${JSON.stringify(bad)}`;
+    const typed = points as [number, number][];
+    const outside = typed.find(([at]) => !this.inRange(startOfUtcDay(at)));
+    if (outside) {
+      return `a point's day is not from ${isoDay(FIRST_IMPORT_DAY)} to ${isoDay(this.lastDay)}: ${JSON.stringify(outside)}`;
+    }
+    const wrong = typed.find(([, v]) =>
+      kind === "count" ? !isCount(v) : !(v >= 0 && v <= MAX_IMPORT_COUNT),
+    );
+    if (wrong) {
+      return `a point's value is not ${kind === "count" ? "a whole number" : "a number"} from 0 to ${MAX_IMPORT_COUNT}: ${JSON.stringify(wrong)}`;
+    }
+    if (this.duplicate("series", key)) return `a second series ${key}: refused, not counted twice`;
     const id = this.id(key);
-    for (const [at, v] of points as [number, number][]) {
+    for (const [at, v] of typed) {
       // A count of 0 is the absence of a point (docs/contract.md#3-summaries-and-series-keys); a mean or minimum of 0 is real.
       if (kind === "count" && v === 0) continue;
       this.day(startOfUtcDay(at)).set(id, v);
@@ -427,9 +504,9 @@ export class HistoryImport {
 
   /** The day and count of a `{summary, …, count}` row, or what is wrong with them. */
   private countRow(fields: Record<string, unknown>): { totals: DayTotals; count: number } | string {
-    const day = typeof fields.summary === "string" ? parseIsoDay(fields.summary) : null;
-    if (day === null) return "summary is not a YYYY-MM-DD date";
-    if (!isCount(fields.count)) return "count is not a whole number";
+    const day = this.dayOf(fields.summary, "summary");
+    if (typeof day === "string") return day;
+    if (!isCount(fields.count)) return `count is not a whole number from 0 to ${MAX_IMPORT_COUNT}`;
     return { totals: this.day(day), count: fields.count };
   }
 

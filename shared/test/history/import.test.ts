@@ -5,7 +5,7 @@
 import { readFileSync } from "node:fs";
 import { DJANGO_EXPECTED, importDump } from "@pulp-analytics/fixtures/import";
 import { describe, expect, it } from "vitest";
-import { detectDumpFormat, HistoryImport } from "../../src/history/import";
+import { detectDumpFormat, HistoryImport, MAX_IMPORT_COUNT } from "../../src/history/import";
 import type { DayPoints } from "../../src/store/apply";
 import { DEFAULT_PUBLISHED_COMPONENTS, parseSummaryConfig } from "../../src/summary/rule";
 
@@ -70,7 +70,10 @@ describe("a Django dumpdata", () => {
         "pulpanalytics.postgresversioncount": 7,
         "pulpanalytics.numbercount": 8,
       },
-      ignoredModels: { "pulpanalytics.system": 1, "auth.user": 1 },
+      ignoredModels: new Map([
+        ["pulpanalytics.system", 1],
+        ["auth.user", 1],
+      ]),
       // acme_internal at x.y and x.y.z.
       offAllowlist: 2,
       // core "3.48.0 (patched)" cannot be a series key.
@@ -153,6 +156,109 @@ describe("a Django dumpdata", () => {
     expect(history.tally.malformed).toBe(5);
     expect(history.tally.problems[0]).toMatch(/^pk is not a YYYY-MM-DD date/);
     expect(history.tally.problems[1]).toMatch(/^count is not a whole number/);
+  });
+});
+
+describe("what cannot be a history of Pulp", () => {
+  const NOW = Date.UTC(2026, 11, 4, 15);
+  const summary = (pk: unknown) => ({ model: "pulpanalytics.dailysummary", pk, fields: {} });
+  const age = (pk: number, day: string, count: unknown) => ({
+    model: "pulpanalytics.agecount",
+    pk,
+    fields: { summary: day, age: 3, count },
+  });
+  const importAt = (records: unknown[]) => {
+    const history = new HistoryImport({ publishedComponents: published, now: NOW });
+    for (const record of records) history.addDjangoRecord(record);
+    return history;
+  };
+
+  it("refuses days before 2000 or after tomorrow, naming the range", () => {
+    const history = importAt([
+      ...["0000-01-01", "1970-01-01", "1999-12-31", "2026-12-06", "2100-01-01", "9999-12-31"].map(
+        summary,
+      ),
+      summary("2000-01-01"),
+      summary("2026-12-05"),
+      age(1, "2000-01-01", 1),
+      age(2, "2026-12-05", 2),
+      age(3, "2100-01-01", 3),
+    ]);
+    expect(history.tally.malformed).toBe(7);
+    expect(history.tally.problems[0]).toMatch(
+      /^pk 0000-01-01 is not a day from 2000-01-01 to 2026-12-05/,
+    );
+    expect(history.tally.problems[6]).toMatch(/^summary 2100-01-01 is not a day from/);
+    expect(Object.keys(drain(history))).toEqual(["2000-01-01", "2026-12-05"]);
+  });
+
+  it("refuses counts that are not safe whole numbers within the bound", () => {
+    const history = importAt([
+      summary("2024-01-01"),
+      age(1, "2024-01-01", 1e300),
+      age(2, "2024-01-01", MAX_IMPORT_COUNT + 1),
+      age(3, "2024-01-01", -1),
+      age(4, "2024-01-01", 2.5),
+      age(5, "2024-01-01", MAX_IMPORT_COUNT),
+      {
+        model: "pulpanalytics.agecount",
+        pk: 6,
+        fields: { summary: "2024-01-01", age: 2 ** 60, count: 1 },
+      },
+    ]);
+    expect(history.tally.malformed).toBe(5);
+    expect(history.tally.problems[0]).toMatch(/^count is not a whole number from 0 to 10000000/);
+    expect(history.tally.problems[4]).toMatch(/^age is not a whole number from 0 to 10000000/);
+    expect(drain(history)["2024-01-01"]?.systems__total).toBe(MAX_IMPORT_COUNT);
+  });
+
+  it("refuses a second row with a primary key already read, naming it", () => {
+    const history = importAt([
+      summary("2024-01-01"),
+      summary("2024-01-01"),
+      age(7, "2024-01-01", 5),
+      age(7, "2024-01-01", 1000),
+      { ...age(8, "2024-01-01", 1), model: "pulpanalytics.numbercount" },
+    ]);
+    expect(history.tally.malformed).toBe(3);
+    expect(history.tally.problems[0]).toMatch(
+      /^a second row of pulpanalytics.dailysummary with pk "2024-01-01"/,
+    );
+    expect(history.tally.problems[1]).toMatch(/^a second row of pulpanalytics.agecount with pk 7/);
+    // Same pk in another table is another row (the numbercount is malformed for its own reasons).
+    expect(history.tally.problems[2]).toMatch(/^name is not an RBAC measure/);
+    expect(drain(history)["2024-01-01"]?.systems__total).toBe(5);
+  });
+
+  it("tallies any model name it does not read, __proto__ included", () => {
+    const history = importAt(
+      ["__proto__", "constructor", "__proto__"].map((model) => ({ model, pk: 1, fields: {} })),
+    );
+    expect(history.tally.ignoredModels).toEqual(
+      new Map([
+        ["__proto__", 2],
+        ["constructor", 1],
+      ]),
+    );
+    expect(history.tally.malformed).toBe(0);
+  });
+
+  it("refuses worker points outside the days, values beyond the bound, a key twice", () => {
+    const history = new HistoryImport({ publishedComponents: published, now: NOW });
+    const jan1 = Date.UTC(2024, 0, 1);
+    history.addWorkerSeries("systems__total", [[Date.UTC(2100, 0, 1), 5]]);
+    history.addWorkerSeries("systems__persistent", [[jan1, 1e300]]);
+    history.addWorkerSeries("online_workers__processes__mean", [[jan1, -2]]);
+    history.addWorkerSeries("age__0", [[jan1, 4]]);
+    history.addWorkerSeries("age__0", [[jan1, 400]]);
+    expect(history.tally.malformed).toBe(4);
+    expect(history.tally.problems).toEqual([
+      expect.stringMatching(/^a point's day is not from 2000-01-01 to 2026-12-05/),
+      expect.stringMatching(/^a point's value is not a whole number from 0 to 10000000/),
+      expect.stringMatching(/^a point's value is not a number from 0 to 10000000/),
+      expect.stringMatching(/^a second series age__0/),
+    ]);
+    expect(drain(history)).toEqual({ "2024-01-01": { age__0: 4 } });
   });
 });
 
