@@ -28,3 +28,8 @@ interface Fetcher {
 interface RateLimit {
   limit(options: { key: string }): Promise<{ success: boolean }>;
 }
+interface DurableObjectNamespace {
+  idFromName(name: string): unknown;
+  // biome-ignore lint/suspicious/noExplicitAny: the stub's type lives in the real types.
+  get(id: any): any;
+}

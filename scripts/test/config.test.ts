@@ -6,6 +6,7 @@
 import { fileURLToPath } from "node:url";
 import {
   BINDING,
+  CONVERGE_CRON,
   ENVIRONMENTS,
   type Environment,
   FINISH_CRON,
@@ -148,12 +149,23 @@ describe.each(ENVIRONMENTS)("in %s", (env) => {
   it("the summarizer reads RAW and writes SUMMARY, on the nightly cron, with no public route", () => {
     const summarizer = effective("summarizer", env);
     expect(kvBindings("summarizer", env).sort()).toEqual([BINDING.RAW, BINDING.SUMMARY].sort());
-    expect(summarizer.triggers.crons).toEqual([SUMMARY_CRON, FINISH_CRON]);
+    expect(summarizer.triggers.crons).toEqual([SUMMARY_CRON, CONVERGE_CRON, FINISH_CRON]);
     expect(summarizer.routes ?? []).toEqual([]);
     expect(summarizer.route).toBeUndefined();
     expect(summarizer.workers_dev).toBe(false);
     expect(summarizer.preview_urls).not.toBe(true);
     expect(summarizer.services ?? []).toEqual([]);
+  });
+
+  it("the summarizer's only other storage is its run lock, a Durable Object of its own", () => {
+    for (const kind of STORAGE_BINDINGS) {
+      const expected =
+        kind === "durable_objects.bindings"
+          ? [{ name: BINDING.SUMMARY_LOCK, class_name: "SummaryLock" }]
+          : [];
+      expect(storageBindings("summarizer", env, kind), kind).toEqual(expected);
+    }
+    expect(storageBindings("ingest", env, "durable_objects.bindings")).toEqual([]);
   });
 
   it("ingest and the summarizer share one RAW namespace", () => {

@@ -10,7 +10,7 @@ export interface Issue {
 }
 
 export interface Problem {
-  status: 400 | 401 | 404 | 405 | 413 | 415 | 422 | 429 | 503;
+  status: 400 | 401 | 404 | 405 | 409 | 413 | 415 | 422 | 429 | 503;
   error: string;
   issues?: Issue[];
 }

@@ -9,6 +9,7 @@ export { DATA_CSP, SECURITY_HEADERS, withSecurityHeaders } from "./headers";
 export type { Environment } from "./names";
 export {
   BINDING,
+  CONVERGE_CRON,
   DAY_MS,
   ENVIRONMENTS,
   FINISH_CRON,

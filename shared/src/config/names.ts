@@ -15,6 +15,8 @@ export const BINDING = {
   SUMMARIZER: "SUMMARIZER",
   /** Workers Rate Limiting binding of ingest: check-ins per client address (see RATE_LIMIT). */
   CHECKIN_LIMITER: "CHECKIN_LIMITER",
+  /** Durable Object of the summarizer: one summary run at a time per SUMMARY. */
+  SUMMARY_LOCK: "SUMMARY_LOCK",
 } as const;
 
 /** Plain-text configuration variables (`vars` in wrangler.jsonc). */
@@ -75,11 +77,20 @@ export const MAX_METADATA_BYTES = 1024;
 export const SUMMARY_CRON = "0 0 * * *";
 
 /**
- * Finishing runs, minutes after the nightly one: when the nightly run failed part way (a KV
- * write threw), the first of them writes what its journal still holds, so the night is whole
- * within the hour instead of the next night. With nothing pending each costs one `list()`.
+ * The converging run, ten minutes after the nightly one: it summarizes the day that ended once
+ * more. RAW's `list()` is eventually consistent (a write can take up to 60 s to be listed
+ * everywhere), so the 00:00 run can miss check-ins of the day's last moments; by 00:10 they are
+ * listed, and this run counts them (docs/contract.md#the-nightly-runs). It also finishes a
+ * failed nightly run's writes, as a finishing run does. A run over the same RAW writes nothing.
  */
-export const FINISH_CRON = "10,20,30,40,50 0 * * *";
+export const CONVERGE_CRON = "10 0 * * *";
+
+/**
+ * Finishing runs, after the converging one: when a run failed part way (a KV write threw), the
+ * first of them writes what its journal still holds, so the night is whole within the hour
+ * instead of the next night. With nothing pending each costs one `list()`.
+ */
+export const FINISH_CRON = "20,30,40,50 0 * * *";
 
 /**
  * Series a group did not have before a day that may enter it that day, the largest counts first.

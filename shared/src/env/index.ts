@@ -26,6 +26,8 @@ export interface IngestEnv {
 export interface SummarizerEnv {
   [BINDING.RAW]: KVNamespace;
   [BINDING.SUMMARY]: KVNamespace;
+  /** One run at a time (the summarizer's `SummaryLock` Durable Object). */
+  [BINDING.SUMMARY_LOCK]: DurableObjectNamespace;
   [VAR.ENVIRONMENT]: string;
   [VAR.PERSISTENT_MIN_AGE_DAYS]?: string;
   [VAR.PUBLISHED_COMPONENTS]?: string;
