@@ -46,7 +46,10 @@ describe("RAW metadata", () => {
     expect(m.c).toEqual([["core", "3.49.1"]]);
   });
 
-  it("110 such installations are all carried inline: none needs a value read", async () => {
+  // 110 check-ins one after another: seconds on a busy machine.
+  it("110 such installations are all carried inline: none needs a value read", {
+    timeout: 30_000,
+  }, async () => {
     const plugins = Array.from({ length: 99 }, (_, i) => ({
       name: `in_house_plugin_with_a_long_name_${String(i).padStart(3, "0")}_${"x".repeat(20)}`,
       version: "1.0.0",
@@ -91,6 +94,20 @@ describe("the days with a check-in (d)", () => {
     expect(checkInDays(m)).toEqual(
       ["2026-11-01", "2026-11-02", "2026-11-05"].map((d) => Date.parse(`${d}T00:00:00Z`)),
     );
+  });
+
+  it("records every day of check-ins of one system that arrive at once", async () => {
+    // Ten requests in flight together, each a different simulated day, in shuffled order.
+    const days = [7, 2, 9, 0, 5, 3, 8, 1, 6, 4].map(
+      (n) => `2026-11-${String(10 + n).padStart(2, "0")}`,
+    );
+    const answers = await Promise.all(
+      days.map((day) => post(encode(release323), at(`${day}T12:00:00Z`))),
+    );
+    expect(answers.map((r) => r.status)).toEqual(days.map(() => 200));
+    const m = await meta();
+    expect(checkInDays(m)).toEqual([...days].sort().map((d) => Date.parse(`${d}T00:00:00Z`)));
+    expect(m.l).toBe(Date.parse("2026-11-19T12:00:00Z"));
   });
 
   it("records an out-of-order check-in's day, keeping the latest time and facts", async () => {
