@@ -143,3 +143,31 @@ it("a finishing run replays a failed run's journal; with nothing pending it list
   expect(idle).toMatchObject({ days: [], writes: 0, kvOps: 1 });
   expect(await dumpSummary()).toEqual(expected);
 });
+
+it("a run cut off after any of its writes, then run again, ends in the clean run's bytes", async () => {
+  const expected = await cleanRuns([D1, D2]);
+  await summarize(testEnv, D1, { now: T });
+  const before = await dumpSummary();
+  // How many puts D2's run makes: the journal, its chunks and views, the page.
+  let puts = 0;
+  const counting = {
+    ...testEnv,
+    SUMMARY: failingPuts(testEnv.SUMMARY, (_key, n) => {
+      puts = n;
+      return false;
+    }),
+  };
+  await summarize(counting, D2, { now: T });
+  expect(puts).toBeGreaterThan(6);
+  // The first write (the journal), one in the middle, the page (the last).
+  for (const cut of [1, Math.floor(puts / 2), puts]) {
+    await reset();
+    await seed();
+    for (const [key, value] of Object.entries(before)) await testEnv.SUMMARY.put(key, value);
+    const broken = { ...testEnv, SUMMARY: failingPuts(testEnv.SUMMARY, (_key, n) => n >= cut) };
+    await expect(summarize(broken, D2, { now: T })).rejects.toThrow(/injected/);
+    expect(await dumpSummary(), `cut at write ${cut}`).not.toEqual(expected);
+    await summarize(testEnv, D2, { now: T });
+    expect(await dumpSummary(), `cut at write ${cut}`).toEqual(expected);
+  }
+});
