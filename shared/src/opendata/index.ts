@@ -1,7 +1,16 @@
 /**
- * The public data formats: series requests and CSV, the whole-history export, OpenMetrics of
+ * The public data formats: the data dictionary, series requests and CSV, the whole-history export, OpenMetrics of
  * the latest day, and the health rule.
  */
+export type { DictionaryEntry, Population, SeriesFamily } from "./dictionary";
+export {
+  dictionary,
+  FAMILIES,
+  familiesOfKeys,
+  familyOf,
+  firstYearChunks,
+  keyParts,
+} from "./dictionary";
 export { EXPORT_BATCH, EXPORT_HEADER, exportChunks, exportCsv } from "./export";
 export { expectedDay, healthOf } from "./health";
 export type { MetricFamily } from "./metrics";

@@ -12,10 +12,13 @@ import {
 } from "@pulp-analytics/shared/config";
 import type { ReadOnlyKV, SiteEnv } from "@pulp-analytics/shared/env";
 import {
+  dictionary,
   EMPTY_PAGE,
   EXPORT_HEADER,
   exportChunks,
   exportCsv,
+  familiesOfKeys,
+  firstYearChunks,
   healthOf,
   OPENMETRICS_CONTENT_TYPE,
   openMetrics,
@@ -27,6 +30,7 @@ import {
   groupOf,
   JOURNAL_KEY,
   KEYS_PREFIX,
+  keysKey,
   PAGE_KEY,
   type PageData,
   parseJournal,
@@ -120,18 +124,27 @@ app.get("/api/v1/health", (c) =>
   }),
 );
 
-// Every published key: the key lists of the years (a list and one bulk read).
+// Every published key and its family: the key lists of the years (a list and one bulk read).
 const KEY_LIST_PATH = "/api/v1/series";
 
-async function keyList(kv: ReadOnlyKV): Promise<Produced> {
+/** Each year's published keys: `k:` listed, then one bulk read. */
+async function keysByYear(kv: ReadOnlyKV): Promise<Map<number, string[]>> {
   const { list, getMany } = summaryReader(kv);
-  const names = await list(KEYS_PREFIX);
-  if (names.length === 0) return { response: uncached(json(JSON.stringify({ keys: [] }))) };
-  const keys = new Set<string>();
-  for (const text of (await getMany(names)).values()) {
-    for (const key of parseKeys(text)) keys.add(key);
+  const texts = await getMany(await list(KEYS_PREFIX));
+  const out = new Map<number, string[]>();
+  for (const [name, text] of texts) {
+    const year = Number(name.slice(KEYS_PREFIX.length));
+    if (keysKey(year) === name) out.set(year, parseKeys(text));
   }
-  return { response: json(JSON.stringify({ keys: [...keys].sort() })) };
+  return out;
+}
+
+async function keyList(kv: ReadOnlyKV): Promise<Produced> {
+  const years = await keysByYear(kv);
+  const keys = [...new Set([...years.values()].flat())].sort();
+  const body = JSON.stringify({ keys, families: familiesOfKeys(keys) });
+  if (years.size === 0) return { response: uncached(json(body)) };
+  return { response: json(body) };
 }
 
 app.get(KEY_LIST_PATH, (c) => answer(c, () => keyList(c.env[BINDING.SUMMARY])));
@@ -179,6 +192,18 @@ app.get("/api/v1/series/:name", (c) => {
     };
   });
 });
+
+// The data dictionary: every series family, with its first day from SUMMARY (the key lists, then
+// one bulk read of the chunks of each family's earliest year).
+app.get("/api/v1/dictionary", (c) =>
+  answer(c, async () => {
+    const kv = c.env[BINDING.SUMMARY];
+    const chunks = firstYearChunks(await keysByYear(kv));
+    const texts = chunks.length === 0 ? [] : (await summaryReader(kv).getMany(chunks)).values();
+    const response = json(JSON.stringify(dictionary(texts)));
+    return { response: chunks.length === 0 ? uncached(response) : response };
+  }),
+);
 
 // ─── Open data for other tools: /metrics and /api/v1/export.csv ──────────────────
 

@@ -1,0 +1,101 @@
+/**
+ * What lets other tools discover and follow the open data: the data dictionary, the badges, the
+ * Atom feed and the OpenAPI document. Headers, caching, KV reads and bad input for each.
+ */
+import { createExecutionContext, reset, waitOnExecutionContext } from "cloudflare:test";
+import type { SiteEnv } from "@pulp-analytics/shared/env";
+import { FAMILIES } from "@pulp-analytics/shared/opendata";
+import type { Point } from "@pulp-analytics/shared/summary";
+import { afterEach, describe, expect, it } from "vitest";
+import app from "../src/index";
+import { counting, day, freshOrigin, snapshot, summarize } from "./helpers";
+
+afterEach(() => reset());
+
+const DAY = 86_400_000;
+const DATA_CSP = "default-src 'none'; frame-ancestors 'none'";
+const GENERATED = Date.parse("2026-04-03T00:00:07Z");
+
+/** 2025-12-30 to 2026-04-02: two calendar years; rbac starts in 2026, core 3.50 late. */
+function history(): Record<string, Point[]> {
+  const series: Record<string, Point[]> = {};
+  const add = (key: string, at: number, value: number) => {
+    series[key] ??= [];
+    series[key].push([at, value]);
+  };
+  for (let at = day("2025-12-30"), i = 0; at <= day("2026-04-02"); at += DAY, i++) {
+    add("systems__total", at, 1000 + i);
+    add("systems__persistent", at, 900 + i);
+    add("versions__core__3.49", at, 900 - Math.min(i * 8, 800));
+    if (i >= 30) add("versions__core__3.50", at, Math.min((i - 30) * 8, 800));
+    add("versions_xyz__core__3.49.1", at, 500);
+    if (at >= day("2026-01-05")) add("rbac__users__0", at, 40);
+  }
+  return series;
+}
+
+/** One view through the app with `env`, body read to the end, waitUntil work done. */
+export async function view(env: SiteEnv, url: string, init?: RequestInit): Promise<Response> {
+  const ctx = createExecutionContext();
+  const res = await app.fetch(new Request(url, init), env, ctx);
+  const body = await res.arrayBuffer();
+  await waitOnExecutionContext(ctx);
+  return new Response(body, res);
+}
+
+function expectDataHeaders(res: Response) {
+  expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
+  expect(res.headers.get("Content-Security-Policy")).toBe(DATA_CSP);
+}
+
+describe("GET /api/v1/dictionary", () => {
+  it("describes every family, with its first day read from SUMMARY", async () => {
+    await summarize(history(), GENERATED);
+    const { env, reads } = counting("production");
+    const at = freshOrigin();
+    const res = await view(env, at("/api/v1/dictionary"));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Type")).toBe("application/json; charset=utf-8");
+    expect(res.headers.get("Access-Control-Allow-Origin")).toBe("*");
+    expect(res.headers.get("Cache-Control")).toBe("public, max-age=300");
+    expect(res.headers.get("ETag")).toMatch(/^"[\w-]+"$/);
+    expectDataHeaders(res);
+    const body = (await res.json()) as { families: { id: string; firstDay: string | null }[] };
+    expect(body.families.map((f) => f.id)).toEqual(FAMILIES.map((f) => f.id));
+    const first = Object.fromEntries(body.families.map((f) => [f.id, f.firstDay]));
+    expect(first).toMatchObject({
+      systems_total: "2025-12-30",
+      versions: "2025-12-30",
+      versions_xyz: "2025-12-30",
+      rbac: "2026-01-05",
+      postgresql: null,
+    });
+    // The key lists (a list and a bulk read), then one bulk read of the first years' chunks.
+    expect(reads()).toBe(3);
+    await view(env, at("/api/v1/dictionary"));
+    expect(reads()).toBe(3);
+  });
+
+  it("before the first summary lists the families without days, never cached", async () => {
+    const { env } = counting("production");
+    const res = await view(env, freshOrigin()("/api/v1/dictionary"));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Cache-Control")).toBe("no-store");
+    const body = (await res.json()) as { families: { firstDay: string | null }[] };
+    expect(body.families).toHaveLength(FAMILIES.length);
+    expect(body.families.every((f) => f.firstDay === null)).toBe(true);
+  });
+
+  it("is a 404 JSON error below it, and changes nothing in SUMMARY", async () => {
+    await summarize(history(), GENERATED);
+    const before = await snapshot();
+    const { env } = counting("dev");
+    for (const path of ["/api/v1/dictionary/versions", `/api/v1/dictionary${"x".repeat(5000)}`]) {
+      const res = await view(env, freshOrigin()(path));
+      expect(res.status).toBe(404);
+      expectDataHeaders(res);
+      expect(((await res.json()) as { error: string }).error).toMatch(/no such API route/);
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+});
