@@ -39,7 +39,7 @@ export interface SeriesFamily {
   bucketing: string;
   /** What is done with counts of very few installations. */
   smallCells: string;
-  /** The badge's label before the key's parts (may be empty). */
+  /** A badge's label: the pattern's `<placeholders>` are replaced by the key's parts. */
   label: string;
   /**
    * The OpenMetrics family this one is exported in (several may share one), or absent when the
@@ -96,7 +96,7 @@ export const FAMILIES: readonly SeriesFamily[] = [
     points: "count",
     bucketing: `the first two numeric parts of the version (3.49.1 → 3.49; no second part → unknown); ${NEW_SERIES_CAP}`,
     smallCells: NO_SMALL_CELL_RULE,
-    label: "",
+    label: "<component> <x.y> installations",
     metric: { name: "versions", labels: ["component", "version"] },
   },
   {
@@ -110,7 +110,7 @@ export const FAMILIES: readonly SeriesFamily[] = [
     points: "count",
     bucketing: `none: the version string as sent; ${NEW_SERIES_CAP}`,
     smallCells: NO_SMALL_CELL_RULE,
-    label: "",
+    label: "<component> <version> installations",
   },
   {
     id: "postgresql",
@@ -124,7 +124,7 @@ export const FAMILIES: readonly SeriesFamily[] = [
     bucketing:
       "server_version to its major (150004 → 15, 90624 → 9.6); not reported or 0 → unknown",
     smallCells: NO_SMALL_CELL_RULE,
-    label: "PostgreSQL",
+    label: "PostgreSQL <major> installations",
     metric: { name: "postgresql", labels: ["major"] },
   },
   {
@@ -140,7 +140,7 @@ export const FAMILIES: readonly SeriesFamily[] = [
     bucketing:
       "none: exact statistics over the installations, means and percentiles rounded to 2 decimals",
     smallCells: NO_SMALL_CELL_RULE,
-    label: "workers",
+    label: "workers <measure> <stat>",
     metric: { name: "online_workers", labels: ["measure", "stat"] },
   },
   {
@@ -156,7 +156,7 @@ export const FAMILIES: readonly SeriesFamily[] = [
     bucketing:
       "none: exact statistics over the installations, means and percentiles rounded to 2 decimals",
     smallCells: NO_SMALL_CELL_RULE,
-    label: "content apps",
+    label: "content apps <measure> <stat>",
     metric: { name: "online_content_apps", labels: ["measure", "stat"] },
   },
   {
@@ -170,7 +170,7 @@ export const FAMILIES: readonly SeriesFamily[] = [
     points: "count",
     bucketing: POWER_OF_TWO_BUCKETS,
     smallCells: NO_SMALL_CELL_RULE,
-    label: "age (days)",
+    label: "installations aged <bucket> days",
     metric: { name: "age", labels: ["bucket"] },
   },
   {
@@ -185,7 +185,7 @@ export const FAMILIES: readonly SeriesFamily[] = [
     points: "count",
     bucketing: POWER_OF_TWO_BUCKETS,
     smallCells: NO_SMALL_CELL_RULE,
-    label: "RBAC",
+    label: "installations with <bucket> <measure>",
     metric: { name: "rbac", labels: ["measure", "bucket"] },
   },
 ];
@@ -220,6 +220,15 @@ export function keyParts(family: SeriesFamily, key: string): string[] | null {
   const cut = rest.indexOf("__");
   if (cut <= 0 || cut + 2 >= rest.length) return null;
   return [rest.slice(0, cut), rest.slice(cut + 2)];
+}
+
+/** The badge label of a key of `family` (`versions__rpm__3.28` → `rpm 3.28 installations`). */
+export function labelOf(family: SeriesFamily, key: string): string {
+  const parts = keyParts(family, key) ?? [];
+  const names = family.pattern.match(/<[^>]+>/g) ?? [];
+  let label = family.label;
+  for (const [i, name] of names.entries()) label = label.replaceAll(name, parts[i] ?? "");
+  return label;
 }
 
 /** Each key's family id, for the series list; keys no family describes are left out. */

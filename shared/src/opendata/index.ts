@@ -1,7 +1,9 @@
 /**
- * The public data formats: the data dictionary, series requests and CSV, the whole-history export, OpenMetrics of
+ * The public data formats: the data dictionary, badges, series requests and CSV, the whole-history export, OpenMetrics of
  * the latest day, and the health rule.
  */
+export type { ShieldsEndpoint } from "./badge";
+export { badgeOf, compactNumber } from "./badge";
 export type { DictionaryEntry, Population, SeriesFamily } from "./dictionary";
 export {
   dictionary,

@@ -12,6 +12,7 @@ import {
 } from "@pulp-analytics/shared/config";
 import type { ReadOnlyKV, SiteEnv } from "@pulp-analytics/shared/env";
 import {
+  badgeOf,
   dictionary,
   EMPTY_PAGE,
   EXPORT_HEADER,
@@ -39,6 +40,7 @@ import {
   summaryReader,
   weeklyKey,
 } from "@pulp-analytics/shared/store";
+import { isSeriesKey } from "@pulp-analytics/shared/summary";
 import { type Context, Hono } from "hono";
 import { cachedAnswer, type Produced } from "./cache";
 import { PAGE_HTML } from "./html";
@@ -204,6 +206,26 @@ app.get("/api/v1/dictionary", (c) =>
     return { response: chunks.length === 0 ? uncached(response) : response };
   }),
 );
+
+// A shields.io endpoint badge of one series' latest day: the published keys (cached, shared with
+// the series API, so invented keys cost no read), then `_page`.
+app.get("/api/v1/badge/:key", (c) => {
+  const key = c.req.param("key");
+  const unknown = () =>
+    notFound(
+      "unknown series",
+      `no published series is named ${JSON.stringify(key)}; the list is at /api/v1/series`,
+    );
+  if (!isSeriesKey(key)) return unknown();
+  return answer(c, async () => {
+    if (!(await publishedKeys(c)).has(key)) return { response: unknown() };
+    const text = await c.env[BINDING.SUMMARY].get(PAGE_KEY, "text");
+    const page = text === null ? EMPTY_PAGE : (JSON.parse(text) as PageData);
+    const badge = badgeOf(key, page);
+    if (!badge) return { response: unknown() };
+    return { response: json(JSON.stringify(badge)), lastModified: page.generatedAt };
+  });
+});
 
 // ─── Open data for other tools: /metrics and /api/v1/export.csv ──────────────────
 

@@ -7,6 +7,7 @@ import type { SiteEnv } from "@pulp-analytics/shared/env";
 import { FAMILIES } from "@pulp-analytics/shared/opendata";
 import type { Point } from "@pulp-analytics/shared/summary";
 import { afterEach, describe, expect, it } from "vitest";
+import { z } from "zod";
 import app from "../src/index";
 import { counting, day, freshOrigin, snapshot, summarize } from "./helpers";
 
@@ -96,6 +97,90 @@ describe("GET /api/v1/dictionary", () => {
       expectDataHeaders(res);
       expect(((await res.json()) as { error: string }).error).toMatch(/no such API route/);
     }
+    expect(await snapshot()).toEqual(before);
+  });
+});
+
+/** shields.io's endpoint schema (https://shields.io/badges/endpoint-badge), as documented. */
+const ShieldsEndpoint = z
+  .object({
+    schemaVersion: z.literal(1),
+    label: z.string(),
+    message: z.string().min(1),
+    color: z.string().optional(),
+    labelColor: z.string().optional(),
+    isError: z.boolean().optional(),
+    namedLogo: z.string().optional(),
+    logoSvg: z.string().optional(),
+    logoColor: z.string().optional(),
+    logoWidth: z.number().optional(),
+    style: z.string().optional(),
+    cacheSeconds: z.number().int().min(300).optional(),
+  })
+  .strict();
+
+describe("GET /api/v1/badge/<key>", () => {
+  it("answers shields' endpoint schema with the latest day's value", async () => {
+    await summarize(history(), GENERATED);
+    const { env } = counting("production");
+    const at = freshOrigin();
+    const res = await view(env, at("/api/v1/badge/versions__core__3.50"));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Type")).toBe("application/json; charset=utf-8");
+    expect(res.headers.get("Access-Control-Allow-Origin")).toBe("*");
+    expect(res.headers.get("Cache-Control")).toBe("public, max-age=300");
+    expect(res.headers.get("Last-Modified")).toBe(new Date(GENERATED).toUTCString());
+    expectDataHeaders(res);
+    const badge = ShieldsEndpoint.parse(await res.json());
+    expect(badge).toEqual({
+      schemaVersion: 1,
+      label: "core 3.50 installations",
+      message: "504",
+      color: "blue",
+    });
+    const total = ShieldsEndpoint.parse(
+      await (await view(env, at("/api/v1/badge/systems__total"))).json(),
+    );
+    expect(total.message).toBe("1k");
+    const xyz = await view(env, at("/api/v1/badge/versions_xyz__core__3.49.1"));
+    expect(ShieldsEndpoint.parse(await xyz.json()).message).toBe("500");
+  });
+
+  it("costs the key list and one read of the page, then nothing; invented keys cost nothing", async () => {
+    await summarize(history(), GENERATED);
+    const { env, reads } = counting("production");
+    const at = freshOrigin();
+    await view(env, at("/api/v1/badge/systems__total"));
+    // The key list (a list and a bulk read), then `_page`.
+    expect(reads()).toBe(3);
+    await view(env, at("/api/v1/badge/systems__total"));
+    expect(reads()).toBe(3);
+    for (let i = 0; i < 20; i++) {
+      const res = await view(env, at(`/api/v1/badge/versions__core__9.${i}`));
+      expect(res.status).toBe(404);
+      expectDataHeaders(res);
+    }
+    expect(reads()).toBe(3);
+  });
+
+  it("is a 404 JSON error for unknown, malformed and overlong keys, before any read", async () => {
+    await summarize(history(), GENERATED);
+    const before = await snapshot();
+    const { env, reads } = counting("dev");
+    for (const key of ["_page", "systems", "a".repeat(300), "versions__core__<b>", "%00"]) {
+      const res = await view(env, freshOrigin()(`/api/v1/badge/${key}`));
+      expect(res.status, key).toBe(404);
+      expectDataHeaders(res);
+      const body = (await res.json()) as { error: string; issues: { message: string }[] };
+      expect(body.error).toBe("unknown series");
+      expect(body.issues[0]?.message).toContain("/api/v1/series");
+    }
+    expect(reads()).toBe(0);
+    for (const path of ["/api/v1/badge/", "/api/v1/badge/systems__total/x"]) {
+      expect((await view(env, freshOrigin()(path))).status).toBe(404);
+    }
+    const unpublished = await view(env, freshOrigin()("/api/v1/badge/postgresql__15"));
+    expect(unpublished.status).toBe(404);
     expect(await snapshot()).toEqual(before);
   });
 });
