@@ -42,6 +42,17 @@ import {
 } from "@pulp-analytics/shared/store";
 import { isSeriesKey } from "@pulp-analytics/shared/summary";
 import { type Context, Hono } from "hono";
+import { describeRoute, generateSpecs } from "hono-openapi";
+import type { z } from "zod/mini";
+import {
+  type Badge,
+  type Dictionary,
+  type Health,
+  type KeyList,
+  OPENAPI_OPTIONS,
+  ROUTES,
+  type Series,
+} from "./api";
 import { cachedAnswer, type Produced } from "./cache";
 import { PAGE_HTML } from "./html";
 import { PAGE_CSP } from "./policy";
@@ -79,14 +90,14 @@ const notFound = (error: string, message: string) =>
 const answer = (c: Context<{ Bindings: SiteEnv }>, produce: () => Promise<Produced>) =>
   cachedAnswer(c.req.raw, c.req.path, c.executionCtx, c.env[VAR.ENVIRONMENT], produce);
 
-app.get("/", (c) =>
+app.get("/", describeRoute(ROUTES.page), (c) =>
   answer(c, async () => ({
     response: new Response(PAGE_HTML, { headers: { "Content-Type": "text/html; charset=utf-8" } }),
   })),
 );
 
 // The page's default view in one read: the `_page` key passed through as it is stored.
-app.get("/api/v1/page", (c) =>
+app.get("/api/v1/page", describeRoute(ROUTES.pageData), (c) =>
   answer(c, async () => {
     const text = await c.env[BINDING.SUMMARY].get(PAGE_KEY, "text");
     if (text === null) return { response: uncached(json(JSON.stringify(EMPTY_PAGE))) };
@@ -96,7 +107,7 @@ app.get("/api/v1/page", (c) =>
 );
 
 // One year of weekly history, for the longer ranges: one read of `h:<year>` as stored.
-app.get("/api/v1/page/weekly/:year{[0-9]{4}}", (c) =>
+app.get("/api/v1/page/weekly/:year{[0-9]{4}}", describeRoute(ROUTES.weekly), (c) =>
   answer(c, async () => {
     const year = Number(c.req.param("year"));
     const text = await c.env[BINDING.SUMMARY].get(weeklyKey(year), "text");
@@ -108,7 +119,7 @@ app.get("/api/v1/page/weekly/:year{[0-9]{4}}", (c) =>
 );
 
 // For uptime monitors: 200 when the latest summary is fresh, 503 when stale or empty (docs/contract.md#4-public-read-api).
-app.get("/api/v1/health", (c) =>
+app.get("/api/v1/health", describeRoute(ROUTES.health), (c) =>
   answer(c, async () => {
     const kv = c.env[BINDING.SUMMARY];
     const text = await kv.get(PAGE_KEY, "text");
@@ -118,7 +129,7 @@ app.get("/api/v1/health", (c) =>
     if (journal.keys.some((key) => key.name === JOURNAL_KEY)) {
       pending = parseJournal((await kv.get(JOURNAL_KEY, "text")) ?? "")?.length ?? 1;
     }
-    const health = healthOf(page, Date.now(), pending);
+    const health: z.infer<typeof Health> = healthOf(page, Date.now(), pending);
     const response = Response.json(health, { status: health.status === "ok" ? 200 : 503 });
     // A stale or empty answer is never kept: the monitor must see the recovery at once.
     if (health.status !== "ok") response.headers.set("Cache-Control", "no-store");
@@ -144,12 +155,15 @@ async function keysByYear(kv: ReadOnlyKV): Promise<Map<number, string[]>> {
 async function keyList(kv: ReadOnlyKV): Promise<Produced> {
   const years = await keysByYear(kv);
   const keys = [...new Set([...years.values()].flat())].sort();
-  const body = JSON.stringify({ keys, families: familiesOfKeys(keys) });
+  const list: z.infer<typeof KeyList> = { keys, families: familiesOfKeys(keys) };
+  const body = JSON.stringify(list);
   if (years.size === 0) return { response: uncached(json(body)) };
   return { response: json(body) };
 }
 
-app.get(KEY_LIST_PATH, (c) => answer(c, () => keyList(c.env[BINDING.SUMMARY])));
+app.get(KEY_LIST_PATH, describeRoute(ROUTES.keys), (c) =>
+  answer(c, () => keyList(c.env[BINDING.SUMMARY])),
+);
 
 /**
  * The published keys, through the same cache entry as `GET /api/v1/series`: in production a name
@@ -167,7 +181,7 @@ async function publishedKeys(c: Context<{ Bindings: SiteEnv }>): Promise<Set<str
   return new Set(((await res.json()) as { keys: string[] }).keys);
 }
 
-app.get("/api/v1/series/:name", (c) => {
+app.get("/api/v1/series/:name", describeRoute(ROUTES.series), (c) => {
   const name = c.req.param("name");
   const wanted = parseSeriesRequest(name);
   const unknown = () =>
@@ -183,7 +197,8 @@ app.get("/api/v1/series/:name", (c) => {
     const chunks = await list(`${CHUNK_PREFIX}${groupOf(wanted.key)}:`);
     const points = seriesFromChunks(wanted.key, (await getMany(chunks)).values());
     if (points.length === 0) return { response: unknown() };
-    if (wanted.format === "json") return { response: json(JSON.stringify(points)) };
+    const series: z.infer<typeof Series> = points;
+    if (wanted.format === "json") return { response: json(JSON.stringify(series)) };
     return {
       response: new Response(seriesCsv(points), {
         headers: {
@@ -197,19 +212,20 @@ app.get("/api/v1/series/:name", (c) => {
 
 // The data dictionary: every series family, with its first day from SUMMARY (the key lists, then
 // one bulk read of the chunks of each family's earliest year).
-app.get("/api/v1/dictionary", (c) =>
+app.get("/api/v1/dictionary", describeRoute(ROUTES.dictionary), (c) =>
   answer(c, async () => {
     const kv = c.env[BINDING.SUMMARY];
     const chunks = firstYearChunks(await keysByYear(kv));
     const texts = chunks.length === 0 ? [] : (await summaryReader(kv).getMany(chunks)).values();
-    const response = json(JSON.stringify(dictionary(texts)));
+    const body: z.infer<typeof Dictionary> = dictionary(texts);
+    const response = json(JSON.stringify(body));
     return { response: chunks.length === 0 ? uncached(response) : response };
   }),
 );
 
 // A shields.io endpoint badge of one series' latest day: the published keys (cached, shared with
 // the series API, so invented keys cost no read), then `_page`.
-app.get("/api/v1/badge/:key", (c) => {
+app.get("/api/v1/badge/:key", describeRoute(ROUTES.badge), (c) => {
   const key = c.req.param("key");
   const unknown = () =>
     notFound(
@@ -223,7 +239,8 @@ app.get("/api/v1/badge/:key", (c) => {
     const page = text === null ? EMPTY_PAGE : (JSON.parse(text) as PageData);
     const badge = badgeOf(key, page);
     if (!badge) return { response: unknown() };
-    return { response: json(JSON.stringify(badge)), lastModified: page.generatedAt };
+    const body: z.infer<typeof Badge> = badge;
+    return { response: json(JSON.stringify(body)), lastModified: page.generatedAt };
   });
 });
 
@@ -231,7 +248,7 @@ app.get("/api/v1/badge/:key", (c) => {
 
 // The latest summarized day in OpenMetrics text for Prometheus: one read of `_page`, cached like
 // the page data. Before the first summary: only `# EOF`, never cached.
-app.get("/metrics", (c) =>
+app.get("/metrics", describeRoute(ROUTES.metrics), (c) =>
   answer(c, async () => {
     const text = await c.env[BINDING.SUMMARY].get(PAGE_KEY, "text");
     const page = text === null ? EMPTY_PAGE : (JSON.parse(text) as PageData);
@@ -245,7 +262,7 @@ app.get("/metrics", (c) =>
 
 // Every series, every day, as one CSV, streamed: a list of `c:` and one bulk read per ten chunks,
 // rows written group by group as the chunks arrive (shared/src/export.ts, src/stream.ts).
-app.get("/api/v1/export.csv", (c) =>
+app.get("/api/v1/export.csv", describeRoute(ROUTES.export), (c) =>
   streamedAnswer(c.req.raw, c.req.path, c.env[VAR.ENVIRONMENT], async () => {
     const { list, getMany } = summaryReader(c.env[BINDING.SUMMARY]);
     const chunks = exportChunks(await list(CHUNK_PREFIX));
@@ -259,6 +276,13 @@ app.get("/api/v1/export.csv", (c) =>
     const rows = exportCsv(chunks, getMany);
     return new Response(textStream(rows), { headers });
   }),
+);
+
+// The OpenAPI 3.1 document of every route above, generated from the schemas of api.ts.
+app.get("/api/v1/openapi.json", describeRoute(ROUTES.openapi), (c) =>
+  answer(c, async () => ({
+    response: json(JSON.stringify(await generateSpecs(app, OPENAPI_OPTIONS))),
+  })),
 );
 
 // ─── end of open data ───────────────────────────────────────────────────────────────────────

@@ -3,6 +3,7 @@
  * Atom feed and the OpenAPI document. Headers, caching, KV reads and bad input for each.
  */
 import { createExecutionContext, reset, waitOnExecutionContext } from "cloudflare:test";
+import { Validator } from "@cfworker/json-schema";
 import type { SiteEnv } from "@pulp-analytics/shared/env";
 import { FAMILIES } from "@pulp-analytics/shared/opendata";
 import type { Point } from "@pulp-analytics/shared/summary";
@@ -182,5 +183,116 @@ describe("GET /api/v1/badge/<key>", () => {
     const unpublished = await view(env, freshOrigin()("/api/v1/badge/postgresql__15"));
     expect(unpublished.status).toBe(404);
     expect(await snapshot()).toEqual(before);
+  });
+});
+
+type Doc = {
+  openapi: string;
+  paths: Record<
+    string,
+    {
+      get: {
+        responses: Record<string, { content?: Record<string, { schema: object }> }>;
+      };
+    }
+  >;
+};
+
+/** The operation documented for a request path: an exact path first, else a template. */
+function operationOf(doc: Doc, path: string) {
+  if (doc.paths[path]) return { template: path, op: doc.paths[path].get };
+  for (const [template, item] of Object.entries(doc.paths)) {
+    const pattern = template.replace(/[.]/g, "\\.").replace(/\{[^}]+\}/g, "[^/]+");
+    if (new RegExp(`^${pattern}$`).test(path)) return { template, op: item.get };
+  }
+  return undefined;
+}
+
+/**
+ * Checks one real answer against the document: its status is documented for the route, its media
+ * type is one the document gives for that status, and a JSON body matches the schema given.
+ */
+async function expectDocumented(doc: Doc, path: string, res: Response): Promise<string> {
+  const found = operationOf(doc, new URL(path, "http://x").pathname);
+  expect(found, `${path} is documented`).toBeDefined();
+  const documented = found?.op.responses[String(res.status)];
+  expect(documented, `${path} → ${res.status} is documented`).toBeDefined();
+  const body = await res.text();
+  const type = res.headers.get("Content-Type")?.split(";")[0]?.trim() ?? "";
+  if (!documented?.content) {
+    expect(body, `${path} → ${res.status} has no body`).toBe("");
+    return `${found?.template} ${res.status}`;
+  }
+  expect(Object.keys(documented.content), `${path} → ${res.status} media type`).toContain(type);
+  const schema = documented.content[type]?.schema ?? {};
+  const instance = type.endsWith("json") ? JSON.parse(body) : body;
+  const result = new Validator(schema as never, "2020-12", false).validate(instance);
+  expect(result.errors, `${path} → ${res.status} body`).toEqual([]);
+  return `${found?.template} ${res.status}`;
+}
+
+describe("GET /api/v1/openapi.json", () => {
+  it("is OpenAPI 3.1, cached like the other answers, and costs no KV read", async () => {
+    const { env, reads } = counting("production");
+    const at = freshOrigin();
+    const res = await view(env, at("/api/v1/openapi.json"));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Type")).toBe("application/json; charset=utf-8");
+    expect(res.headers.get("Cache-Control")).toBe("public, max-age=300");
+    expect(res.headers.get("Access-Control-Allow-Origin")).toBe("*");
+    expectDataHeaders(res);
+    const doc = (await res.json()) as Doc;
+    expect(doc.openapi).toBe("3.1.0");
+    expect(JSON.stringify(doc)).not.toContain("$ref");
+    const again = await view(env, at("/api/v1/openapi.json"), {
+      headers: { "If-None-Match": res.headers.get("ETag") ?? "" },
+    });
+    expect(again.status).toBe(304);
+    expect(reads()).toBe(0);
+  });
+
+  it("describes every real answer of every route: status, media type and body", async () => {
+    const { env } = counting("dev");
+    const doc = (await (await view(env, freshOrigin()("/api/v1/openapi.json"))).json()) as Doc;
+    const paths = [
+      "/",
+      "/api/v1/page",
+      "/api/v1/page/weekly/2026",
+      "/api/v1/page/weekly/1999",
+      "/api/v1/health",
+      "/api/v1/series",
+      "/api/v1/series/systems__total",
+      "/api/v1/series/versions__core__3.50.csv",
+      "/api/v1/series/nope__1",
+      "/api/v1/series/not a key",
+      "/api/v1/dictionary",
+      "/api/v1/badge/versions__core__3.49",
+      "/api/v1/badge/rbac__users__0",
+      "/api/v1/badge/nope__1",
+      "/metrics",
+      "/api/v1/export.csv",
+      "/api/v1/openapi.json",
+    ];
+    const seen = new Set<string>();
+    // Before the first summary (health 503), with stale data (503), then fresh (200).
+    for (const phase of ["empty", "stale", "fresh"]) {
+      if (phase === "stale") await summarize(history(), GENERATED);
+      const yesterday = Math.floor(Date.now() / DAY) * DAY - DAY;
+      if (phase === "fresh") await summarize({ systems__total: [[yesterday, 5]] }, Date.now());
+      const at = freshOrigin();
+      for (const path of paths) {
+        const res = await view(env, at(path));
+        seen.add(await expectDocumented(doc, path, res.clone()));
+        const tag = res.headers.get("ETag");
+        if (tag === null) continue;
+        const cached = await view(env, at(path), { headers: { "If-None-Match": tag } });
+        seen.add(await expectDocumented(doc, path, cached));
+      }
+    }
+    // Every documented route was called, and answered each way it documents.
+    const documented = Object.entries(doc.paths).flatMap(([template, item]) =>
+      Object.keys(item.get.responses).map((status) => `${template} ${status}`),
+    );
+    expect([...seen].sort()).toEqual(documented.sort());
   });
 });
