@@ -1,5 +1,5 @@
 /**
- * The public data formats: the data dictionary, badges, series requests and CSV, the whole-history export, OpenMetrics of
+ * The public data formats: the data dictionary, badges, the feed's release events, series requests and CSV, the whole-history export, OpenMetrics of
  * the latest day, and the health rule.
  */
 export type { ShieldsEndpoint } from "./badge";
@@ -23,4 +23,6 @@ export {
   OPENMETRICS_CONTENT_TYPE,
   openMetrics,
 } from "./metrics";
+export type { ReleaseEvent } from "./releases";
+export { MILESTONES, releaseEvents, SEEN_MIN_INSTALLATIONS } from "./releases";
 export { EMPTY_PAGE, parseSeriesRequest, seriesCsv } from "./series";

@@ -24,6 +24,7 @@ import {
   OPENMETRICS_CONTENT_TYPE,
   openMetrics,
   parseSeriesRequest,
+  releaseEvents,
   seriesCsv,
 } from "@pulp-analytics/shared/opendata";
 import {
@@ -40,7 +41,7 @@ import {
   summaryReader,
   weeklyKey,
 } from "@pulp-analytics/shared/store";
-import { isSeriesKey } from "@pulp-analytics/shared/summary";
+import { isSeriesKey, VERSIONS_PREFIX } from "@pulp-analytics/shared/summary";
 import { type Context, Hono } from "hono";
 import { describeRoute, generateSpecs } from "hono-openapi";
 import type { z } from "zod/mini";
@@ -54,6 +55,7 @@ import {
   type Series,
 } from "./api";
 import { cachedAnswer, type Produced } from "./cache";
+import { atomFeed } from "./feed";
 import { PAGE_HTML } from "./html";
 import { PAGE_CSP } from "./policy";
 import { streamedAnswer, textStream } from "./stream";
@@ -275,6 +277,20 @@ app.get("/api/v1/export.csv", describeRoute(ROUTES.export), (c) =>
     }
     const rows = exportCsv(chunks, getMany);
     return new Response(textStream(rows), { headers });
+  }),
+);
+
+// Release events as Atom: every year of the x.y series (a list and a bulk read per hundred
+// chunks: one per component and year), the newest entries written by src/feed.ts.
+app.get("/feed.atom", describeRoute(ROUTES.feed), (c) =>
+  answer(c, async () => {
+    const { list, getMany } = summaryReader(c.env[BINDING.SUMMARY]);
+    const chunks = await list(`${CHUNK_PREFIX}${VERSIONS_PREFIX}`);
+    const events = releaseEvents(chunks.length === 0 ? [] : (await getMany(chunks)).values());
+    const response = new Response(atomFeed(new URL(c.req.url).origin, events), {
+      headers: { "Content-Type": "application/atom+xml; charset=utf-8" },
+    });
+    return { response: events.length === 0 ? uncached(response) : response };
   }),
 );
 

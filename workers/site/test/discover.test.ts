@@ -8,6 +8,7 @@ import type { SiteEnv } from "@pulp-analytics/shared/env";
 import { FAMILIES } from "@pulp-analytics/shared/opendata";
 import type { Point } from "@pulp-analytics/shared/summary";
 import { afterEach, describe, expect, it } from "vitest";
+import { xml2js } from "xml-js";
 import { z } from "zod";
 import app from "../src/index";
 import { counting, day, freshOrigin, snapshot, summarize } from "./helpers";
@@ -272,6 +273,7 @@ describe("GET /api/v1/openapi.json", () => {
       "/metrics",
       "/api/v1/export.csv",
       "/api/v1/openapi.json",
+      "/feed.atom",
     ];
     const seen = new Set<string>();
     // Before the first summary (health 503), with stale data (503), then fresh (200).
@@ -294,5 +296,99 @@ describe("GET /api/v1/openapi.json", () => {
       Object.keys(item.get.responses).map((status) => `${template} ${status}`),
     );
     expect([...seen].sort()).toEqual(documented.sort());
+  });
+});
+
+type XmlElement = {
+  name?: string;
+  attributes?: Record<string, string>;
+  elements?: XmlElement[];
+  text?: string;
+  cdata?: string;
+};
+const children = (el: XmlElement | undefined, name: string) =>
+  (el?.elements ?? []).filter((child) => child.name === name);
+const textOf = (el: XmlElement | undefined) =>
+  (el?.elements ?? []).map((child) => child.text ?? child.cdata ?? "").join("");
+const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/;
+
+/**
+ * The constraints of RFC 4287 a reader relies on (section 4.1.1 and 4.1.2): one atom:feed in the
+ * Atom namespace with exactly one id, title and updated, an author (on the feed here), a
+ * rel="self" link; each entry with exactly one id (an IRI), title and updated, and a link; dates
+ * in RFC 3339; ids unique. Returns the entries.
+ */
+function expectAtom(xml: string): XmlElement[] {
+  const doc = xml2js(xml, { compact: false }) as XmlElement;
+  const feeds = children(doc, "feed");
+  expect(feeds).toHaveLength(1);
+  const feed = feeds[0];
+  expect(feed?.attributes?.xmlns).toBe("http://www.w3.org/2005/Atom");
+  for (const name of ["id", "title", "updated"]) expect(children(feed, name), name).toHaveLength(1);
+  expect(textOf(children(feed, "updated")[0])).toMatch(RFC3339);
+  expect(children(children(feed, "author")[0], "name")).toHaveLength(1);
+  const self = children(feed, "link").filter((l) => l.attributes?.rel === "self");
+  expect(self).toHaveLength(1);
+  const entries = children(feed, "entry");
+  const ids = new Set<string>();
+  for (const entry of entries) {
+    for (const name of ["id", "title", "updated"])
+      expect(children(entry, name), name).toHaveLength(1);
+    const id = textOf(children(entry, "id")[0]);
+    expect(id).toMatch(/^[a-z][a-z0-9+.-]*:\S+$/);
+    ids.add(id);
+    expect(textOf(children(entry, "updated")[0])).toMatch(RFC3339);
+    expect(children(entry, "link").length).toBeGreaterThan(0);
+  }
+  expect(ids.size).toBe(entries.length);
+  return entries;
+}
+
+describe("GET /feed.atom", () => {
+  it("is valid Atom with an entry per release event, dated by its day, cached", async () => {
+    await summarize(history(), GENERATED);
+    const { env, reads } = counting("production");
+    const at = freshOrigin();
+    const res = await view(env, at("/feed.atom"));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Type")).toBe("application/atom+xml; charset=utf-8");
+    expect(res.headers.get("Cache-Control")).toBe("public, max-age=300");
+    expectDataHeaders(res);
+    const entries = expectAtom(await res.text());
+    const titles = entries.map((e) => [
+      textOf(children(e, "title")[0]),
+      textOf(children(e, "updated")[0]).slice(0, 10),
+    ]);
+    // Day i from 2025-12-30: 3.50 has 8(i-30) of core's 660 (3.49 has 900-8i): 8 on day 31
+    // (seen), a quarter (165) on day 51, half (330) on day 72.
+    expect(titles).toEqual([
+      ["core 3.50 or newer runs on half of core installations", "2026-03-12"],
+      ["core 3.50 or newer runs on a quarter of core installations", "2026-02-19"],
+      ["core 3.50 is in use", "2026-01-30"],
+    ]);
+    const id = textOf(children(entries[2], "id")[0]);
+    expect(id).toBe(`tag:${new URL(at("/")).host},2022:release/core/3.50/seen`);
+    // The x.y chunks: a list and one bulk read; then from the cache.
+    expect(reads()).toBe(2);
+    await view(env, at("/feed.atom"));
+    expect(reads()).toBe(2);
+  });
+
+  it("before any release event is a valid empty feed, never cached", async () => {
+    const { env } = counting("production");
+    const res = await view(env, freshOrigin()("/feed.atom"));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Cache-Control")).toBe("no-store");
+    expect(expectAtom(await res.text())).toEqual([]);
+  });
+
+  it("has no neighbours: other paths are 404 JSON errors and read nothing", async () => {
+    const { env, reads } = counting("production");
+    for (const path of ["/feed.atom/x", "/feed.rss", `/feed.atom${"m".repeat(3000)}`]) {
+      const res = await view(env, freshOrigin()(path));
+      expect(res.status, path).toBe(404);
+      expectDataHeaders(res);
+    }
+    expect(reads()).toBe(0);
   });
 });
