@@ -44,7 +44,7 @@ import {
 import { isSeriesKey, VERSIONS_PREFIX } from "@pulp-analytics/shared/summary";
 import { type Context, Hono } from "hono";
 import { describeRoute, generateSpecs } from "hono-openapi";
-import type { z } from "zod/mini";
+import type * as z from "zod/mini";
 import {
   type Badge,
   type Dictionary,
