@@ -9,7 +9,7 @@ import type { ReleaseEvent } from "@pulp-analytics/shared/opendata";
 import { Feed } from "feed";
 
 /** The newest entries kept: a reader polls daily, and the series API has the whole history. */
-export const FEED_ENTRIES = 50;
+const FEED_ENTRIES = 50;
 
 const SHARE_WORDS: Record<string, string> = { "0.25": "a quarter", "0.5": "half" };
 
