@@ -11,10 +11,12 @@ import { unstable_readConfig } from "wrangler";
 const config = fileURLToPath(new URL("../../workers/site/wrangler.jsonc", import.meta.url));
 
 describe.each(ENVIRONMENTS)("the site in %s", (env) => {
-  it("runs the worker first for the page, the API and /metrics", () => {
+  it("runs the worker first for the page, the API, /metrics and /feed.atom", () => {
     const { assets } = unstable_readConfig({ config, env }, { hideWarnings: true }) as {
       assets?: { run_worker_first?: boolean | string[] };
     };
-    expect(assets?.run_worker_first).toEqual(expect.arrayContaining(["/", "/api/*", "/metrics"]));
+    expect(assets?.run_worker_first).toEqual(
+      expect.arrayContaining(["/", "/api/*", "/metrics", "/feed.atom"]),
+    );
   });
 });

@@ -13,19 +13,12 @@
  */
 
 import { type PageData, recentSeries } from "../store/views";
-import {
-  AGE_PREFIX,
-  POSTGRESQL_PREFIX,
-  PROCESS_KINDS,
-  RBAC_PREFIX,
-  VERSIONS_PREFIX,
-} from "../summary/keys";
+import { FAMILIES, familyOf, keyParts, METRIC_PREFIX, type SeriesFamily } from "./dictionary";
 
 export const OPENMETRICS_CONTENT_TYPE =
   "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
-/** Every metric name starts with this. */
-export const METRIC_PREFIX = "pulp_analytics_";
+export { METRIC_PREFIX };
 
 interface MetricSample {
   labels: [name: string, value: string][];
@@ -41,70 +34,42 @@ export interface MetricFamily {
   samples: MetricSample[];
 }
 
-/** `a__b__c` with `parts` = 2 → `["a", "b__c"]`; null when a part would be empty. */
-function splitRest(rest: string, parts: 1 | 2): string[] | null {
-  if (parts === 1) return rest === "" ? null : [rest];
+type Exported = SeriesFamily & { metric: NonNullable<SeriesFamily["metric"]> };
+
+/** The metric names in dictionary order, each with the dictionary families exported in it. */
+const METRICS = new Map<string, Exported[]>();
+for (const family of FAMILIES) {
+  if (!family.metric) continue;
+  const shared = METRICS.get(family.metric.name) ?? [];
+  METRICS.set(family.metric.name, shared);
+  shared.push(family as Exported);
+}
+
+const POPULATION = { all: "all installations", persistent: "persistent installations" };
+
+/**
+ * The label values of a key in its metric: the parts after `<metric>__`, split at the first `__`
+ * when there are two labels (`versions__core__3.49` → `core`, `3.49`); null when a part is empty.
+ */
+function labelValues(family: Exported, key: string): string[] | null {
+  const rest = key.slice(family.metric.name.length + 2);
+  if (family.metric.labels.length === 1) return rest === "" ? null : [rest];
   const cut = rest.indexOf("__");
   if (cut <= 0 || cut + 2 >= rest.length) return null;
   return [rest.slice(0, cut), rest.slice(cut + 2)];
 }
 
-/**
- * How series keys become samples: a key starting with `prefix` belongs to `family`, and the rest
- * of it, split at the first `__` when there are two labels, gives the label values.
- */
-interface KeyRule {
-  prefix: string;
-  family: string;
-  labels: [string] | [string, string];
-  help: string;
+/** HELP: what the dictionary says the families count, on the latest summarized day. */
+function helpOf(families: readonly Exported[]): string {
+  const what = families.map((f) => `${f.counts} (${POPULATION[f.population]})`);
+  if (families.length > 1) {
+    // Families sharing a metric differ by their first label: name each by its value.
+    for (const [i, f] of families.entries()) {
+      what[i] = `${f.metric.labels[0]}=${labelValues(f, f.pattern)?.[0] ?? f.id}: ${what[i]}`;
+    }
+  }
+  return `${what.join("; ")}; on the latest summarized day`;
 }
-
-const PROCESS_HELP: Record<(typeof PROCESS_KINDS)[number], string> = {
-  online_workers: "Online Pulp workers",
-  online_content_apps: "Online content apps",
-};
-
-const RULES: KeyRule[] = [
-  {
-    prefix: "systems__",
-    family: "systems",
-    labels: ["kind"],
-    help: "Installations that checked in on the latest summarized day (total), and those of them old enough to count as persistent",
-  },
-  {
-    prefix: VERSIONS_PREFIX,
-    family: "versions",
-    labels: ["component", "version"],
-    help: "Persistent installations by published component and x.y version on the latest summarized day",
-  },
-  {
-    prefix: POSTGRESQL_PREFIX,
-    family: "postgresql",
-    labels: ["major"],
-    help: "Persistent installations by PostgreSQL major version on the latest summarized day (unknown: not reported)",
-  },
-  ...PROCESS_KINDS.map(
-    (kind): KeyRule => ({
-      prefix: `${kind}__`,
-      family: kind,
-      labels: ["measure", "stat"],
-      help: `${PROCESS_HELP[kind]} per persistent installation that reported them on the latest summarized day: processes or hosts, one sample per statistic`,
-    }),
-  ),
-  {
-    prefix: AGE_PREFIX,
-    family: "age",
-    labels: ["bucket"],
-    help: "Installations by days since first seen on the latest summarized day, in buckets (0, 1, 2, 3-4, 5-8, ...)",
-  },
-  {
-    prefix: RBAC_PREFIX,
-    family: "rbac",
-    labels: ["measure", "bucket"],
-    help: "Persistent installations by how many RBAC objects of a kind they have, in buckets (0, 1, 2, 3-4, 5-8, ...)",
-  },
-];
 
 /** Digit runs compared as numbers, so `3.9` < `3.10` and `9-16` < `17-32`. */
 export function naturalCompare(a: string, b: string): number {
@@ -155,21 +120,21 @@ export function metricFamilies(page: PageData): MetricFamily[] {
   for (const [key, points] of recentSeries(page)) {
     const last = points[points.length - 1];
     if (!last || last[0] !== asOf) continue;
-    const rule = RULES.find((r) => key.startsWith(r.prefix));
-    if (!rule) continue;
-    const values = splitRest(key.slice(rule.prefix.length), rule.labels.length);
+    const family = familyOf(key);
+    if (!family?.metric || keyParts(family, key) === null) continue;
+    const values = labelValues(family as Exported, key);
     if (!values) continue;
-    const samples = byFamily.get(rule.family) ?? [];
-    byFamily.set(rule.family, samples);
+    const samples = byFamily.get(family.metric.name) ?? [];
+    byFamily.set(family.metric.name, samples);
     samples.push({
-      labels: rule.labels.map((name, i): [string, string] => [name, values[i] as string]),
+      labels: family.metric.labels.map((name, i): [string, string] => [name, values[i] as string]),
       value: last[1],
     });
   }
-  for (const rule of RULES) {
-    const samples = byFamily.get(rule.family);
+  for (const [name, exported] of METRICS) {
+    const samples = byFamily.get(name);
     if (!samples) continue;
-    families.push({ name: rule.family, help: rule.help, samples: samples.sort(compareSamples) });
+    families.push({ name, help: helpOf(exported), samples: samples.sort(compareSamples) });
   }
   return families;
 }

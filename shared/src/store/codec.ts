@@ -2,7 +2,7 @@
  * The values SUMMARY holds per year: a {@link YearBlock} of packed series (chunks `c:` and the
  * weekly history `h:`) and the year's key list (`k:`). A value that is not one reads as empty.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import { isSeriesKey, type Point } from "../summary/keys";
 import { yearStart } from "./layout";
 import { type Packed, pack, type SeriesBlock, unpack } from "./packed";
@@ -21,14 +21,14 @@ export interface YearBlock extends SeriesBlock {
 
 const BlockSchema = z.object({
   v: z.literal(STORE_VERSION),
-  year: z.number().int(),
-  start: z.number().int(),
+  year: z.int(),
+  start: z.int(),
   series: z.record(z.string(), z.array(z.number())),
 });
 
 const KeysSchema = z.object({
   v: z.literal(STORE_VERSION),
-  year: z.number().int(),
+  year: z.int(),
   keys: z.array(z.string()),
 });
 

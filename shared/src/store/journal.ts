@@ -3,7 +3,7 @@
  * being written, with their points. It carries the points, not a recipe: RAW has moved on by
  * the time a later run finishes the writes.
  */
-import { z } from "zod";
+import * as z from "zod/mini";
 import type { DayPoints } from "./apply";
 import { parseJson } from "./codec";
 
@@ -11,7 +11,7 @@ const JournalSchema = z.object({
   v: z.literal(1),
   days: z.array(
     z.object({
-      day: z.number().int(),
+      day: z.int(),
       points: z.array(z.tuple([z.string(), z.number()])),
     }),
   ),

@@ -7,6 +7,7 @@ export type { Point, ProcessKind, ProcessMeasure } from "./keys";
 export {
   AGE_PREFIX,
   ageKey,
+  isSeriesKey,
   POSTGRESQL_PREFIX,
   PROCESS_KINDS,
   PROCESS_MEASURES,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { FAMILIES } from "../../src/opendata/dictionary";
 import {
   escapeLabelValue,
   formatOpenMetrics,
@@ -77,6 +78,12 @@ describe("openMetrics", () => {
     const help = lines.filter((line) => line.startsWith("# HELP "));
     expect(help).toHaveLength(lines.filter((line) => line.startsWith("# TYPE ")).length);
     for (const line of help) expect(line).toMatch(/^# HELP pulp_analytics_[a-z_]+ \S.{10,}$/);
+    // HELP says what the data dictionary says each exported family counts.
+    for (const family of FAMILIES) {
+      if (!family.metric) continue;
+      const line = help.find((h) => h.startsWith(`# HELP pulp_analytics_${family.metric?.name} `));
+      expect(line, family.id).toContain(family.counts);
+    }
     expect(lines.filter((line) => !line.startsWith("# HELP "))).toEqual([
       "# TYPE pulp_analytics_summary_day_seconds gauge",
       "# UNIT pulp_analytics_summary_day_seconds seconds",

@@ -12,14 +12,19 @@ import {
 } from "@pulp-analytics/shared/config";
 import type { ReadOnlyKV, SiteEnv } from "@pulp-analytics/shared/env";
 import {
+  badgeOf,
+  dictionary,
   EMPTY_PAGE,
   EXPORT_HEADER,
   exportChunks,
   exportCsv,
+  familiesOfKeys,
+  firstYearChunks,
   healthOf,
   OPENMETRICS_CONTENT_TYPE,
   openMetrics,
   parseSeriesRequest,
+  releaseEvents,
   seriesCsv,
 } from "@pulp-analytics/shared/opendata";
 import {
@@ -27,6 +32,7 @@ import {
   groupOf,
   JOURNAL_KEY,
   KEYS_PREFIX,
+  keysKey,
   PAGE_KEY,
   type PageData,
   parseJournal,
@@ -35,8 +41,21 @@ import {
   summaryReader,
   weeklyKey,
 } from "@pulp-analytics/shared/store";
+import { isSeriesKey, VERSIONS_PREFIX } from "@pulp-analytics/shared/summary";
 import { type Context, Hono } from "hono";
+import { describeRoute, generateSpecs } from "hono-openapi";
+import type * as z from "zod/mini";
+import {
+  type Badge,
+  type Dictionary,
+  type Health,
+  type KeyList,
+  OPENAPI_OPTIONS,
+  ROUTES,
+  type Series,
+} from "./api";
 import { cachedAnswer, type Produced } from "./cache";
+import { atomFeed } from "./feed";
 import { PAGE_HTML } from "./html";
 import { PAGE_CSP } from "./policy";
 import { streamedAnswer, textStream } from "./stream";
@@ -73,14 +92,14 @@ const notFound = (error: string, message: string) =>
 const answer = (c: Context<{ Bindings: SiteEnv }>, produce: () => Promise<Produced>) =>
   cachedAnswer(c.req.raw, c.req.path, c.executionCtx, c.env[VAR.ENVIRONMENT], produce);
 
-app.get("/", (c) =>
+app.get("/", describeRoute(ROUTES.page), (c) =>
   answer(c, async () => ({
     response: new Response(PAGE_HTML, { headers: { "Content-Type": "text/html; charset=utf-8" } }),
   })),
 );
 
 // The page's default view in one read: the `_page` key passed through as it is stored.
-app.get("/api/v1/page", (c) =>
+app.get("/api/v1/page", describeRoute(ROUTES.pageData), (c) =>
   answer(c, async () => {
     const text = await c.env[BINDING.SUMMARY].get(PAGE_KEY, "text");
     if (text === null) return { response: uncached(json(JSON.stringify(EMPTY_PAGE))) };
@@ -90,7 +109,7 @@ app.get("/api/v1/page", (c) =>
 );
 
 // One year of weekly history, for the longer ranges: one read of `h:<year>` as stored.
-app.get("/api/v1/page/weekly/:year{[0-9]{4}}", (c) =>
+app.get("/api/v1/page/weekly/:year{[0-9]{4}}", describeRoute(ROUTES.weekly), (c) =>
   answer(c, async () => {
     const year = Number(c.req.param("year"));
     const text = await c.env[BINDING.SUMMARY].get(weeklyKey(year), "text");
@@ -102,7 +121,7 @@ app.get("/api/v1/page/weekly/:year{[0-9]{4}}", (c) =>
 );
 
 // For uptime monitors: 200 when the latest summary is fresh, 503 when stale or empty (docs/contract.md#4-public-read-api).
-app.get("/api/v1/health", (c) =>
+app.get("/api/v1/health", describeRoute(ROUTES.health), (c) =>
   answer(c, async () => {
     const kv = c.env[BINDING.SUMMARY];
     const text = await kv.get(PAGE_KEY, "text");
@@ -112,7 +131,7 @@ app.get("/api/v1/health", (c) =>
     if (journal.keys.some((key) => key.name === JOURNAL_KEY)) {
       pending = parseJournal((await kv.get(JOURNAL_KEY, "text")) ?? "")?.length ?? 1;
     }
-    const health = healthOf(page, Date.now(), pending);
+    const health: z.infer<typeof Health> = healthOf(page, Date.now(), pending);
     const response = Response.json(health, { status: health.status === "ok" ? 200 : 503 });
     // A stale or empty answer is never kept: the monitor must see the recovery at once.
     if (health.status !== "ok") response.headers.set("Cache-Control", "no-store");
@@ -120,21 +139,33 @@ app.get("/api/v1/health", (c) =>
   }),
 );
 
-// Every published key: the key lists of the years (a list and one bulk read).
+// Every published key and its family: the key lists of the years (a list and one bulk read).
 const KEY_LIST_PATH = "/api/v1/series";
 
-async function keyList(kv: ReadOnlyKV): Promise<Produced> {
+/** Each year's published keys: `k:` listed, then one bulk read. */
+async function keysByYear(kv: ReadOnlyKV): Promise<Map<number, string[]>> {
   const { list, getMany } = summaryReader(kv);
-  const names = await list(KEYS_PREFIX);
-  if (names.length === 0) return { response: uncached(json(JSON.stringify({ keys: [] }))) };
-  const keys = new Set<string>();
-  for (const text of (await getMany(names)).values()) {
-    for (const key of parseKeys(text)) keys.add(key);
+  const texts = await getMany(await list(KEYS_PREFIX));
+  const out = new Map<number, string[]>();
+  for (const [name, text] of texts) {
+    const year = Number(name.slice(KEYS_PREFIX.length));
+    if (keysKey(year) === name) out.set(year, parseKeys(text));
   }
-  return { response: json(JSON.stringify({ keys: [...keys].sort() })) };
+  return out;
 }
 
-app.get(KEY_LIST_PATH, (c) => answer(c, () => keyList(c.env[BINDING.SUMMARY])));
+async function keyList(kv: ReadOnlyKV): Promise<Produced> {
+  const years = await keysByYear(kv);
+  const keys = [...new Set([...years.values()].flat())].sort();
+  const list: z.infer<typeof KeyList> = { keys, families: familiesOfKeys(keys) };
+  const body = JSON.stringify(list);
+  if (years.size === 0) return { response: uncached(json(body)) };
+  return { response: json(body) };
+}
+
+app.get(KEY_LIST_PATH, describeRoute(ROUTES.keys), (c) =>
+  answer(c, () => keyList(c.env[BINDING.SUMMARY])),
+);
 
 /**
  * The published keys, through the same cache entry as `GET /api/v1/series`: in production a name
@@ -152,7 +183,7 @@ async function publishedKeys(c: Context<{ Bindings: SiteEnv }>): Promise<Set<str
   return new Set(((await res.json()) as { keys: string[] }).keys);
 }
 
-app.get("/api/v1/series/:name", (c) => {
+app.get("/api/v1/series/:name", describeRoute(ROUTES.series), (c) => {
   const name = c.req.param("name");
   const wanted = parseSeriesRequest(name);
   const unknown = () =>
@@ -168,7 +199,8 @@ app.get("/api/v1/series/:name", (c) => {
     const chunks = await list(`${CHUNK_PREFIX}${groupOf(wanted.key)}:`);
     const points = seriesFromChunks(wanted.key, (await getMany(chunks)).values());
     if (points.length === 0) return { response: unknown() };
-    if (wanted.format === "json") return { response: json(JSON.stringify(points)) };
+    const series: z.infer<typeof Series> = points;
+    if (wanted.format === "json") return { response: json(JSON.stringify(series)) };
     return {
       response: new Response(seriesCsv(points), {
         headers: {
@@ -180,11 +212,45 @@ app.get("/api/v1/series/:name", (c) => {
   });
 });
 
+// The data dictionary: every series family, with its first day from SUMMARY (the key lists, then
+// one bulk read of the chunks of each family's earliest year).
+app.get("/api/v1/dictionary", describeRoute(ROUTES.dictionary), (c) =>
+  answer(c, async () => {
+    const kv = c.env[BINDING.SUMMARY];
+    const chunks = firstYearChunks(await keysByYear(kv));
+    const texts = chunks.length === 0 ? [] : (await summaryReader(kv).getMany(chunks)).values();
+    const body: z.infer<typeof Dictionary> = dictionary(texts);
+    const response = json(JSON.stringify(body));
+    return { response: chunks.length === 0 ? uncached(response) : response };
+  }),
+);
+
+// A shields.io endpoint badge of one series' latest day: the published keys (cached, shared with
+// the series API, so invented keys cost no read), then `_page`.
+app.get("/api/v1/badge/:key", describeRoute(ROUTES.badge), (c) => {
+  const key = c.req.param("key");
+  const unknown = () =>
+    notFound(
+      "unknown series",
+      `no published series is named ${JSON.stringify(key)}; the list is at /api/v1/series`,
+    );
+  if (!isSeriesKey(key)) return unknown();
+  return answer(c, async () => {
+    if (!(await publishedKeys(c)).has(key)) return { response: unknown() };
+    const text = await c.env[BINDING.SUMMARY].get(PAGE_KEY, "text");
+    const page = text === null ? EMPTY_PAGE : (JSON.parse(text) as PageData);
+    const badge = badgeOf(key, page);
+    if (!badge) return { response: unknown() };
+    const body: z.infer<typeof Badge> = badge;
+    return { response: json(JSON.stringify(body)), lastModified: page.generatedAt };
+  });
+});
+
 // ─── Open data for other tools: /metrics and /api/v1/export.csv ──────────────────
 
 // The latest summarized day in OpenMetrics text for Prometheus: one read of `_page`, cached like
 // the page data. Before the first summary: only `# EOF`, never cached.
-app.get("/metrics", (c) =>
+app.get("/metrics", describeRoute(ROUTES.metrics), (c) =>
   answer(c, async () => {
     const text = await c.env[BINDING.SUMMARY].get(PAGE_KEY, "text");
     const page = text === null ? EMPTY_PAGE : (JSON.parse(text) as PageData);
@@ -198,7 +264,7 @@ app.get("/metrics", (c) =>
 
 // Every series, every day, as one CSV, streamed: a list of `c:` and one bulk read per ten chunks,
 // rows written group by group as the chunks arrive (shared/src/export.ts, src/stream.ts).
-app.get("/api/v1/export.csv", (c) =>
+app.get("/api/v1/export.csv", describeRoute(ROUTES.export), (c) =>
   streamedAnswer(c.req.raw, c.req.path, c.env[VAR.ENVIRONMENT], async () => {
     const { list, getMany } = summaryReader(c.env[BINDING.SUMMARY]);
     const chunks = exportChunks(await list(CHUNK_PREFIX));
@@ -212,6 +278,27 @@ app.get("/api/v1/export.csv", (c) =>
     const rows = exportCsv(chunks, getMany);
     return new Response(textStream(rows), { headers });
   }),
+);
+
+// Release events as Atom: every year of the x.y series (a list and a bulk read per hundred
+// chunks: one per component and year), the newest entries written by src/feed.ts.
+app.get("/feed.atom", describeRoute(ROUTES.feed), (c) =>
+  answer(c, async () => {
+    const { list, getMany } = summaryReader(c.env[BINDING.SUMMARY]);
+    const chunks = await list(`${CHUNK_PREFIX}${VERSIONS_PREFIX}`);
+    const events = releaseEvents(chunks.length === 0 ? [] : (await getMany(chunks)).values());
+    const response = new Response(atomFeed(new URL(c.req.url).origin, events), {
+      headers: { "Content-Type": "application/atom+xml; charset=utf-8" },
+    });
+    return { response: events.length === 0 ? uncached(response) : response };
+  }),
+);
+
+// The OpenAPI 3.1 document of every route above, generated from the schemas of api.ts.
+app.get("/api/v1/openapi.json", describeRoute(ROUTES.openapi), (c) =>
+  answer(c, async () => ({
+    response: json(JSON.stringify(await generateSpecs(app, OPENAPI_OPTIONS))),
+  })),
 );
 
 // ─── end of open data ───────────────────────────────────────────────────────────────────────

@@ -51,7 +51,10 @@ describe("before the first summary", () => {
       latestXyz: {},
       years: [],
     });
-    expect(await json(await worker.fetch(at("/api/v1/series")))).toEqual({ keys: [] });
+    expect(await json(await worker.fetch(at("/api/v1/series")))).toEqual({
+      keys: [],
+      families: {},
+    });
   });
 
   it("does not cache the empty state, so the first summary shows at once", async () => {
@@ -90,8 +93,17 @@ describe("with summarized data", () => {
     await summarize(SERIES, GENERATED);
     const body = (await json(await worker.fetch(freshOrigin()("/api/v1/series")))) as {
       keys: string[];
+      families: Record<string, string>;
     };
     expect(body.keys).toEqual(Object.keys(SERIES).sort());
+    // Each key linked to its family of /api/v1/dictionary.
+    expect(body.families).toEqual({
+      age__0: "age",
+      systems__persistent: "systems_persistent",
+      systems__total: "systems_total",
+      "versions__core__3.49": "versions",
+      "versions_xyz__core__3.49.1": "versions_xyz",
+    });
   });
 
   it("serves a series as JSON, exact-version history included", async () => {

@@ -1,0 +1,293 @@
+/**
+ * The data dictionary (docs/contract.md#data-dictionary): what every family of series keys means,
+ * written once. `GET /api/v1/dictionary` serves it with each family's first day, the series list
+ * links each key to its family, OpenMetrics takes its HELP lines and metric labels from it, and
+ * the badges their labels. Adding a family is one object literal in {@link FAMILIES}; a test
+ * checks that docs/contract.md lists every family.
+ */
+import { isoDay } from "../config/time";
+import { parseChunk } from "../store/codec";
+import { chunkKey, groupOf } from "../store/layout";
+
+/** Every OpenMetrics metric name starts with this. */
+export const METRIC_PREFIX = "pulp_analytics_";
+
+export type Population = "all" | "persistent";
+
+export interface SeriesFamily {
+  /** Stable identifier, used by the series list and the dictionary. */
+  id: string;
+  /**
+   * The keys of the family: fixed text and `<placeholders>`. The text before the first
+   * placeholder is the prefix every key of the family starts with; without a placeholder the
+   * pattern is the one key. Two placeholders split the rest of the key at its first `__`.
+   */
+  pattern: string;
+  /** What a point counts or measures, on the summarized day. */
+  counts: string;
+  /** What the value is a number of. */
+  unit: string;
+  /** Which installations of the day are counted: all of them, or the persistent ones. */
+  population: Population;
+  /** The check-in field the family is summarized from. */
+  field: string;
+  /** The first pulpcore release that sends that field. */
+  since: string;
+  /** `count`: a point only when above 0; `statistic`: a point when anyone reported the measure. */
+  points: "count" | "statistic";
+  /** How raw values become key parts. */
+  bucketing: string;
+  /** What is done with counts of very few installations. */
+  smallCells: string;
+  /** A badge's label: the pattern's `<placeholders>` are replaced by the key's parts. */
+  label: string;
+  /**
+   * The OpenMetrics family this one is exported in (several may share one), or absent when the
+   * family is left out of `/metrics`. The labels name the key's parts after `<metric>__`.
+   */
+  metric?: { name: string; labels: [string] | [string, string] };
+}
+
+const NO_SMALL_CELL_RULE =
+  "none: every count is published, down to one installation (the series hold only counts, never an installation's identity)";
+const POWER_OF_TWO_BUCKETS =
+  "buckets 0, 1, 2, 3-4, 5-8, 9-16, 17-32, ..., each upper bound a power of two";
+const NEW_SERIES_CAP =
+  "at most 20 new series may enter a group on one day, the largest counts first (docs/contract.md#new-series-are-capped)";
+
+export const FAMILIES: readonly SeriesFamily[] = [
+  {
+    id: "systems_total",
+    pattern: "systems__total",
+    counts: "installations that checked in on the day",
+    unit: "installations",
+    population: "all",
+    field: "system_id",
+    since: "3.20",
+    points: "count",
+    bucketing: "none",
+    smallCells: NO_SMALL_CELL_RULE,
+    label: "Pulp installations",
+    metric: { name: "systems", labels: ["kind"] },
+  },
+  {
+    id: "systems_persistent",
+    pattern: "systems__persistent",
+    counts:
+      "installations that checked in on the day and were first seen at least PERSISTENT_MIN_AGE_DAYS before it (production: 1)",
+    unit: "installations",
+    population: "persistent",
+    field: "system_id",
+    since: "3.20",
+    points: "count",
+    bucketing: "none",
+    smallCells: NO_SMALL_CELL_RULE,
+    label: "persistent Pulp installations",
+    metric: { name: "systems", labels: ["kind"] },
+  },
+  {
+    id: "versions",
+    pattern: "versions__<component>__<x.y>",
+    counts: "installations running a published component at an x.y version",
+    unit: "installations",
+    population: "persistent",
+    field: "components",
+    since: "3.20",
+    points: "count",
+    bucketing: `the first two numeric parts of the version (3.49.1 → 3.49; no second part → unknown); ${NEW_SERIES_CAP}`,
+    smallCells: NO_SMALL_CELL_RULE,
+    label: "<component> <x.y> installations",
+    metric: { name: "versions", labels: ["component", "version"] },
+  },
+  {
+    id: "versions_xyz",
+    pattern: "versions_xyz__<component>__<version>",
+    counts: "installations running exactly that version of a published component",
+    unit: "installations",
+    population: "persistent",
+    field: "components",
+    since: "3.20",
+    points: "count",
+    bucketing: `none: the version string as sent; ${NEW_SERIES_CAP}`,
+    smallCells: NO_SMALL_CELL_RULE,
+    label: "<component> <version> installations",
+  },
+  {
+    id: "postgresql",
+    pattern: "postgresql__<major>",
+    counts: "installations by the major version of their PostgreSQL server",
+    unit: "installations",
+    population: "persistent",
+    field: "postgresql_version",
+    since: "3.22",
+    points: "count",
+    bucketing:
+      "server_version to its major (150004 → 15, 90624 → 9.6); not reported or 0 → unknown",
+    smallCells: NO_SMALL_CELL_RULE,
+    label: "PostgreSQL <major> installations",
+    metric: { name: "postgresql", labels: ["major"] },
+  },
+  {
+    id: "online_workers",
+    pattern: "online_workers__<measure>__<stat>",
+    counts:
+      "online Pulp workers per installation that reported them: <measure> is processes or hosts, <stat> is mean, min, max, p50 (median) or p90",
+    unit: "processes or hosts (per <measure>) per installation",
+    population: "persistent",
+    field: "online_workers",
+    since: "3.20",
+    points: "statistic",
+    bucketing:
+      "none: exact statistics over the installations, means and percentiles rounded to 2 decimals",
+    smallCells: NO_SMALL_CELL_RULE,
+    label: "workers <measure> <stat>",
+    metric: { name: "online_workers", labels: ["measure", "stat"] },
+  },
+  {
+    id: "online_content_apps",
+    pattern: "online_content_apps__<measure>__<stat>",
+    counts:
+      "online content apps per installation that reported them: <measure> is processes or hosts, <stat> is mean, min, max, p50 (median) or p90",
+    unit: "processes or hosts (per <measure>) per installation",
+    population: "persistent",
+    field: "online_content_apps",
+    since: "3.20",
+    points: "statistic",
+    bucketing:
+      "none: exact statistics over the installations, means and percentiles rounded to 2 decimals",
+    smallCells: NO_SMALL_CELL_RULE,
+    label: "content apps <measure> <stat>",
+    metric: { name: "online_content_apps", labels: ["measure", "stat"] },
+  },
+  {
+    id: "age",
+    pattern: "age__<bucket>",
+    counts: "installations by whole UTC days since they were first seen",
+    unit: "installations",
+    population: "all",
+    field: "system_id",
+    since: "3.20",
+    points: "count",
+    bucketing: POWER_OF_TWO_BUCKETS,
+    smallCells: NO_SMALL_CELL_RULE,
+    label: "installations aged <bucket> days",
+    metric: { name: "age", labels: ["bucket"] },
+  },
+  {
+    id: "rbac",
+    pattern: "rbac__<measure>__<bucket>",
+    counts:
+      "installations by how many RBAC objects of a kind they have: <measure> is users, groups, domains, custom_access_policies or custom_roles",
+    unit: "installations",
+    population: "persistent",
+    field: "rbac_stats",
+    since: "3.23",
+    points: "count",
+    bucketing: POWER_OF_TWO_BUCKETS,
+    smallCells: NO_SMALL_CELL_RULE,
+    label: "installations with <bucket> <measure>",
+    metric: { name: "rbac", labels: ["measure", "bucket"] },
+  },
+];
+
+/** The text before the first placeholder: every key of the family starts with it. */
+const prefixOf = (family: SeriesFamily) => family.pattern.split("<")[0] as string;
+const isExact = (family: SeriesFamily) => !family.pattern.includes("<");
+
+/** The family of a series key, or undefined when no family describes it. */
+export function familyOf(key: string): SeriesFamily | undefined {
+  let best: SeriesFamily | undefined;
+  for (const family of FAMILIES) {
+    const prefix = prefixOf(family);
+    const fits = isExact(family) ? key === prefix : key.startsWith(prefix);
+    if (fits && (!best || prefix.length > prefixOf(best).length)) best = family;
+  }
+  return best;
+}
+
+/**
+ * The values of a key's placeholders (`versions__core__3.49` → `["core", "3.49"]`), split at the
+ * first `__` when there are two; null when the key is not of the family or a part is empty.
+ */
+export function keyParts(family: SeriesFamily, key: string): string[] | null {
+  const prefix = prefixOf(family);
+  if (!key.startsWith(prefix)) return null;
+  const rest = key.slice(prefix.length);
+  const placeholders = family.pattern.match(/<[^>]+>/g)?.length ?? 0;
+  if (placeholders === 0) return rest === "" ? [] : null;
+  if (rest === "") return null;
+  if (placeholders === 1) return [rest];
+  const cut = rest.indexOf("__");
+  if (cut <= 0 || cut + 2 >= rest.length) return null;
+  return [rest.slice(0, cut), rest.slice(cut + 2)];
+}
+
+/** The badge label of a key of `family` (`versions__rpm__3.28` → `rpm 3.28 installations`). */
+export function labelOf(family: SeriesFamily, key: string): string {
+  const parts = keyParts(family, key) ?? [];
+  const names = family.pattern.match(/<[^>]+>/g) ?? [];
+  let label = family.label;
+  for (const [i, name] of names.entries()) label = label.replaceAll(name, parts[i] ?? "");
+  return label;
+}
+
+/** Each key's family id, for the series list; keys no family describes are left out. */
+export function familiesOfKeys(keys: Iterable<string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of keys) {
+    const family = familyOf(key);
+    if (family) out[key] = family.id;
+  }
+  return out;
+}
+
+/** One family as `GET /api/v1/dictionary` lists it. */
+export type DictionaryEntry = Omit<SeriesFamily, "metric" | "label"> & {
+  /** The first day any key of the family has a point, `YYYY-MM-DD`, or null before any. */
+  firstDay: string | null;
+  /** The OpenMetrics metric name, or null when `/metrics` leaves the family out. */
+  metric: string | null;
+};
+
+/**
+ * The year values to read for the first days: per family, the earliest year whose key list has
+ * one of its keys, and the chunks of that year holding those keys (a bounded bulk read).
+ */
+export function firstYearChunks(keysByYear: ReadonlyMap<number, readonly string[]>): string[] {
+  const earliest = new Map<string, number>();
+  const chunks = new Set<string>();
+  const years = [...keysByYear.keys()].sort((a, b) => a - b);
+  for (const year of years) {
+    for (const key of keysByYear.get(year) ?? []) {
+      const family = familyOf(key);
+      if (!family) continue;
+      const first = earliest.get(family.id) ?? year;
+      earliest.set(family.id, first);
+      if (first === year) chunks.add(chunkKey(groupOf(key), year));
+    }
+  }
+  return [...chunks].sort();
+}
+
+/** The dictionary with each family's first day, from the chunks {@link firstYearChunks} named. */
+export function dictionary(chunkTexts: Iterable<string>): { families: DictionaryEntry[] } {
+  const first = new Map<string, number>();
+  for (const text of chunkTexts) {
+    for (const [key, points] of parseChunk(text)) {
+      const family = familyOf(key);
+      const day = points[0]?.[0];
+      if (!family || day === undefined) continue;
+      first.set(family.id, Math.min(first.get(family.id) ?? day, day));
+    }
+  }
+  return {
+    families: FAMILIES.map(({ metric, label: _label, ...family }) => {
+      const day = first.get(family.id);
+      return {
+        ...family,
+        firstDay: day === undefined ? null : isoDay(day),
+        metric: metric ? `${METRIC_PREFIX}${metric.name}` : null,
+      };
+    }),
+  };
+}
