@@ -4,6 +4,7 @@ import { defineConfig } from "vitest/config";
 export const INTEGRATION = [
   "test/backup.test.ts",
   "test/import.test.ts",
+  "test/remote.test.ts",
   "test/wrangler-kv.test.ts",
 ];
 
