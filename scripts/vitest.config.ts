@@ -5,6 +5,7 @@ export const INTEGRATION = [
   "test/backup.test.ts",
   "test/import.test.ts",
   "test/interrupted.test.ts",
+  "test/remote.test.ts",
   "test/wrangler-kv.test.ts",
 ];
 

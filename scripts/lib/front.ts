@@ -16,8 +16,17 @@
  * - stops reading a body after `maxBodyBytes + 1` bytes and forwards just those, so ingest's
  *   own size check answers 413 (one 413, the worker's), then closes the connection;
  * - never aborts a forwarded request because its client went away: the answer is read to the
- *   end and discarded.
+ *   end and discarded;
+ * - answers itself, with the one JSON error shape and the security headers, every request that
+ *   wrangler dev would answer with a plain-text 500, a bare status or a closed connection, or
+ *   that would reach a wrangler-only handler (docs/contract.md#6-the-local-stack): a request
+ *   target of `*` or of no known form, a target over 16 KiB (414) or headers over 16 KiB (431),
+ *   anything under `/cdn-cgi/` (wrangler dev runs the scheduled handler, its explorer and its
+ *   binding proxy there; Cloudflare's edge keeps that path for itself), CONNECT, an unknown
+ *   `Expect`, and what Node's parser refuses. An absolute-form target (`GET http://host/path`)
+ *   is forwarded in origin form with that host, as RFC 9112 §3.2.2 asks of an origin.
  */
+
 import {
   Agent,
   createServer,
@@ -26,7 +35,10 @@ import {
   type IncomingMessage,
   type Server,
   type ServerResponse,
+  STATUS_CODES,
 } from "node:http";
+import type { Duplex } from "node:stream";
+import { type Problem, problemResponse, withSecurityHeaders } from "@pulp-analytics/shared/config";
 
 export interface FrontOptions {
   /** Where to listen. */
@@ -41,6 +53,21 @@ export interface FrontOptions {
 export interface Front {
   close(): Promise<void>;
 }
+
+/** The longest request target forwarded; longer is 414 (16 KiB, as Node's default head limit). */
+export const MAX_TARGET_BYTES = 16 * 1024;
+/** The most header bytes (names, values, `: ` and line ends) forwarded; more is 431. */
+export const MAX_HEADER_BYTES = 16 * 1024;
+/**
+ * Node's own limit on a request's head (request line and headers together), far above both
+ * limits above, so that below it the handler tells a long target (414) from long headers (431)
+ * exactly. Past it only Node's 'clientError' sees the request, with just the chunk that
+ * overflowed: no line break in it is read as a request line still arriving (414), which a single
+ * header value of over 1 MiB, sent in several chunks, would also look like.
+ */
+const PARSER_MAX_HEAD_BYTES = 1024 * 1024;
+/** What the local stack's workers answer at all (`PUT /` is the dev summary trigger). */
+const ALLOWED_METHODS = "GET, HEAD, POST, PUT";
 
 /** Headers about one hop that must not be passed on (RFC 9110 §7.6.1), plus the framing we redo. */
 const HOP_BY_HOP = new Set([
@@ -97,12 +124,134 @@ function readBody(req: IncomingMessage, maxBodyBytes: number): Promise<Body | nu
   });
 }
 
+interface Refusal {
+  status: 400 | 404 | 405 | 408 | 414 | 417 | 431 | 502;
+  error: string;
+  headers?: Record<string, string>;
+}
+
+/** A refusal as the workers would answer it: the one JSON error shape, the security headers. */
+async function refusalAnswer(refusal: Refusal): Promise<{
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}> {
+  // problemResponse types the statuses the workers use; the front adds a few of HTTP's own.
+  const problem = { status: refusal.status as Problem["status"], error: refusal.error };
+  const res = withSecurityHeaders(problemResponse(problem, refusal.headers));
+  const body = Buffer.from(await res.arrayBuffer());
+  const headers: Record<string, string> = { connection: "close" };
+  res.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  headers["content-length"] = String(body.byteLength);
+  return { status: refusal.status, headers, body };
+}
+
+/** Answers on a request the front will not forward, then closes the connection. */
+async function refuse(res: ServerResponse, refusal: Refusal): Promise<void> {
+  const answer = await refusalAnswer(refusal);
+  if (res.headersSent || res.destroyed) return;
+  res.writeHead(answer.status, answer.headers);
+  res.end(answer.body);
+}
+
+/** Answers on a bare socket (Node's parser gave up on the request), then closes it. */
+async function refuseOnSocket(socket: Duplex, refusal: Refusal): Promise<void> {
+  const answer = await refusalAnswer(refusal);
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const head = [`HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? ""}`];
+  for (const [name, value] of Object.entries(answer.headers)) head.push(`${name}: ${value}`);
+  socket.end(Buffer.concat([Buffer.from(`${head.join("\r\n")}\r\n\r\n`), answer.body]));
+}
+
+/** The header section's size on the wire: each `name: value` line with its CRLF. */
+function headerBytes(req: IncomingMessage): number {
+  let bytes = 0;
+  for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
+    bytes +=
+      Buffer.byteLength(req.rawHeaders[i] ?? "") +
+      Buffer.byteLength(req.rawHeaders[i + 1] ?? "") +
+      4;
+  }
+  return bytes;
+}
+
+/** Whether a path is under `/cdn-cgi/`, however spelt (case, dot segments, percent-escapes). */
+function isCdnCgi(pathname: string): boolean {
+  let decoded = pathname;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    // A malformed escape: judge the path as it is.
+  }
+  const normal = new URL(decoded, "http://front.invalid").pathname.toLowerCase();
+  return normal === "/cdn-cgi" || normal.startsWith("/cdn-cgi/");
+}
+
+/**
+ * Where to forward a request to, in origin form, with the host an absolute-form target names;
+ * or why the front answers it itself.
+ */
+function route(req: IncomingMessage): { path: string; host?: string } | Refusal {
+  const target = req.url ?? "";
+  if (Buffer.byteLength(target) > MAX_TARGET_BYTES) {
+    return { status: 414, error: `the request target is longer than ${MAX_TARGET_BYTES} bytes` };
+  }
+  if (headerBytes(req) > MAX_HEADER_BYTES) {
+    return { status: 431, error: `the request headers are larger than ${MAX_HEADER_BYTES} bytes` };
+  }
+  if (req.httpVersion === "1.1" && req.headers.host === undefined) {
+    return { status: 400, error: "an HTTP/1.1 request needs a Host header" };
+  }
+  if (target === "*") {
+    return req.method === "OPTIONS"
+      ? {
+          status: 405,
+          error: `method not allowed; allowed: ${ALLOWED_METHODS}`,
+          headers: { Allow: ALLOWED_METHODS },
+        }
+      : { status: 400, error: "the request target * is only for OPTIONS" };
+  }
+  let path = target;
+  let host: string | undefined;
+  if (!target.startsWith("/")) {
+    let url: URL | undefined;
+    try {
+      url = new URL(target);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.host === "") {
+      return { status: 400, error: "the request target is neither a path nor an http(s) URL" };
+    }
+    path = `${url.pathname}${url.search}`;
+    host = url.host;
+  }
+  let pathname: string;
+  try {
+    pathname = new URL(path, "http://front.invalid").pathname;
+  } catch {
+    return { status: 400, error: "the request target is not a valid path" };
+  }
+  if (isCdnCgi(pathname)) return { status: 404, error: "not found" };
+  return { path, host };
+}
+
 export async function startFront(options: FrontOptions): Promise<Front> {
   const target = new URL(options.target);
   // Keep-alive to wrangler: the load test sends tens of thousands of requests through here.
   const agent = new Agent({ keepAlive: true, maxSockets: 128 });
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const where = route(req);
+    if ("status" in where) {
+      await refuse(res, where);
+      return;
+    }
     const body = await readBody(req, options.maxBodyBytes);
     if (body === null) {
       // Hung up mid-upload: nobody is left to answer, and wrangler must not see half a body.
@@ -114,9 +263,10 @@ export async function startFront(options: FrontOptions): Promise<Front> {
       hostname: target.hostname,
       port: target.port,
       method: req.method,
-      path: req.url,
+      path: where.path,
       headers: {
         ...forwardable(req.headers),
+        ...(where.host === undefined ? {} : { host: where.host }),
         "content-length": String(body.bytes.byteLength),
       },
     });
@@ -137,17 +287,59 @@ export async function startFront(options: FrontOptions): Promise<Front> {
         res.destroy();
         return;
       }
-      res.writeHead(502, { "content-type": "text/plain; charset=utf-8" });
-      res.end(`the local stack's front could not reach wrangler dev: ${error.message}\n`);
+      void refuse(res, {
+        status: 502,
+        error: `the local stack's front could not reach wrangler dev: ${error.message}`,
+      });
     });
     upstream.end(body.bytes);
   };
 
-  const server: Server = createServer((req, res) => {
-    void handle(req, res);
+  const server: Server = createServer(
+    // The Host check is the front's own, so that its answer has the JSON shape.
+    { maxHeaderSize: PARSER_MAX_HEAD_BYTES, requireHostHeader: false },
+    (req, res) => {
+      void handle(req, res);
+    },
+  );
+  server.on("clientError", (error: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket) => {
+    // A client that resets its connection is not an error of the stack, and has no one to answer.
+    if (error.code === "ECONNRESET" || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    if (error.code === "HPE_HEADER_OVERFLOW") {
+      // Past Node's limit: still the request line if no line break has arrived in this chunk.
+      const inRequestLine = !(error.rawPacket ?? Buffer.alloc(0)).includes(0x0a);
+      void refuseOnSocket(
+        socket,
+        inRequestLine
+          ? { status: 414, error: `the request target is longer than ${MAX_TARGET_BYTES} bytes` }
+          : { status: 431, error: `the request headers are larger than ${MAX_HEADER_BYTES} bytes` },
+      );
+      return;
+    }
+    if (error.code === "ERR_HTTP_REQUEST_TIMEOUT") {
+      void refuseOnSocket(socket, { status: 408, error: "the request did not arrive in time" });
+      return;
+    }
+    void refuseOnSocket(socket, { status: 400, error: "the request is not valid HTTP/1.1" });
   });
-  // A client that resets its connection is not an error of the stack.
-  server.on("clientError", (_error, socket) => socket.destroy());
+  // CONNECT (a proxy's method) and an Expect other than 100-continue: Node would close the
+  // connection or answer a bare 417.
+  server.on("connect", (_req: IncomingMessage, socket: Duplex) => {
+    void refuseOnSocket(socket, {
+      status: 405,
+      error: `method not allowed; allowed: ${ALLOWED_METHODS}`,
+      headers: { Allow: ALLOWED_METHODS },
+    });
+  });
+  server.on("checkExpectation", (_req: IncomingMessage, res: ServerResponse) => {
+    void refuse(res, {
+      status: 417,
+      error: "the only expectation this server meets is 100-continue",
+    });
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, options.host, () => resolve());

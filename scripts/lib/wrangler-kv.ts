@@ -78,16 +78,21 @@ export class WranglerSummaryKV implements SummaryKV {
     return values;
   }
 
-  /** What SUMMARY holds now for `keys` (null: absent), a hundred keys to a bulk read. */
+  /**
+   * What SUMMARY holds now for `keys` (null: absent), a hundred keys to a bulk read. wrangler
+   * prints what it got: locally `{key: {value}}`, remotely the API's `result.values`,
+   * `{key: value}` (POST …/bulk/get; rehearsed in scripts/test/remote.test.ts).
+   */
   private async stored(keys: string[]): Promise<Map<string, string | null>> {
     const values = new Map<string, string | null>();
     for (let i = 0; i < keys.length; i += BULK_GET_KEYS) {
       const batch = keys.slice(i, i + BULK_GET_KEYS);
       const got = (await this.withFile(batch, (file) =>
         this.wrangler(["kv", "bulk", "get", file]),
-      )) as Record<string, { value: string | null }>;
+      )) as Record<string, string | { value: string | null } | null>;
       for (const key of batch) {
-        const value = got[key]?.value;
+        const entry = got[key];
+        const value = typeof entry === "string" || entry == null ? entry : entry.value;
         values.set(key, typeof value === "string" ? value : null);
       }
     }

@@ -15,6 +15,7 @@ import { z as zod } from "zod";
 import { fail, type Issue, ok, type Problem, type Result } from "../config/errors";
 import { type Analytics, AnalyticsSchema } from "./gen/analytics_pb";
 import { type CheckIn, CheckInSchema } from "./schema";
+import { withoutMisfitFields } from "./wire";
 
 export type BodyFormat = "protobuf" | "json-3.20" | "protojson";
 
@@ -38,8 +39,10 @@ export function decodeCheckIn(body: Uint8Array, contentType: string | null): Res
 function decodeProtobuf(body: Uint8Array): Result<Decoded> {
   let message: Analytics;
   try {
-    // Unknown fields come from newer pulpcore releases: skip them, keep nothing of them.
-    message = fromBinary(AnalyticsSchema, body, { readUnknownFields: false });
+    // Unknown fields come from newer pulpcore releases: skip them, keep nothing of them. A known
+    // field sent with the wrong wire type is one of them, as in Google's runtimes.
+    const known = withoutMisfitFields(AnalyticsSchema, body);
+    message = fromBinary(AnalyticsSchema, known, { readUnknownFields: false });
   } catch (error) {
     return fail(badRequest("the body is not a valid protobuf Analytics message", reason(error)));
   }

@@ -75,6 +75,26 @@ app.post(
       },
     });
   },
+  async (c, next) => {
+    // pulpcore never encodes its body; a gzip or deflate body would otherwise be read as a
+    // broken protobuf. Refused before it is read (docs/contract.md#2-ingest-of-check-ins).
+    const encoding = c.req.header("Content-Encoding");
+    if (encoding === undefined || /^\s*(identity\s*)?$/i.test(encoding)) return next();
+    return answer(
+      {
+        status: 415,
+        outcome: "rejected",
+        problem: {
+          status: 415,
+          error:
+            "the body must not be content-encoded; send it as it is (Content-Encoding: identity)",
+          issues: [{ path: "", message: `Content-Encoding: ${encoding.slice(0, 64)}` }],
+        },
+      },
+      undefined,
+      { "Accept-Encoding": "identity" },
+    );
+  },
   bodyLimit({
     maxSize: MAX_BODY_BYTES,
     onError: () =>
@@ -152,7 +172,7 @@ const RETRY_AFTER: Partial<Record<Problem["status"], string>> = {
 };
 
 /** The answer to a POST /, and its one log line. */
-function answer(outcome: Outcome, bytes?: number): Response {
+function answer(outcome: Outcome, bytes?: number, headers?: Record<string, string>): Response {
   const problem = "problem" in outcome ? outcome.problem : undefined;
   log({
     status: outcome.status,
@@ -163,7 +183,10 @@ function answer(outcome: Outcome, bytes?: number): Response {
   });
   if (!problem) return Response.json({ status: "ok" });
   const retryAfter = RETRY_AFTER[problem.status];
-  return problemResponse(problem, retryAfter ? { "Retry-After": retryAfter } : undefined);
+  return problemResponse(problem, {
+    ...headers,
+    ...(retryAfter ? { "Retry-After": retryAfter } : {}),
+  });
 }
 
 /** One JSON line per outcome; never the system id, the address, a token or any header. */

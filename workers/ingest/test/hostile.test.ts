@@ -3,6 +3,7 @@
  * JSON error shape, and RAW must be exactly as it was before.
  */
 
+import { reset } from "cloudflare:test";
 import { random, bytes as randomBytes } from "@pulp-analytics/fixtures/random";
 import { MAX_BODY_BYTES } from "@pulp-analytics/shared/config";
 import { beforeEach, describe, expect, it } from "vitest";
@@ -267,5 +268,37 @@ describe("hostile bodies", () => {
     const asJson = JSON.stringify({ ...protoJson, systemId: ids.v4, components: largest });
     expect(asJson.length).toBeLessThanOrEqual(MAX_BODY_BYTES);
     expect((await post(asJson, json)).status).toBe(200);
+  });
+});
+
+describe("content-encoded bodies", () => {
+  beforeEach(() => reset());
+  const compressed = (format: "gzip" | "deflate") =>
+    new Response(
+      new Blob([valid]).stream().pipeThrough(new CompressionStream(format)),
+    ).arrayBuffer();
+
+  it.each([
+    ["gzip", "gzip"],
+    ["deflate", "deflate"],
+    ["GZIP", "gzip"],
+    ["gzip, identity", "gzip"],
+    ["br", "gzip"],
+    ["x-made-up", "deflate"],
+  ] as const)("Content-Encoding: %s is 415, nothing stored", async (encoding, format) => {
+    const res = await post(await compressed(format), { ...octets, "Content-Encoding": encoding });
+    expect(res.status).toBe(415);
+    expect(res.headers.get("Content-Type")).toMatch(/^application\/json/);
+    expect(res.headers.get("Accept-Encoding")).toBe("identity");
+    expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
+    const answer = (await res.json()) as { error: string; issues: { message: string }[] };
+    expect(answer.error).toMatch(/content-encoded/);
+    expect(answer.issues[0]?.message).toBe(`Content-Encoding: ${encoding}`);
+    expect((await testEnv.RAW.list()).keys).toHaveLength(0);
+  });
+
+  it.each(["identity", "IDENTITY", ""])("Content-Encoding: '%s' is read as it is", async (e) => {
+    expect((await post(valid, { ...octets, "Content-Encoding": e })).status).toBe(200);
+    expect((await testEnv.RAW.list()).keys.map((k) => k.name)).toEqual([ids.v7]);
   });
 });

@@ -1,0 +1,264 @@
+/**
+ * The local stack's front (scripts/lib/front.ts) answers every request with a status, the JSON
+ * error shape and the security headers, and forwards to wrangler dev only what wrangler answers
+ * properly (docs/contract.md#6-the-local-stack). Behind it here: a stand-in upstream that records
+ * what reaches it, so the test needs no wrangler. Requests go over raw sockets, because what is
+ * tested is exactly what an HTTP client library would refuse to send.
+ */
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
+import { connect } from "node:net";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type Front, MAX_HEADER_BYTES, MAX_TARGET_BYTES, startFront } from "../lib/front";
+
+interface Seen {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+}
+
+let upstream: Server;
+let front: Front;
+let port: number;
+const seen: Seen[] = [];
+
+async function listen(server: Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("no port");
+  return address.port;
+}
+
+async function sparePort(): Promise<number> {
+  const probe = createServer();
+  const free = await listen(probe);
+  await new Promise((resolve) => probe.close(resolve));
+  return free;
+}
+
+beforeAll(async () => {
+  // wrangler dev (workerd) takes a request head of up to 64 KiB.
+  upstream = createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => {
+    seen.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers });
+    req.resume();
+    req.on("end", () => {
+      res.writeHead(200, {
+        "content-type": "application/json",
+        "x-content-type-options": "nosniff",
+      });
+      res.end('{"upstream":true}');
+    });
+  });
+  const upstreamPort = await listen(upstream);
+  port = await sparePort();
+  front = await startFront({
+    host: "127.0.0.1",
+    port,
+    target: `http://127.0.0.1:${upstreamPort}`,
+    maxBodyBytes: 16 * 1024,
+  });
+});
+
+afterAll(async () => {
+  await front.close();
+  await new Promise((resolve) => upstream.close(resolve));
+});
+
+beforeEach(() => {
+  seen.length = 0;
+});
+
+interface Answer {
+  status: number;
+  headers: Map<string, string>;
+  body: string;
+}
+
+/** Sends `chunks` as they are on one connection and reads until the front closes it. */
+function send(chunks: Array<string | Buffer>, toPort = port): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(toPort, "127.0.0.1");
+    const received: Buffer[] = [];
+    socket.on("connect", () => {
+      for (const chunk of chunks) socket.write(chunk);
+    });
+    socket.on("data", (data: Buffer) => received.push(data));
+    socket.on("error", () => {
+      // A reset after the answer arrived is fine; no answer at all is judged on close.
+    });
+    socket.on("close", () => {
+      const text = Buffer.concat(received).toString("latin1");
+      const end = text.indexOf("\r\n\r\n");
+      if (end < 0) {
+        reject(new Error(`no answer, only ${JSON.stringify(text.slice(0, 200))}`));
+        return;
+      }
+      const [statusLine = "", ...lines] = text.slice(0, end).split("\r\n");
+      const headers = new Map<string, string>();
+      for (const line of lines) {
+        const colon = line.indexOf(":");
+        headers.set(line.slice(0, colon).toLowerCase(), line.slice(colon + 1).trim());
+      }
+      let body = text.slice(end + 4);
+      if (headers.get("transfer-encoding") === "chunked") {
+        body = body.replace(/(?:^|\r\n)[0-9a-f]+\r\n/g, "").replace(/\r\n$/, "");
+      }
+      resolve({ status: Number(statusLine.split(" ")[1]), headers, body });
+    });
+    setTimeout(() => socket.end(), 5_000).unref();
+  });
+}
+
+const CLOSE = "Connection: close";
+/** One request; the front closes after it (forwarded ones ask it to, refusals always do). */
+const request = (head: string, body = "") => send([`${head}\r\n${CLOSE}\r\n\r\n${body}`]);
+const HOST = "Host: 127.0.0.1";
+
+/** The front's own answer: a status, JSON `{error, issues}`, every security header, closed. */
+function expectRefusal(answer: Answer, status: number): { error: string } {
+  expect(answer.status).toBe(status);
+  expect(answer.headers.get("content-type")).toMatch(/^application\/json/);
+  expect(answer.headers.get("x-content-type-options")).toBe("nosniff");
+  expect(answer.headers.get("x-frame-options")).toBe("DENY");
+  expect(answer.headers.get("referrer-policy")).toBe("no-referrer");
+  expect(answer.headers.get("content-security-policy")).toContain("default-src 'none'");
+  const json = JSON.parse(answer.body) as { error: unknown; issues: unknown };
+  expect(typeof json.error).toBe("string");
+  expect(json.issues).toEqual([]);
+  return json as { error: string };
+}
+
+describe("requests the front answers itself, forwarding nothing", () => {
+  it.each([
+    ["OPTIONS *", `OPTIONS * HTTP/1.1\r\n${HOST}`, 405],
+    ["POST *", `POST * HTTP/1.1\r\n${HOST}\r\nContent-Length: 2`, 400],
+    ["GET *", `GET * HTTP/1.1\r\n${HOST}`, 400],
+    ["an ftp: target", `GET ftp://example.org/ HTTP/1.1\r\n${HOST}`, 400],
+    ["a target that is no URL", `GET example HTTP/1.1\r\n${HOST}`, 400],
+    ["the scheduled handler", `GET /cdn-cgi/handler/scheduled HTTP/1.1\r\n${HOST}`, 404],
+    [
+      "the scheduled handler with a cron",
+      `GET /cdn-cgi/handler/scheduled?cron=0+0+*+*+* HTTP/1.1\r\n${HOST}`,
+      404,
+    ],
+    ["POST to the scheduled handler", `POST /cdn-cgi/handler/scheduled HTTP/1.1\r\n${HOST}`, 404],
+    ["the email handler", `POST /cdn-cgi/handler/email HTTP/1.1\r\n${HOST}`, 404],
+    [
+      "the scheduled handler in capitals",
+      `GET /CDN-CGI/handler/scheduled HTTP/1.1\r\n${HOST}`,
+      404,
+    ],
+    ["through dot segments", `GET /x/../cdn-cgi/handler/scheduled HTTP/1.1\r\n${HOST}`, 404],
+    ["percent-escaped", `GET /%63dn-cgi/explorer HTTP/1.1\r\n${HOST}`, 404],
+    ["wrangler's binding proxy", `POST /cdn-cgi/platform-proxy HTTP/1.1\r\n${HOST}`, 404],
+    [
+      "an absolute-form scheduled handler",
+      `GET http://127.0.0.1/cdn-cgi/handler/scheduled HTTP/1.1\r\n${HOST}`,
+      404,
+    ],
+    ["no Host in HTTP/1.1", "GET / HTTP/1.1", 400],
+    ["an Expect other than 100-continue", `GET / HTTP/1.1\r\n${HOST}\r\nExpect: teapot`, 417],
+    ["CONNECT", `CONNECT example.org:443 HTTP/1.1\r\n${HOST}`, 405],
+    ["a method Node does not know", `BREW / HTTP/1.1\r\n${HOST}`, 400],
+    ["not HTTP at all", "GARBAGE", 400],
+  ])("%s", async (_name, head, status) => {
+    expectRefusal(await request(head), status);
+    expect(seen).toEqual([]);
+  });
+
+  it("OPTIONS * names what the stack allows", async () => {
+    const answer = await request(`OPTIONS * HTTP/1.1\r\n${HOST}`);
+    expect(answer.headers.get("allow")).toBe("GET, HEAD, POST, PUT");
+  });
+});
+
+describe("size limits of the request head", () => {
+  const target = (bytes: number) => `/?${"a".repeat(bytes - 2)}`;
+  const header = (bytes: number) => `X-Pad: ${"b".repeat(bytes - "X-Pad: ".length - 2)}`;
+  const fixedBytes = HOST.length + 2 + CLOSE.length + 2;
+
+  it("forwards a target of exactly the limit", async () => {
+    const answer = await request(`GET ${target(MAX_TARGET_BYTES)} HTTP/1.1\r\n${HOST}`);
+    expect(answer.status).toBe(200);
+    expect(seen.map((s) => s.url.length)).toEqual([MAX_TARGET_BYTES]);
+  });
+
+  it.each([MAX_TARGET_BYTES + 1, 64 * 1024, 3 * 1024 * 1024])(
+    "a target of %i bytes is 414",
+    async (bytes) => {
+      const answer = await request(`GET ${target(bytes)} HTTP/1.1\r\n${HOST}`);
+      expect(expectRefusal(answer, 414).error).toMatch(/target/);
+      expect(seen).toEqual([]);
+    },
+  );
+
+  it("forwards headers of exactly the limit, with a target near its own", async () => {
+    const head = `GET ${target(MAX_TARGET_BYTES - 100)} HTTP/1.1\r\n${HOST}\r\n${header(MAX_HEADER_BYTES - fixedBytes)}`;
+    expect((await request(head)).status).toBe(200);
+    expect(seen).toHaveLength(1);
+  });
+
+  it.each([
+    ["one header", MAX_HEADER_BYTES - fixedBytes + 1, 1],
+    ["one long header", 200 * 1024, 1],
+    ["many headers", 2 * 1024, 300],
+    ["headers past Node's own limit", 8 * 1024, 200],
+  ])("%s over the limit is 431", async (_name, bytes, count) => {
+    const headers = Array.from({ length: count }, () => header(bytes)).join("\r\n");
+    const answer = await request(`GET / HTTP/1.1\r\n${HOST}\r\n${headers}`);
+    expect(expectRefusal(answer, 431).error).toMatch(/headers/);
+    expect(seen).toEqual([]);
+  });
+
+  it("a target over the limit sent in pieces is still 414", async () => {
+    const pieces = [
+      "GET /?",
+      "a".repeat(40_000),
+      "a".repeat(40_000),
+      ` HTTP/1.1\r\n${HOST}\r\n\r\n`,
+    ];
+    expectRefusal(await send(pieces), 414);
+  });
+});
+
+describe("what the front forwards", () => {
+  it("an absolute-form target in origin form, with its host", async () => {
+    const answer = await request(
+      `POST http://analytics.example:8787/?day=2026-12-03 HTTP/1.1\r\n${HOST}\r\nContent-Length: 2`,
+      "ab",
+    );
+    expect(answer.status).toBe(200);
+    expect(seen).toMatchObject([
+      { method: "POST", url: "/?day=2026-12-03", headers: { host: "analytics.example:8787" } },
+    ]);
+    expect(seen[0]?.headers["content-length"]).toBe("2");
+  });
+
+  it("OPTIONS / and other methods, for the workers to answer", async () => {
+    expect((await request(`OPTIONS / HTTP/1.1\r\n${HOST}`)).status).toBe(200);
+    expect((await request(`PROPFIND / HTTP/1.1\r\n${HOST}`)).status).toBe(200);
+    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual(["OPTIONS /", "PROPFIND /"]);
+  });
+
+  it("paths that only look like /cdn-cgi/", async () => {
+    const answer = await request(`GET /api/v1/series/cdn-cgi HTTP/1.1\r\n${HOST}`);
+    expect(answer.status).toBe(200);
+    expect(seen.map((s) => s.url)).toEqual(["/api/v1/series/cdn-cgi"]);
+  });
+});
+
+it("answers 502 in JSON with the security headers when wrangler dev is not there", async () => {
+  const nowhere = await sparePort();
+  const lonely = await sparePort();
+  const orphan = await startFront({
+    host: "127.0.0.1",
+    port: lonely,
+    target: `http://127.0.0.1:${nowhere}`,
+    maxBodyBytes: 16 * 1024,
+  });
+  try {
+    const answer = await send([`GET / HTTP/1.1\r\n${HOST}\r\n${CLOSE}\r\n\r\n`], lonely);
+    expect(expectRefusal(answer, 502).error).toMatch(/could not reach wrangler dev/);
+  } finally {
+    await orphan.close();
+  }
+});
