@@ -24,7 +24,7 @@ export {
   drawnPoints,
   installationsChart,
 } from "./charts";
-export { type ChartKind, type ChartTable, chartSummary, chartTable } from "./describe";
+export { type ChartKind, chartSummary, chartTable } from "./describe";
 export { CHANGE_DAYS, headline } from "./headline";
 export {
   CHART_COLORS,
@@ -35,12 +35,12 @@ export {
 } from "./palette";
 export {
   isSupportedPostgresql,
+  MEANINGFUL_MAJOR_SHARE,
   POSTGRESQL_LATEST_SLICES,
   postgresqlLatestChart,
   postgresqlShareChart,
   SUPPORTED_POSTGRESQL,
   supportedPostgresqlLabel,
-  TOP_MAJORS,
 } from "./postgresql";
 export {
   type ChartData,

@@ -99,6 +99,10 @@ function legend(entries: ReadonlyArray<{ name: string; color: string }>): HTMLUL
   );
 }
 
+/** A legend's name for a band: "Other" says what it holds, where the chart knows. */
+const otherName = (chart: ChartModel, name: string) =>
+  name === "Other" && chart.other ? `Other (${chart.other.join(", ")})` : name;
+
 /**
  * Draws `chart` into `target` (named `name` for tests and assistive tech), or says plainly that
  * there is nothing to draw.
@@ -145,14 +149,17 @@ export function draw(
     target.append(
       legend(
         chart.labels.map((label, i) => ({
-          name: `${label}: ${slices[i]}%`,
+          name: `${otherName(chart, label)}: ${slices[i]}%`,
           color: colors[i] ?? "",
         })),
       ),
     );
   } else if (chart.datasets.length > 1) {
     // Stacked, the first dataset is at the bottom: the legend reads top-down like the stack.
-    const entries = chart.datasets.map((d, i) => ({ name: d.name, color: colors[i] ?? "" }));
+    const entries = chart.datasets.map((d, i) => ({
+      name: otherName(chart, d.name),
+      color: colors[i] ?? "",
+    }));
     if (spec.barOptions?.stacked) entries.reverse();
     target.append(legend(entries));
   }
