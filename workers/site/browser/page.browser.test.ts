@@ -243,7 +243,9 @@ async function axeViolations(page: Page, where: string): Promise<string[]> {
     .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
     .analyze();
   const elements = await page.locator("*").count();
-  console.log(`axe-core, ${where}: ${elements} elements, ${Date.now() - start} ms`);
+  console.log(
+    `axe-core, ${where}: ${elements} elements, ${Date.now() - start} ms, ${result.violations.length} violations`,
+  );
   return result.violations.map(
     (v) =>
       `${where}: ${v.id} ×${v.nodes.length} (${v.nodes
@@ -253,18 +255,19 @@ async function axeViolations(page: Page, where: string): Promise<string[]> {
   );
 }
 
-/** Opens every fold, those that only appear when another is opened too; waits for their data. */
-async function openEveryFold(page: Page): Promise<void> {
-  const start = Date.now();
+/**
+ * Opens every fold (`details`, or those `folds` selects), those that only appear when another
+ * is opened too; waits for their data.
+ */
+async function openFolds(page: Page, folds = "details"): Promise<void> {
   for (let round = 0; round < 4; round++) {
-    const opened = await page.$$eval("details:not([open])", (folds) => {
+    const opened = await page.$$eval(`${folds}:not([open])`, (folds) => {
       for (const fold of folds) (fold as { open: boolean }).open = true;
       return folds.length;
     });
     if (opened === 0) break;
     await expect.poll(() => page.locator("[aria-busy]").count()).toBe(0);
   }
-  console.log(`every fold opened in ${Date.now() - start} ms`);
 }
 
 /** Counts the layout shifts without recent input from the page's start (run before goto). */
@@ -588,7 +591,7 @@ describe("the page over years of history", () => {
     const kinds = [
       ["Installations reporting", /: All [\d,]+, Persistent [\d,]+ \(\d+ points from /],
       ["core versions, share of installations", /: 3\.\d+(–3\.\d+)? [\d.]+\u00a0%/],
-      ["PostgreSQL majors on the latest day", /: \d+(\.\d)? [\d.]+\u00a0%/],
+      ["PostgreSQL majors", /: (\d+(\.\d)?|Other \([\d., ]+\)) [\d.]+\u00a0%/],
       ["Installation age", /: [\d,]+ installations; the most, [\d,]+ \(/],
     ] as const;
     for (const [name, sentence] of kinds) {
@@ -616,6 +619,8 @@ describe("the page over years of history", () => {
     await page.keyboard.press("Enter");
     await expect.poll(() => rows.count()).toBeLessThanOrEqual(31);
     expect(await page.getAttribute('[data-range="30d"]', "aria-pressed")).toBe("true");
+    // Tab past "90 days" to "1 year", chosen with the space bar.
+    await page.keyboard.press("Tab");
     await page.keyboard.press("Tab");
     await page.keyboard.press(" ");
     expect(await page.getAttribute('[data-range="1y"]', "aria-pressed")).toBe("true");
@@ -628,6 +633,10 @@ describe("the page over years of history", () => {
     await page.context().close();
   });
 
+  // axe-core takes about 4 minutes over the page with every fold open (24,000 elements, most
+  // of them table cells) on this machine: that state is checked whole at 1280 px; at 390 and
+  // 320 px with every fold of the first component and every chart's table open (the same kinds
+  // of element, at the widths where boxes scroll and wrap).
   it("has no WCAG 2.1 AA violation at 1280, 390 and 320 px, in every state", async () => {
     const found: string[] = [];
     for (const [viewport, mobile] of [
@@ -644,9 +653,6 @@ describe("the page over years of history", () => {
       expect(await overflowsX(page), `${at} scrolls sideways`).toBe(false);
       await chooseRange(page, "all");
       found.push(...(await axeViolations(page, `${at}, All`)));
-      await openEveryFold(page);
-      found.push(...(await axeViolations(page, `${at}, every fold open`)));
-      expect(await overflowsX(page), `${at} scrolls sideways, folds open`).toBe(false);
       if (viewport === DESKTOP) {
         // A version chart as a reader with deuteranopia sees it.
         const cdp = await page.context().newCDPSession(page);
@@ -657,7 +663,14 @@ describe("the page over years of history", () => {
           .locator(".frappe")
           .screenshot({ path: join(SCREENSHOTS, "core-all-deuteranopia.png") });
         await cdp.send("Emulation.setEmulatedVisionDeficiency", { type: "none" });
+        await openFolds(page);
+      } else {
+        await openFolds(page, "#components article:first-child details");
+        await openFolds(page, "details.numbers");
+        await openFolds(page, ".card > .data-links details");
       }
+      found.push(...(await axeViolations(page, `${at}, folds open`)));
+      expect(await overflowsX(page), `${at} scrolls sideways, folds open`).toBe(false);
       expect(problems).toEqual([]);
       await page.context().close();
     }

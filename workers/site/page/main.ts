@@ -81,7 +81,7 @@ async function layout(page: PageData) {
         // a "Rest" of its own, out of step with the legend: the model's slices are all drawn.
         maxSlices: Math.max(POSTGRESQL_LATEST_SLICES, pgLatest.labels.length),
       },
-      { kind: "slices", title: "PostgreSQL majors on the latest day", day, labelHead: "Major" },
+      { kind: "slices", title: "PostgreSQL majors", day, labelHead: "Major" },
     );
   return {
     components: targets,
@@ -158,7 +158,7 @@ async function render(data: ChartData, components: ReadonlyMap<string, HTMLEleme
   const pgShare = postgresqlShareChart(data);
   draw(postgresql.chart, "postgresql", pgShare, stackedShares(pgShare), {
     kind: "shares",
-    title: "PostgreSQL majors, share of installations",
+    title: "PostgreSQL majors over time, share of installations",
     day: "",
     labelHead: "Date",
   });
@@ -238,11 +238,13 @@ async function main() {
     } catch {
       if (choice === latestChoice) {
         charts.removeAttribute("aria-busy");
-        if (shown) {
-          showRange(shown);
-          history.replaceState(null, "", `#range=${shown}`);
-        }
-        note.textContent = `The history for "${rangeName(range)}" could not be loaded right now; still showing ${shown ? `"${rangeName(shown)}"` : "nothing"}. Try again later.`;
+        const failed = `The history for "${rangeName(range)}" could not be loaded right now`;
+        // Back to what is shown; on the first view (a link to "All") to the default range.
+        const back = shown ?? DEFAULT_RANGE;
+        history.replaceState(null, "", `#range=${back}`);
+        if (shown) showRange(shown);
+        else await choose(DEFAULT_RANGE);
+        note.textContent = `${failed}; showing "${rangeName(back)}". Try again later.`;
       }
       return;
     }

@@ -17,6 +17,10 @@ const isShare = (kind: ChartKind) => kind === "shares" || kind === "slices";
 const valueText = (kind: ChartKind, value: number) =>
   isShare(kind) ? `${count(value)}\u00a0%` : count(value);
 
+/** A series' name in words: "Other" says what it holds, where the chart knows. */
+export const seriesName = (chart: ChartModel, name: string): string =>
+  name === "Other" && chart.other ? `Other (${chart.other.join(", ")})` : name;
+
 /** The items (name, value), largest first, that are above 0; ties keep their order. */
 function ranked(names: readonly string[], values: readonly number[]) {
   return names
@@ -40,7 +44,7 @@ export function chartSummary(
   if (last < 0) return `${title}: nothing reported yet.`;
   if (kind === "series" || kind === "shares") {
     const on = chart.labels[last] as string;
-    const names = chart.datasets.map((d) => d.name);
+    const names = chart.datasets.map((d) => seriesName(chart, d.name));
     const values = chart.datasets.map((d) => d.values[last] ?? 0);
     const items =
       kind === "shares"
@@ -51,7 +55,10 @@ export function chartSummary(
     return `${title} on ${on}: ${list || "none"}${span}.`;
   }
   const values = chart.datasets[0]?.values ?? [];
-  const items = ranked(chart.labels, values);
+  const items = ranked(
+    chart.labels.map((label) => seriesName(chart, label)),
+    values,
+  );
   if (kind === "slices") {
     const list = items.map((item) => `${item.name} ${valueText(kind, item.value)}`).join(", ");
     return `${title} on ${day}: ${list || "none"}.`;
@@ -79,7 +86,10 @@ export function chartTable(chart: ChartModel, kind: ChartKind, labelHead: string
     const dataset = chart.datasets[0];
     return {
       head: [labelHead, dataset?.name ?? ""],
-      rows: chart.labels.map((label, i) => [label, valueText(kind, dataset?.values[i] ?? 0)]),
+      rows: chart.labels.map((label, i) => [
+        seriesName(chart, label),
+        valueText(kind, dataset?.values[i] ?? 0),
+      ]),
     };
   }
   const datasets = kind === "shares" ? [...chart.datasets].reverse() : chart.datasets;
@@ -87,5 +97,8 @@ export function chartTable(chart: ChartModel, kind: ChartKind, labelHead: string
     label,
     ...datasets.map((d) => valueText(kind, d.values[i] ?? 0)),
   ]);
-  return { head: [labelHead, ...datasets.map((d) => d.name)], rows: rows.reverse() };
+  return {
+    head: [labelHead, ...datasets.map((d) => seriesName(chart, d.name))],
+    rows: rows.reverse(),
+  };
 }

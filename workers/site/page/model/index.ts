@@ -24,7 +24,7 @@ export {
   drawnPoints,
   installationsChart,
 } from "./charts";
-export { type ChartKind, chartSummary, chartTable } from "./describe";
+export { type ChartKind, chartSummary, chartTable, seriesName } from "./describe";
 export { CHANGE_DAYS, headline } from "./headline";
 export {
   CHART_COLORS,

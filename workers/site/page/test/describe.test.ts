@@ -43,10 +43,12 @@ describe("a chart in one sentence", () => {
       labels: ["Other", "15", "16"],
       datasets: [{ name: "Share (%)", values: [5, 35, 60] }],
       keys: [],
+      other: ["9.5", "10"],
     };
     expect(chartSummary(slices, "slices", "PostgreSQL", "2026-12-03")).toBe(
-      "PostgreSQL on 2026-12-03: 16 60\u00a0%, 15 35\u00a0%, Other 5\u00a0%.",
+      "PostgreSQL on 2026-12-03: 16 60\u00a0%, 15 35\u00a0%, Other (9.5, 10) 5\u00a0%.",
     );
+    expect(chartTable(slices, "slices", "Major").rows[0]).toEqual(["Other (9.5, 10)", "5\u00a0%"]);
     // 40 installations, 25 of them (62.5 %) in bucket "2".
     expect(chartSummary(buckets, "buckets", "Age", "2026-12-03")).toBe(
       "Age on 2026-12-03: 40 installations; the most, 25 (62.5\u00a0%), in 2.",

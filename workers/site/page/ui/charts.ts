@@ -10,6 +10,7 @@ import {
   chartTable,
   drawnPoints,
   seriesColors,
+  seriesName,
   versionColors,
 } from "../model";
 import { el, noData, scrollBox } from "./dom";
@@ -99,10 +100,6 @@ function legend(entries: ReadonlyArray<{ name: string; color: string }>): HTMLUL
   );
 }
 
-/** A legend's name for a band: "Other" says what it holds, where the chart knows. */
-const otherName = (chart: ChartModel, name: string) =>
-  name === "Other" && chart.other ? `Other (${chart.other.join(", ")})` : name;
-
 /**
  * Draws `chart` into `target` (named `name` for tests and assistive tech), or says plainly that
  * there is nothing to draw.
@@ -149,7 +146,7 @@ export function draw(
     target.append(
       legend(
         chart.labels.map((label, i) => ({
-          name: `${otherName(chart, label)}: ${slices[i]}%`,
+          name: `${seriesName(chart, label)}: ${slices[i]}%`,
           color: colors[i] ?? "",
         })),
       ),
@@ -157,7 +154,7 @@ export function draw(
   } else if (chart.datasets.length > 1) {
     // Stacked, the first dataset is at the bottom: the legend reads top-down like the stack.
     const entries = chart.datasets.map((d, i) => ({
-      name: otherName(chart, d.name),
+      name: seriesName(chart, d.name),
       color: colors[i] ?? "",
     }));
     if (spec.barOptions?.stacked) entries.reverse();
