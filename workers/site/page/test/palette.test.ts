@@ -52,20 +52,37 @@ describe("the palette", () => {
     });
   });
 
-  it("colors a version by the last number of its name, whatever else the chart holds", () => {
-    // 3.78: 78 % 8 = 6; 3.77: 5; a band "3.64–3.70" by 70: 6, which its neighbour 3.78 does
-    // not have below it here (3.77 is between), so it keeps 6.
+  it("colors a version by the last number of its name, each color once in a chart", () => {
+    // From the top: 3.78 is 78 % 8 = 6, 3.77 is 5; the band "3.64–3.70" by 70 is 6, taken by
+    // 3.78: the next free, 7.
     expect(versionColors(["Other", "3.64–3.70", "3.77", "3.78"])).toEqual([
       OTHER_COLOR,
-      CHART_COLORS[6],
+      CHART_COLORS[7],
       CHART_COLORS[5],
       CHART_COLORS[6],
     ]);
+    // 3.78 alone, or under other bands, keeps 6.
     expect(versionColors(["3.78"])).toEqual([CHART_COLORS[6]]);
-    // 3.62 and 3.70 are both 6 (62 % 8 = 70 % 8): the upper one moves on to 7.
-    expect(versionColors(["3.62", "3.70"])).toEqual([CHART_COLORS[6], CHART_COLORS[7]]);
-    // 3.63 and 3.71: 7 and 7, the upper one wraps to 0; "unknown" follows 18 (2): 3.
-    expect(versionColors(["3.63", "3.71"])).toEqual([CHART_COLORS[7], CHART_COLORS[0]]);
-    expect(versionColors(["18", "unknown"])).toEqual([CHART_COLORS[2], CHART_COLORS[3]]);
+    // 3.62 and 3.70 are both 6 (62 % 8 = 70 % 8): the newer keeps it, the older moves to 7.
+    expect(versionColors(["3.62", "3.70"])).toEqual([CHART_COLORS[7], CHART_COLORS[6]]);
+    // 3.4–3.12 and 3.30–3.36 are both 4, not neighbours: still each its own (4, then 5).
+    expect(versionColors(["3.4–3.12", "3.22–3.29", "3.30–3.36"])).toEqual([
+      CHART_COLORS[6],
+      CHART_COLORS[5],
+      CHART_COLORS[4],
+    ]);
+    // "unknown" (on top) has no number: after its neighbour's (none: 0); 18 is 2.
+    expect(versionColors(["18", "unknown"])).toEqual([CHART_COLORS[2], CHART_COLORS[0]]);
+  });
+
+  it("with more bands than colors, repeats colors but never on neighbours", () => {
+    // Ten majors 10 … 19: from the top 19 → 3, 18 → 2, … 12 → 4, 11 → 3 (taken by 19 but
+    // only the neighbour 12 (4) is avoided: 3), 10 → 2.
+    const majors = Array.from({ length: 10 }, (_, i) => String(10 + i));
+    const colors = versionColors(majors);
+    expect(colors).toEqual([2, 3, 4, 5, 6, 7, 0, 1, 2, 3].map((i) => CHART_COLORS[i]));
+    colors.forEach((color, i) => {
+      if (i > 0) expect(color).not.toBe(colors[i - 1]);
+    });
   });
 });
