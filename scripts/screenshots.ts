@@ -4,8 +4,11 @@
  * `node scripts/run.mjs scripts/seeded-stack.ts 5`, five years of synthetic history). Writes
  * docs/screenshots/page-{desktop,phone}.png (the whole page), page-{desktop,phone}-top.png (what
  * the first screen shows), page-{desktop,phone}-all.png (the whole page over "All") and
- * page-{desktop,phone}-adoption.png (core's card with its "Adoption" open). Needs Debian's
- * Chromium (CHROMIUM_PATH to use another).
+ * page-{desktop,phone}-adoption.png (core's card with its "Adoption" open), and on the desktop
+ * page-desktop-deuteranopia.png (core's chart over "All" under Chromium's deuteranopia
+ * emulation), page-print.pdf (the page printed, A4) and page-print.png (its print stylesheet at
+ * A4 width: no PDF renderer is at hand to picture a PDF page). Needs Debian's Chromium
+ * (CHROMIUM_PATH to use another).
  */
 import { mkdir, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
@@ -86,6 +89,26 @@ try {
     await page.screenshot({ path: all, fullPage: true });
     console.log(`${all} (${Math.round((await stat(all)).size / 1024)} KB)`);
     const core = page.locator("#components article").first();
+    if (name === "desktop") {
+      const cdp = await context.newCDPSession(page);
+      await cdp.send("Emulation.setEmulatedVisionDeficiency", { type: "deuteranopia" });
+      const seen = join(out, "page-desktop-deuteranopia.png");
+      await core.screenshot({ path: seen });
+      console.log(`${seen} (${Math.round((await stat(seen)).size / 1024)} KB)`);
+      await cdp.send("Emulation.setEmulatedVisionDeficiency", { type: "none" });
+      const pdf = join(out, "page-print.pdf");
+      await page.pdf({ path: pdf, format: "A4" });
+      console.log(`${pdf} (${Math.round((await stat(pdf)).size / 1024)} KB)`);
+      await page.emulateMedia({ media: "print" });
+      await page.setViewportSize({ width: 794, height: 1123 });
+      await settled(page);
+      const printed = join(out, "page-print.png");
+      await page.screenshot({ path: printed, fullPage: true });
+      console.log(`${printed} (${Math.round((await stat(printed)).size / 1024)} KB)`);
+      await page.emulateMedia({ media: "screen" });
+      await page.setViewportSize(viewport);
+      await settled(page);
+    }
     await core.locator(".adoption summary").click();
     await core.locator(".adoption table.time-to").waitFor({ timeout: 30_000 });
     const adoption = join(out, `page-${name}-adoption.png`);

@@ -46,11 +46,15 @@ import { nextTask } from "./ui/tasks";
  */
 async function layout(page: PageData) {
   const list = byId("components");
+  const day = isoDay(page.asOf as number);
   const targets = new Map<string, HTMLElement>();
+  const jumps: HTMLElement[] = [];
   for (const component of componentsOf(page)) {
     const target = el("div", { className: "chart" });
+    const id = `component-${component.replace(/[^A-Za-z0-9_-]/g, "-")}`;
+    jumps.push(el("li", {}, [el("a", { href: `#${id}`, textContent: component })]));
     list.append(
-      el("article", { className: "component" }, [
+      el("article", { className: "component", id }, [
         el("h3", { textContent: component }),
         target,
         exactVersionsFold(page, component),
@@ -61,25 +65,36 @@ async function layout(page: PageData) {
     targets.set(component, target);
   }
   if (targets.size === 0) list.append(noData());
+  document.querySelector(".component-links")?.replaceChildren(el("ul", {}, jumps));
 
   const postgresql = card("postgresql");
   const pgLatest = postgresqlLatestChart(page);
   if (postgresql.latest)
-    draw(postgresql.latest, "postgresql:latest", pgLatest, {
-      type: "percentage",
-      height: 110,
-      // Beyond maxSlices frappe-charts sorts the slices largest first and merges the tail into a
-      // "Rest" of its own, out of step with the legend: the model already names at most one
-      // major per palette color plus "Other".
-      maxSlices: POSTGRESQL_LATEST_SLICES,
-    });
+    draw(
+      postgresql.latest,
+      "postgresql:latest",
+      pgLatest,
+      {
+        type: "percentage",
+        height: 110,
+        // Beyond maxSlices frappe-charts sorts the slices largest first and merges the tail into
+        // a "Rest" of its own, out of step with the legend: the model's slices are all drawn.
+        maxSlices: Math.max(POSTGRESQL_LATEST_SLICES, pgLatest.labels.length),
+      },
+      { kind: "slices", title: "PostgreSQL majors", day, labelHead: "Major" },
+    );
   return {
     components: targets,
     // The latest-day bucket charts, drawn after the time series (they are further down).
     async drawLatest() {
       const age = card("age");
       const ages = ageChart(page);
-      draw(age.chart, "age", ages, latestBars);
+      draw(age.chart, "age", ages, latestBars, {
+        kind: "buckets",
+        title: "Installation age",
+        day,
+        labelHead: "Days since first seen",
+      });
       age.links.replaceChildren(dataLinks(ages.keys));
 
       const rbac = card("rbac");
@@ -90,7 +105,13 @@ async function layout(page: PageData) {
         rbac.chart.append(
           el("figure", {}, [el("figcaption", { textContent: RBAC_LABEL[measure] }), target]),
         );
-        draw(target, `rbac:${measure}`, chart, { ...latestBars, height: 180 });
+        draw(
+          target,
+          `rbac:${measure}`,
+          chart,
+          { ...latestBars, height: 180 },
+          { kind: "buckets", title: `RBAC: ${RBAC_LABEL[measure]}`, day, labelHead: "How many" },
+        );
       }
       if (measures.length === 0) rbac.chart.append(noData());
       rbac.links.replaceChildren(dataLinks(measures.flatMap(({ chart }) => chart.keys)));
@@ -102,25 +123,45 @@ async function layout(page: PageData) {
 async function render(data: ChartData, components: ReadonlyMap<string, HTMLElement>) {
   const installations = card("installations");
   const systems = installationsChart(data);
-  draw(installations.chart, "installations", systems, timeLine(systems));
+  draw(installations.chart, "installations", systems, timeLine(systems), {
+    kind: "series",
+    title: "Installations reporting",
+    day: "",
+    labelHead: "Date",
+  });
   installations.links.replaceChildren(dataLinks(systems.keys));
 
   for (const [component, target] of components) {
     await nextTask();
     const versions = versionShareChart(data, component);
-    draw(target, `versions:${component}`, versions, stackedShares(versions));
+    draw(target, `versions:${component}`, versions, stackedShares(versions), {
+      kind: "shares",
+      title: `${component} versions, share of installations`,
+      day: "",
+      labelHead: "Date",
+    });
   }
 
   await nextTask();
   const deployment = card("deployment");
   const size = deploymentChart(data);
-  draw(deployment.chart, "deployment", size, timeLine(size));
+  draw(deployment.chart, "deployment", size, timeLine(size), {
+    kind: "series",
+    title: "Deployment size, mean per installation",
+    day: "",
+    labelHead: "Date",
+  });
   deployment.links.replaceChildren(dataLinks(size.keys));
 
   await nextTask();
   const postgresql = card("postgresql");
   const pgShare = postgresqlShareChart(data);
-  draw(postgresql.chart, "postgresql", pgShare, stackedShares(pgShare));
+  draw(postgresql.chart, "postgresql", pgShare, stackedShares(pgShare), {
+    kind: "shares",
+    title: "PostgreSQL majors over time, share of installations",
+    day: "",
+    labelHead: "Date",
+  });
   postgresql.links.replaceChildren(dataLinks(pgShare.keys));
 }
 
@@ -146,6 +187,11 @@ function showRange(range: RangeId) {
   }
 }
 
+/** Hides or shows the data's placeholders: hidden when there is no data to show. */
+function placeholders(shown: boolean) {
+  for (const id of ["headline", "controls", "charts"]) byId(id).hidden = !shown;
+}
+
 async function main() {
   const status = byId("as-of");
   const note = byId("range-note");
@@ -154,11 +200,14 @@ async function main() {
   try {
     page = await fetchPage();
   } catch {
-    status.textContent = "The data could not be loaded right now; please try again later.";
+    status.textContent = "The data could not be loaded.";
+    placeholders(false);
+    byId("failed").hidden = false;
     return;
   }
   if (page.asOf === null) {
     status.textContent = "No summary yet.";
+    placeholders(false);
     byId("empty").hidden = false;
     return;
   }
@@ -171,11 +220,11 @@ async function main() {
     notice.hidden = false;
   }
   showHeadline(page);
-  charts.hidden = false;
-  byId("controls").hidden = false;
 
   // Only the latest choice is drawn: a slow year must not overwrite a range chosen after it.
   let latestChoice = 0;
+  // The range the charts show: what the buttons and the URL return to when a range fails.
+  let shown: RangeId | null = null;
   async function choose(range: RangeId) {
     const choice = ++latestChoice;
     showRange(range);
@@ -189,12 +238,19 @@ async function main() {
     } catch {
       if (choice === latestChoice) {
         charts.removeAttribute("aria-busy");
-        note.textContent = "That history could not be loaded right now; please try again later.";
+        const failed = `The history for "${rangeName(range)}" could not be loaded right now`;
+        // Back to what is shown; on the first view (a link to "All") to the default range.
+        const back = shown ?? DEFAULT_RANGE;
+        history.replaceState(null, "", `#range=${back}`);
+        if (shown) showRange(shown);
+        else await choose(DEFAULT_RANGE);
+        note.textContent = `${failed}; showing "${rangeName(back)}". Try again later.`;
       }
       return;
     }
     if (choice !== latestChoice || !data) return;
     charts.removeAttribute("aria-busy");
+    shown = range;
     note.textContent = resolutionNote(data);
     // Only the time-series charts depend on the range.
     await render(data, components);
@@ -211,8 +267,21 @@ async function main() {
     });
   }
   await drawLatest();
+  charts.removeAttribute("aria-busy");
   // For the benchmark and the tests: every chart of the first view has been drawn.
   charts.dataset.drawn = "all";
 }
 
+/** A range button's own name ("1 year"). */
+function rangeName(range: RangeId): string {
+  return document.querySelector(`[data-range="${range}"]`)?.textContent ?? range;
+}
+
+// Loads the data again, in place, after a failed load.
+byId("retry").addEventListener("click", () => {
+  byId("failed").hidden = true;
+  byId("as-of").textContent = "Loading the data…";
+  placeholders(true);
+  main();
+});
 main();

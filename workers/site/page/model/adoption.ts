@@ -9,25 +9,28 @@ import { indexOf, latest } from "./series";
 import { percent } from "./shares";
 import { compareVersions, versionMembers } from "./versions";
 
-/** How many of a component's newest x.y the adoption tables show. */
-const ADOPTION_VERSIONS = 8;
+/** How many of a component's newest x.y the time-to-share table shows. */
+export const ADOPTION_VERSIONS = 8;
 
 export interface AtLeastRow {
   xy: string;
   /** Installations on this x.y on the latest day. */
   installations: number;
+  /** Installations on this x.y or newer on the latest day. */
+  atLeastInstallations: number;
   /** Percent of the component's installations on this x.y or newer, one decimal. */
   atLeast: number;
 }
 
 /**
- * "3.45 or newer: 62 %": for a component's newest x.y on the latest day (newest first), the
- * share of its installations on that x.y or a newer one, cumulative from the newest.
+ * "3.45 or newer: 62 %": for each of a component's x.y on the latest day (newest first; the
+ * `count` newest), the share of its installations on that x.y or a newer one, cumulative from
+ * the newest.
  */
 export function atLeastShares(
   page: PageData,
   component: string,
-  count = ADOPTION_VERSIONS,
+  count = Number.POSITIVE_INFINITY,
 ): AtLeastRow[] {
   const versions = versionMembers(indexOf(page).recent.keys(), component)
     .map((m) => ({ xy: m.label, installations: latest(page, m.key) }))
@@ -37,7 +40,7 @@ export function atLeastShares(
   let running = 0;
   return versions.slice(0, count).map((v) => {
     running += v.installations;
-    return { ...v, atLeast: percent(running, total) };
+    return { ...v, atLeastInstallations: running, atLeast: percent(running, total) };
   });
 }
 

@@ -44,13 +44,16 @@ function stackedModel(
  * Shares in percent over the range's days of a family of series (one per label), for a stacked
  * chart: each day's shares add up to 100. The `top` labels that mattered most in the range,
  * by their highest share on any shown day (then installations on the latest shown day), are
- * named in `order`; the rest add up to "Other", first (at the bottom of the stack).
+ * named in `order`; the rest add up to "Other", first (at the bottom of the stack). With
+ * `named`, every label it accepts (given its highest share, in percent) is named instead, and
+ * the chart says which labels "Other" holds.
  */
 export function shareChart(
   data: ChartData,
   members: readonly Member[],
   top: number,
   order: (a: Member, b: Member) => number,
+  named?: (member: Member, peak: number) => boolean,
 ): ChartModel {
   const table = shareTable(data, members);
   const { reported, share, values } = table;
@@ -66,11 +69,15 @@ export function shareChart(
         atLast(b.m) - atLast(a.m) ||
         order(a.member, b.member),
     );
-  const shown = ranked.slice(0, top).sort((a, b) => order(a.member, b.member));
-  const rest = ranked.slice(top);
+  const kept = named
+    ? ranked.filter(({ member, m }) => named(member, (peak[m] ?? 0) * 100))
+    : ranked.slice(0, top);
+  const shown = [...kept].sort((a, b) => order(a.member, b.member));
+  const rest = ranked.filter((r) => !kept.includes(r)).sort((a, b) => order(a.member, b.member));
   const groups = shown.map(({ member, m }) => ({ name: member.label, rows: [m] }));
   if (rest.length > 0) groups.unshift({ name: "Other", rows: rest.map(({ m }) => m) });
-  return stackedModel(data, members, table, groups, order);
+  const chart = stackedModel(data, members, table, groups, order);
+  return named && rest.length > 0 ? { ...chart, other: rest.map((r) => r.member.label) } : chart;
 }
 
 /**

@@ -24,6 +24,8 @@ export interface ChartModel {
   datasets: Dataset[];
   /** The series the chart is drawn from, for its data links. */
   keys: string[];
+  /** What its "Other" holds (labels), where it has one and says so. */
+  other?: string[];
 }
 
 /**

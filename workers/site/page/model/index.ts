@@ -10,6 +10,7 @@ export { isoDay } from "@pulp-analytics/shared/config";
 export { expectedDay } from "@pulp-analytics/shared/opendata";
 export {
   ADOPTION_THRESHOLDS,
+  ADOPTION_VERSIONS,
   adoptionSeries,
   atLeastShares,
   timeToShare,
@@ -23,16 +24,23 @@ export {
   drawnPoints,
   installationsChart,
 } from "./charts";
+export { type ChartKind, chartSummary, chartTable, seriesName } from "./describe";
 export { CHANGE_DAYS, headline } from "./headline";
-export { CHART_COLORS, CHART_INLINE_STYLES, OTHER_COLOR, seriesColors } from "./palette";
+export {
+  CHART_COLORS,
+  CHART_INLINE_STYLES,
+  OTHER_COLOR,
+  seriesColors,
+  versionColors,
+} from "./palette";
 export {
   isSupportedPostgresql,
+  MEANINGFUL_MAJOR_SHARE,
   POSTGRESQL_LATEST_SLICES,
   postgresqlLatestChart,
   postgresqlShareChart,
   SUPPORTED_POSTGRESQL,
   supportedPostgresqlLabel,
-  TOP_MAJORS,
 } from "./postgresql";
 export {
   type ChartData,

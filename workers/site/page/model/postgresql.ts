@@ -17,43 +17,59 @@ const byMajor = (a: { label: string }, b: { label: string }): number =>
   Number(a.label === "unknown") - Number(b.label === "unknown") ||
   compareVersions(a.label, b.label);
 
-/**
- * PostgreSQL majors a chart names: one per palette color, so no two share one; the smallest on
- * the latest day beyond that add up to "Other" (in its own gray), as in the versions charts.
- */
-export const TOP_MAJORS = CHART_COLORS.length;
+/** The palette's size: majors beyond it repeat colors (never a neighbour's). */
+const TOP_MAJORS = CHART_COLORS.length;
 
-/** The most slices the latest day's chart has: {@link TOP_MAJORS} majors and "Other". */
+/** The fewest slices frappe-charts is told to draw before it merges its own "Rest". */
 export const POSTGRESQL_LATEST_SLICES = TOP_MAJORS + 1;
 
-/** Shares of the latest day: "Other" first, then majors in numeric order, "unknown" last. */
+/**
+ * The share (percent) from which a major that is no longer supported gets a band of its own;
+ * below it such majors add up to "Other", and the chart says which they are.
+ */
+export const MEANINGFUL_MAJOR_SHARE = 1;
+
+/**
+ * Whether a chart names `major` on its own: a supported major always (the newest, barely
+ * adopted, is what a reader looks for), any other from {@link MEANINGFUL_MAJOR_SHARE}.
+ */
+const namedMajor = (major: string, share: number): boolean =>
+  isSupportedPostgresql(major) || share >= MEANINGFUL_MAJOR_SHARE;
+
+/**
+ * Shares of the latest day: "Other" first (the majors it holds listed in `other`), then majors
+ * in numeric order, "unknown" last.
+ */
 export function postgresqlLatestChart(page: PageData): ChartModel {
-  const majors = family(indexOf(page).recent.keys(), POSTGRESQL_PREFIX).filter(
-    (m) => latest(page, m.key) > 0,
-  );
-  const ranked = [...majors].sort(
-    (a, b) => latest(page, b.key) - latest(page, a.key) || byMajor(a, b),
-  );
-  const shown = ranked.slice(0, TOP_MAJORS).sort(byMajor);
-  const rest = ranked.slice(TOP_MAJORS);
+  const majors = family(indexOf(page).recent.keys(), POSTGRESQL_PREFIX)
+    .filter((m) => latest(page, m.key) > 0)
+    .sort(byMajor);
   const count = (group: readonly Member[]) => group.reduce((n, m) => n + latest(page, m.key), 0);
   const total = count(majors);
+  const named = (m: Member) => namedMajor(m.label, (latest(page, m.key) / total) * 100);
+  const shown = majors.filter(named);
+  const rest = majors.filter((m) => !named(m));
   const slices = shown.map((m) => ({ label: m.label, installations: count([m]) }));
   if (rest.length > 0) slices.unshift({ label: "Other", installations: count(rest) });
-  return {
+  const chart: ChartModel = {
     labels: slices.map((s) => s.label),
     datasets: [{ name: "Share (%)", values: slices.map((s) => percent(s.installations, total)) }],
-    keys: majors.sort(byMajor).map((m) => m.key),
+    keys: majors.map((m) => m.key),
   };
+  return rest.length > 0 ? { ...chart, other: rest.map((m) => m.label) } : chart;
 }
 
-/** PostgreSQL majors as stacked shares over the range, named as the versions charts do. */
+/**
+ * PostgreSQL majors as stacked shares over the range: each named that is supported or reaches
+ * {@link MEANINGFUL_MAJOR_SHARE} on some day of the range.
+ */
 export function postgresqlShareChart(data: ChartData): ChartModel {
   return shareChart(
     barData(data),
     family(data.series.keys(), POSTGRESQL_PREFIX),
     TOP_MAJORS,
     byMajor,
+    (m, peak) => namedMajor(m.label, peak),
   );
 }
 

@@ -16,10 +16,10 @@ describe("release adoption", () => {
     ]);
     // Of 110: 20, 20 + 50, 20 + 50 + 30, all.
     expect(atLeastShares(p, "core")).toEqual([
-      { xy: "3.11", installations: 20, atLeast: 18.2 },
-      { xy: "3.10", installations: 50, atLeast: 63.6 },
-      { xy: "3.9", installations: 30, atLeast: 90.9 },
-      { xy: "3.8", installations: 10, atLeast: 100 },
+      { xy: "3.11", installations: 20, atLeastInstallations: 20, atLeast: 18.2 },
+      { xy: "3.10", installations: 50, atLeastInstallations: 70, atLeast: 63.6 },
+      { xy: "3.9", installations: 30, atLeastInstallations: 100, atLeast: 90.9 },
+      { xy: "3.8", installations: 10, atLeastInstallations: 110, atLeast: 100 },
     ]);
     expect(atLeastShares(p, "core", 2).map((r) => r.xy)).toEqual(["3.11", "3.10"]);
     expect(atLeastShares(p, "file")).toEqual([]);

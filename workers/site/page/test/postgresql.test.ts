@@ -1,12 +1,11 @@
 import { describe, expect, it } from "vitest";
 import {
   isSupportedPostgresql,
-  POSTGRESQL_LATEST_SLICES,
+  MEANINGFUL_MAJOR_SHARE,
   postgresqlLatestChart,
   postgresqlShareChart,
   SUPPORTED_POSTGRESQL,
   supportedPostgresqlLabel,
-  TOP_MAJORS,
 } from "../model";
 import { D1, D2, daily, page, pageOf } from "./fixtures";
 
@@ -22,40 +21,52 @@ describe("PostgreSQL charts", () => {
     ]);
   });
 
-  it("names no more PostgreSQL majors than there are colors, the smallest as Other", async () => {
-    // 9.6 … 17 and unknown: 10 majors, 9.6 and 10 the smallest on the latest day.
-    const majors = ["9.6", ...Array.from({ length: 8 }, (_, i) => String(10 + i)), "unknown"];
+  it("names every supported major and every other from 1 %, the rest as a listed Other", async () => {
+    // On D2, of 200: 9.4, 9.5 and 10 are 0.5 % each and unsupported (Other, 1.5 %); 14 is
+    // 0.5 % but supported; 19 is 1 %; 9.6 2 %. On D1 only 16 reports (100 %).
+    const counts: Array<[string, number, number]> = [
+      ["9.4", 0, 1],
+      ["9.5", 0, 1],
+      ["9.6", 0, 4],
+      ["10", 0, 1],
+      ["14", 0, 1],
+      ["16", 10, 150],
+      ["19", 0, 2],
+      ["unknown", 0, 40],
+    ];
     const many = await pageOf([
       [
         "systems__total",
         [
           [D1, 10],
-          [D2, 55],
+          [D2, 200],
         ],
       ],
-      ...majors.map((major, i): [string, Array<[number, number]>] => [
+      ...counts.map(([major, d1, d2]): [string, Array<[number, number]>] => [
         `postgresql__${major}`,
         [
-          [D1, 1],
-          [D2, i + 1],
+          [D1, d1],
+          [D2, d2],
         ],
       ]),
     ]);
-    expect(majors).toHaveLength(TOP_MAJORS + 2);
-    expect(POSTGRESQL_LATEST_SLICES).toBe(9);
-    const named = ["11", "12", "13", "14", "15", "16", "17", "unknown"];
+    expect(MEANINGFUL_MAJOR_SHARE).toBe(1);
     const latest = postgresqlLatestChart(many);
-    expect(latest.labels).toEqual(["Other", ...named]);
-    expect(latest.labels).toHaveLength(POSTGRESQL_LATEST_SLICES);
-    // 1 + 2 of 55 installations, then 3 … 10 of 55.
-    expect(latest.datasets[0]?.values).toEqual([5.5, 5.5, 7.3, 9.1, 10.9, 12.7, 14.5, 16.4, 18.2]);
-    expect(latest.keys).toHaveLength(majors.length);
-    // Every major has its highest share, 10 %, on D1 but 14 and up (6/55 and more on D2):
-    // ties go to the larger on D2. On D2 the shares add up to exactly 100.
+    expect(latest.labels).toEqual(["Other", "9.6", "14", "16", "19", "unknown"]);
+    expect(latest.datasets[0]?.values).toEqual([1.5, 2, 0.5, 75, 1, 20]);
+    expect(latest.other).toEqual(["9.4", "9.5", "10"]);
+    expect(latest.keys).toHaveLength(counts.length);
+    // Over both days: the same majors named (their highest shares are those of D2, but 16's).
     const share = postgresqlShareChart(daily(many));
-    expect(share.datasets.map((d) => d.name)).toEqual(["Other", ...named]);
-    expect(share.datasets[0]?.values).toEqual([20, 5.5]);
-    expect(share.datasets.reduce((sum, d) => sum + (d.values[1] ?? 0), 0)).toBeCloseTo(100, 9);
+    expect(share.datasets).toEqual([
+      { name: "Other", values: [0, 1.5] },
+      { name: "9.6", values: [0, 2] },
+      { name: "14", values: [0, 0.5] },
+      { name: "16", values: [100, 75] },
+      { name: "19", values: [0, 1] },
+      { name: "unknown", values: [0, 20] },
+    ]);
+    expect(share.other).toEqual(["9.4", "9.5", "10"]);
   });
 });
 

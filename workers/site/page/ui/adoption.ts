@@ -2,6 +2,7 @@
 import type { PageData, WeeklyHistory } from "@pulp-analytics/shared/store";
 import {
   ADOPTION_THRESHOLDS,
+  ADOPTION_VERSIONS,
   adoptionSeries,
   atLeastShares,
   count,
@@ -9,7 +10,7 @@ import {
   isoDay,
   timeToShare,
 } from "../model";
-import { el, noData, withDates } from "./dom";
+import { el, noData, scrollBox, withDates } from "./dom";
 import { everyYear } from "./history";
 
 /** A bar's track: decoration only, the share is written next to it. */
@@ -38,8 +39,8 @@ function adoptionTables(
   const rows = atLeastShares(page, component);
   if (rows.length === 0) return [noData(`No ${component} version on ${day}.`)];
   const atLeast = el("table", { className: "at-least" }, [
-    el("caption", {}, withDates(`Installations on each x.y or newer, ${day}`)),
-    head(["x.y", "On it", "It or newer"]),
+    el("caption", {}, withDates(`Installations on each x.y, and on it or a newer one, ${day}`)),
+    head(["x.y", "On this x.y", "On this x.y or newer", "Share on it or newer"]),
     el(
       "tbody",
       {},
@@ -47,8 +48,9 @@ function adoptionTables(
         const bar = el("span", { className: "bar" });
         bar.style.width = `${r.atLeast}%`;
         return el("tr", {}, [
-          el("th", { scope: "row", textContent: `${r.xy} or newer` }),
+          el("th", { scope: "row", textContent: r.xy }),
           el("td", { textContent: count(r.installations) }),
+          el("td", { textContent: count(r.atLeastInstallations) }),
           el("td", { className: "share" }, [
             track(bar),
             el("span", { textContent: `${r.atLeast} %` }),
@@ -60,7 +62,7 @@ function adoptionTables(
   const series = adoptionSeries(page, component, weeks);
   const times = timeToShare(
     series,
-    rows.map((r) => r.xy),
+    rows.slice(0, ADOPTION_VERSIONS).map((r) => r.xy),
   );
   const span = weeks
     ? "over the whole history (weekly points before the last 90 days, so to within a week)"
@@ -68,7 +70,7 @@ function adoptionTables(
   const [quarter, half] = ADOPTION_THRESHOLDS;
   const timeTable = el("table", { className: "time-to" }, [
     el("caption", {
-      textContent: `Days each release took to reach ${quarter} % and ${half} % of installations, counting newer x.y, ${span}`,
+      textContent: `Days each of the ${ADOPTION_VERSIONS} newest releases took to reach ${quarter} % and ${half} % of installations, counting newer x.y, ${span}`,
     }),
     head(["x.y", "First seen", `${quarter} %`, `${half} %`]),
     el(
@@ -88,8 +90,8 @@ function adoptionTables(
     textContent: `“—”: not reached yet, or the release was already in use when the ${weeks ? "history" : "90 days"} began (first seen “earlier”).`,
   });
   return [
-    el("div", { className: "scroll" }, [atLeast]),
-    el("div", { className: "scroll" }, [timeTable]),
+    scrollBox(`${component}: installations on each x.y or newer`, atLeast),
+    scrollBox(`${component}: days to reach ${quarter} % and ${half} %`, timeTable),
     note,
   ];
 }

@@ -58,3 +58,14 @@ export function card(id: string): Card {
 /** "Nothing reported yet.": a chart or list with no data. */
 export const noData = (text = "Nothing reported yet."): HTMLParagraphElement =>
   el("p", { className: "nodata", textContent: text });
+
+/**
+ * A box that scrolls sideways when its content is wider than the page (a wide table on a
+ * phone): focusable and named, so a keyboard can scroll it too.
+ */
+export function scrollBox(label: string, content: HTMLElement): HTMLElement {
+  const box = el("div", { className: "scroll", tabIndex: 0 }, [content]);
+  box.setAttribute("role", "region");
+  box.setAttribute("aria-label", label);
+  return box;
+}

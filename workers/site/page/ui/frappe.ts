@@ -7,6 +7,7 @@
  * 3. The redraw frappe makes 700 ms after creation (and after destroy()) is swallowed.
  * 4. A redraw from a window resize or a ResizeObserver report only happens for a new width.
  * 5. The x-axis labels are refitted after every drawing ({@link fitAxis}).
+ * 6. The y-axis numbers get their unit ("%") after every drawing.
  * Updates always call frappe's own update, whatever an instance's `update` property says.
  */
 import { Chart, type ChartOptions, type ChartData as FrappeData } from "frappe-charts";
@@ -16,6 +17,8 @@ import { type ChartModel, escapeHtml, fitAxis, longestLabel, translateX } from "
 export interface ChartSpec extends Omit<ChartOptions, "data" | "colors"> {
   /** Refit the x-axis labels of a time series after every drawing (patch 5). */
   fitLabels?: boolean;
+  /** A unit written after each y-axis number ("%" on share charts; patch 6). */
+  yUnit?: string;
 }
 
 /** A drawn chart: updated in place for a new range, or destroyed. */
@@ -45,7 +48,7 @@ export function drawChart(
   colors: string[],
   spec: ChartSpec,
 ): DrawnChart {
-  const { fitLabels: fit, ...options } = spec;
+  const { fitLabels: fit, yUnit, ...options } = spec;
   const data = frappeData(chart);
   // Patch 2: frappe-charts first draws zeros of the data's size, then the data: constructed with
   // the first two points only (a line needs two), that first drawing costs next to nothing.
@@ -78,8 +81,8 @@ export function drawChart(
     frappe(instance).draw.call(instance, onlyWidthChange, init);
   };
   frappeUpdate(instance, data);
-  const state = { labels: chart.labels };
-  const observer = fit ? watchLabels(canvas, state) : null;
+  const state = { labels: chart.labels, fit: fit === true, yUnit: yUnit ?? "" };
+  const observer = fit || yUnit ? watchLabels(canvas, state) : null;
   return {
     update(next) {
       state.labels = next.labels;
@@ -137,10 +140,28 @@ function fitLabels(canvas: HTMLElement, labels: readonly string[]): void {
   if (fit.latestX !== null) latest.setAttribute("x", String(fit.latestX));
 }
 
-/** Keeps a chart's x-axis labels fitted through every redraw (resize, update, frappe's own). */
-function watchLabels(canvas: HTMLElement, state: { labels: string[] }): MutationObserver {
-  const observer = new MutationObserver(() => fitLabels(canvas, state.labels));
+// Patch 6: frappe-charts writes plain numbers on the y axis; a share chart's get their "%".
+function unitLabels(canvas: HTMLElement, unit: string): void {
+  for (const text of canvas.querySelectorAll<SVGTextElement>(".y.axis text")) {
+    const value = text.textContent ?? "";
+    if (value !== "" && !value.endsWith(unit)) text.textContent = `${value}${unit}`;
+  }
+}
+
+interface Labels {
+  labels: string[];
+  fit: boolean;
+  yUnit: string;
+}
+
+/** Keeps a chart's axis labels fitted through every redraw (resize, update, frappe's own). */
+function watchLabels(canvas: HTMLElement, state: Labels): MutationObserver {
+  const refit = () => {
+    if (state.fit) fitLabels(canvas, state.labels);
+    if (state.yUnit) unitLabels(canvas, state.yUnit);
+  };
+  const observer = new MutationObserver(refit);
   observer.observe(canvas, { childList: true, subtree: true });
-  fitLabels(canvas, state.labels);
+  refit();
   return observer;
 }

@@ -14,17 +14,22 @@ function seriesLinks(key: string, label = key): HTMLLIElement {
   ]);
 }
 
-/** The data behind a chart, folded away when it is more than a few series. */
+/**
+ * The data behind a chart, folded away when it is more than a few series; the folded list is
+ * built when first opened.
+ */
 export function dataLinks(keys: readonly string[]): HTMLElement {
-  const list = el(
-    "ul",
-    { className: "links" },
-    keys.map((key) => seriesLinks(key)),
-  );
+  const list = () =>
+    el(
+      "ul",
+      { className: "links" },
+      keys.map((key) => seriesLinks(key)),
+    );
   if (keys.length <= 2)
-    return el("div", { className: "data" }, [el("span", { textContent: "Data: " }), list]);
-  return el("details", { className: "data" }, [
+    return el("div", { className: "data" }, [el("span", { textContent: "Data: " }), list()]);
+  const fold = el("details", { className: "data" }, [
     el("summary", { textContent: `Data: ${keys.length} series (JSON, CSV)` }),
-    list,
   ]);
+  fold.addEventListener("toggle", () => fold.append(list()), { once: true });
+  return fold;
 }

@@ -8,7 +8,7 @@ import {
   exactTable,
   isoDay,
 } from "../model";
-import { el, noData } from "./dom";
+import { el, noData, scrollBox } from "./dom";
 import { seriesUrl } from "./links";
 
 const head = () =>
@@ -38,12 +38,13 @@ const group = (g: ExactGroup) =>
       el("span", { className: "xy-name", textContent: g.xy }),
       el("span", {
         className: "xy-count",
-        textContent: `${count(g.installations)} (${g.share}%), ${g.versions.length} version${g.versions.length === 1 ? "" : "s"}`,
+        textContent: `${count(g.installations)} installations (${g.share}%), ${g.versions.length} version${g.versions.length === 1 ? "" : "s"}`,
       }),
     ]),
-    el("div", { className: "scroll" }, [
+    scrollBox(
+      `${g.xy} exact versions`,
       el("table", {}, [el("thead", {}, [head()]), el("tbody", {}, g.versions.map(row))]),
-    ]),
+    ),
   ]);
 
 /** The exact versions of the latest day: one folded table per x.y, all folded in one. */
