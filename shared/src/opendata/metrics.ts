@@ -20,6 +20,7 @@ import {
   RBAC_PREFIX,
   VERSIONS_PREFIX,
 } from "../summary/keys";
+import { JOINT_RULES } from "./joint-metrics";
 
 export const OPENMETRICS_CONTENT_TYPE =
   "application/openmetrics-text; version=1.0.0; charset=utf-8";
@@ -41,12 +42,22 @@ export interface MetricFamily {
   samples: MetricSample[];
 }
 
-/** `a__b__c` with `parts` = 2 → `["a", "b__c"]`; null when a part would be empty. */
-function splitRest(rest: string, parts: 1 | 2): string[] | null {
-  if (parts === 1) return rest === "" ? null : [rest];
-  const cut = rest.indexOf("__");
-  if (cut <= 0 || cut + 2 >= rest.length) return null;
-  return [rest.slice(0, cut), rest.slice(cut + 2)];
+/**
+ * `a__b__c` with `parts` = 2 → `["a", "b__c"]`, with 3 → `["a", "b", "c"]`: cut at the first
+ * `__` until there are `parts`; null when a part would be empty.
+ */
+function splitRest(rest: string, parts: number): string[] | null {
+  const out: string[] = [];
+  let left = rest;
+  while (out.length < parts - 1) {
+    const cut = left.indexOf("__");
+    if (cut <= 0) return null;
+    out.push(left.slice(0, cut));
+    left = left.slice(cut + 2);
+  }
+  if (left === "") return null;
+  out.push(left);
+  return out;
 }
 
 /**
@@ -56,7 +67,7 @@ function splitRest(rest: string, parts: 1 | 2): string[] | null {
 interface KeyRule {
   prefix: string;
   family: string;
-  labels: [string] | [string, string];
+  labels: string[];
   help: string;
 }
 
@@ -104,6 +115,7 @@ const RULES: KeyRule[] = [
     labels: ["measure", "bucket"],
     help: "Persistent installations by how many RBAC objects of a kind they have, in buckets (0, 1, 2, 3-4, 5-8, ...)",
   },
+  ...JOINT_RULES,
 ];
 
 /** Digit runs compared as numbers, so `3.9` < `3.10` and `9-16` < `17-32`. */
@@ -134,7 +146,10 @@ function compareSamples(a: MetricSample, b: MetricSample): number {
  * The families of the latest summarized day, in a fixed order, samples sorted by label values;
  * no family before the first summary.
  */
-export function metricFamilies(page: PageData): MetricFamily[] {
+export function metricFamilies(
+  page: PageData,
+  joint: ReadonlyMap<string, number> = new Map(),
+): MetricFamily[] {
   if (page.asOf === null) return [];
   const asOf = page.asOf;
   const families: MetricFamily[] = [
@@ -152,9 +167,12 @@ export function metricFamilies(page: PageData): MetricFamily[] {
     },
   ];
   const byFamily = new Map<string, MetricSample[]>();
+  const latest: Array<[string, number]> = [...joint];
   for (const [key, points] of recentSeries(page)) {
     const last = points[points.length - 1];
-    if (!last || last[0] !== asOf) continue;
+    if (last && last[0] === asOf) latest.push([key, last[1]]);
+  }
+  for (const [key, value] of latest) {
     const rule = RULES.find((r) => key.startsWith(r.prefix));
     if (!rule) continue;
     const values = splitRest(key.slice(rule.prefix.length), rule.labels.length);
@@ -163,7 +181,7 @@ export function metricFamilies(page: PageData): MetricFamily[] {
     byFamily.set(rule.family, samples);
     samples.push({
       labels: rule.labels.map((name, i): [string, string] => [name, values[i] as string]),
-      value: last[1],
+      value,
     });
   }
   for (const rule of RULES) {
@@ -209,6 +227,6 @@ export function formatOpenMetrics(families: readonly MetricFamily[]): string {
 }
 
 /** `GET /metrics`: the page data's latest day, or only `# EOF` before the first summary. */
-export function openMetrics(page: PageData): string {
-  return formatOpenMetrics(metricFamilies(page));
+export function openMetrics(page: PageData, joint?: ReadonlyMap<string, number>): string {
+  return formatOpenMetrics(metricFamilies(page, joint));
 }

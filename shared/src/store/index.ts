@@ -6,6 +6,7 @@
 export type { ApplyResult, DayPoints } from "./apply";
 export { applyDays } from "./apply";
 export { parseChunk, parseKeys, serializeChunk } from "./codec";
+export { jointChunks, valuesOn } from "./joint-read";
 export { parseJournal } from "./journal";
 export type { SummaryKV } from "./kv";
 export { summaryReader, summaryStore } from "./kv";

@@ -33,12 +33,12 @@ export const OTHER = "other";
 
 const CORE = "core";
 
-export const corePostgresqlKey = (coreXy: string, major: string) =>
+const corePostgresqlKey = (coreXy: string, major: string) =>
   `${CORE_POSTGRESQL_PREFIX}${coreXy}__${major}`;
-export const pluginCoreKey = (plugin: string, pluginXy: string, coreXy: string) =>
+const pluginCoreKey = (plugin: string, pluginXy: string, coreXy: string) =>
   `${PLUGIN_CORE_PREFIX}${plugin}__${pluginXy}__${coreXy}`;
-export const installedKey = (component: string) => `${INSTALLED_PREFIX}${component}`;
-export const togetherKey = (a: string, b: string) =>
+const installedKey = (component: string) => `${INSTALLED_PREFIX}${component}`;
+const togetherKey = (a: string, b: string) =>
   a < b ? `${TOGETHER_PREFIX}${a}__${b}` : `${TOGETHER_PREFIX}${b}__${a}`;
 
 /** The joint families' groups: one each, but `plugin_core` one per plugin. */
