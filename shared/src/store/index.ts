@@ -23,6 +23,7 @@ export {
   yearOf,
   yearStart,
 } from "./layout";
+export type { SeriesBlock } from "./packed";
 export { unpack, unpackBlock } from "./packed";
 export { seriesFromChunks, summarizedDays } from "./read";
 export type { PageData, WeeklyHistory } from "./views";

@@ -37,6 +37,7 @@ import { byId, card, el, noData, withDates } from "./ui/dom";
 import { showHeadline } from "./ui/headline";
 import { fetchPage, hasYear, weeklyYear } from "./ui/history";
 import { dataLinks } from "./ui/links";
+import { plannerCard } from "./ui/planner";
 import { exactVersionsFold } from "./ui/tables";
 import { nextTask } from "./ui/tasks";
 
@@ -211,6 +212,8 @@ async function main() {
     });
   }
   await drawLatest();
+  // Folded: it fetches the joint series only when opened (or when the URL names a rule).
+  charts.append(plannerCard(page, rangeFromHash));
   // For the benchmark and the tests: every chart of the first view has been drawn.
   charts.dataset.drawn = "all";
 }

@@ -23,8 +23,25 @@ export {
   drawnPoints,
   installationsChart,
 } from "./charts";
+export { atLeast, canReport, denominator } from "./denominators";
 export { CHANGE_DAYS, headline } from "./headline";
 export { CHART_COLORS, CHART_INLINE_STYLES, OTHER_COLOR, seriesColors } from "./palette";
+export {
+  countPlan,
+  formatPlan,
+  jointSeries,
+  type Plan,
+  parsePlan,
+  planChart,
+  planDays,
+  planGroup,
+  planRangeDays,
+  planSummary,
+  planText,
+  planTrend,
+  planYears,
+  togetherOn,
+} from "./planner";
 export {
   isSupportedPostgresql,
   POSTGRESQL_LATEST_SLICES,
