@@ -246,9 +246,15 @@ export class DaySummarizer {
   private total = 0;
   private persistent = 0;
 
+  /**
+   * `joint`: whether the day gets the joint series (joint.ts). The summarizer counts them for the
+   * run's own day only, not for missed nights it fills: 59 days of joint cells held at once (and
+   * journaled) would not fit a Worker's memory at 100,000 installations (docs/benchmarks.md).
+   */
   constructor(
     readonly day: number,
     private readonly config: SummaryConfig,
+    private readonly withJoint = true,
   ) {}
 
   /**
@@ -263,7 +269,9 @@ export class DaySummarizer {
     if (age < this.config.persistentMinAgeDays) return;
     this.persistent++;
     for (const key of keys.counted) this.increment(key);
-    for (const key of keys.joint) this.joint.set(key, (this.joint.get(key) ?? 0) + 1);
+    if (this.withJoint) {
+      for (const key of keys.joint) this.joint.set(key, (this.joint.get(key) ?? 0) + 1);
+    }
     for (const [key, value] of keys.measured) {
       const values = this.stats.get(key) ?? new Map<number, number>();
       this.stats.set(key, values);
