@@ -37,6 +37,7 @@ import { byId, card, el, noData, withDates } from "./ui/dom";
 import { showHeadline } from "./ui/headline";
 import { fetchPage, hasYear, weeklyYear } from "./ui/history";
 import { dataLinks } from "./ui/links";
+import { drawOverTime } from "./ui/over-time";
 import { plannerCard } from "./ui/planner";
 import { exactVersionsFold } from "./ui/tables";
 import { nextTask } from "./ui/tasks";
@@ -123,6 +124,9 @@ async function render(data: ChartData, components: ReadonlyMap<string, HTMLEleme
   const pgShare = postgresqlShareChart(data);
   draw(postgresql.chart, "postgresql", pgShare, stackedShares(pgShare));
   postgresql.links.replaceChildren(dataLinks(pgShare.keys));
+
+  await nextTask();
+  await drawOverTime(data);
 }
 
 /** The chart data of a range: daily from the page, or weekly from the years it needs. */

@@ -25,6 +25,7 @@ export {
 } from "./charts";
 export { atLeast, canReport, denominator } from "./denominators";
 export { CHANGE_DAYS, headline } from "./headline";
+export { ageShareChart, rbacShareCharts } from "./over-time";
 export { CHART_COLORS, CHART_INLINE_STYLES, OTHER_COLOR, seriesColors } from "./palette";
 export {
   countPlan,
