@@ -211,3 +211,39 @@ describe("escaping and formatting", () => {
     ]);
   });
 });
+
+describe("the joint families", () => {
+  it("label each joint series by its key's parts, beside the page's families", async () => {
+    const page = await pageOf(
+      [
+        D("2026-04-02", {
+          systems__total: 40,
+          "core_postgresql__3.49__15": 30,
+          "plugin_core__rpm__3.28__3.49": 20,
+        }),
+      ],
+      GENERATED,
+    );
+    // The joint series never reach the page data: the route hands their latest values in.
+    expect(Object.keys(page.recent.series)).toEqual(["systems__total"]);
+    const joint = new Map([
+      ["core_postgresql__3.49__15", 30],
+      ["core_postgresql__3.49__other", 7],
+      ["plugin_core__rpm__3.28__3.49", 20],
+      ["installed__rpm", 20],
+      ["together__core__rpm", 20],
+    ]);
+    const text = openMetrics(page, joint);
+    for (const line of [
+      'pulp_analytics_core_postgresql{core="3.49",major="15"} 30',
+      'pulp_analytics_core_postgresql{core="3.49",major="other"} 7',
+      'pulp_analytics_plugin_core{plugin="rpm",version="3.28",core="3.49"} 20',
+      'pulp_analytics_installed{component="rpm"} 20',
+      'pulp_analytics_together{component="core",with="rpm"} 20',
+      'pulp_analytics_systems{kind="total"} 40',
+    ]) {
+      expect(text).toContain(`\n${line}\n`);
+    }
+    expect(text).toContain("# TYPE pulp_analytics_plugin_core gauge\n");
+  });
+});
