@@ -23,4 +23,5 @@ export {
   VAR,
   WORKER_NAME,
 } from "./names";
+export { SMALL_CELL_K } from "./privacy";
 export { isoDay, parseCheckInTime, parseIsoDay, startOfUtcDay } from "./time";

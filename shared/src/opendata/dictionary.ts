@@ -5,6 +5,7 @@
  * the badges their labels. Adding a family is one object literal in {@link FAMILIES}; a test
  * checks that docs/contract.md lists every family.
  */
+import { SMALL_CELL_K } from "../config/privacy";
 import { isoDay } from "../config/time";
 import { parseChunk } from "../store/codec";
 import { chunkKey, groupOf } from "../store/layout";
@@ -20,7 +21,8 @@ export interface SeriesFamily {
   /**
    * The keys of the family: fixed text and `<placeholders>`. The text before the first
    * placeholder is the prefix every key of the family starts with; without a placeholder the
-   * pattern is the one key. Two placeholders split the rest of the key at its first `__`.
+   * pattern is the one key. With several placeholders the rest of the key is cut at its first
+   * `__` until there is a part for each.
    */
   pattern: string;
   /** What a point counts or measures, on the summarized day. */
@@ -45,8 +47,12 @@ export interface SeriesFamily {
    * The OpenMetrics family this one is exported in (several may share one), or absent when the
    * family is left out of `/metrics`. The labels name the key's parts after `<metric>__`.
    */
-  metric?: { name: string; labels: [string] | [string, string] };
+  metric?: { name: string; labels: [string, ...string[]] };
 }
+
+const SMALL_CELLS = `a cell of fewer than ${SMALL_CELL_K} installations is not published on its own: its count goes into its row's \`other\` cell, and when that would hold a single hidden cell the row's next smallest cell joins it (docs/contract.md#joint-series)`;
+const NEW_ROWS_CAP =
+  "a new row (a new x.y) enters whole or not at all, at most 20 new rows a group a day (docs/contract.md#joint-series)";
 
 const NO_SMALL_CELL_RULE =
   "none: every count is published, down to one installation (the series hold only counts, never an installation's identity)";
@@ -188,6 +194,64 @@ export const FAMILIES: readonly SeriesFamily[] = [
     label: "installations with <bucket> <measure>",
     metric: { name: "rbac", labels: ["measure", "bucket"] },
   },
+  {
+    id: "core_postgresql",
+    pattern: "core_postgresql__<core>__<major>",
+    counts:
+      "installations by core x.y and PostgreSQL major together (<major> unknown: not reported; other: the row's remainder)",
+    unit: "installations",
+    population: "persistent",
+    field: "components, postgresql_version",
+    since: "3.22",
+    points: "count",
+    bucketing: `core as x.y, PostgreSQL as its major, as in versions and postgresql; ${NEW_ROWS_CAP}`,
+    smallCells: SMALL_CELLS,
+    label: "core <core> on PostgreSQL <major> installations",
+    metric: { name: "core_postgresql", labels: ["core", "major"] },
+  },
+  {
+    id: "plugin_core",
+    pattern: "plugin_core__<plugin>__<x.y>__<core>",
+    counts:
+      "installations by a published plugin's x.y and core's x.y together (<core> other: the row's remainder)",
+    unit: "installations",
+    population: "persistent",
+    field: "components",
+    since: "3.20",
+    points: "count",
+    bucketing: `both versions as x.y; ${NEW_ROWS_CAP}`,
+    smallCells: SMALL_CELLS,
+    label: "<plugin> <x.y> on core <core> installations",
+    metric: { name: "plugin_core", labels: ["plugin", "version", "core"] },
+  },
+  {
+    id: "installed",
+    pattern: "installed__<component>",
+    counts: "installations running a published component, whatever its version",
+    unit: "installations",
+    population: "persistent",
+    field: "components",
+    since: "3.20",
+    points: "count",
+    bucketing: "none",
+    smallCells: NO_SMALL_CELL_RULE,
+    label: "<component> installations",
+    metric: { name: "installed", labels: ["component"] },
+  },
+  {
+    id: "together",
+    pattern: "together__<component>__<with>",
+    counts: "installations running both published components of the pair (named in sorted order)",
+    unit: "installations",
+    population: "persistent",
+    field: "components",
+    since: "3.20",
+    points: "count",
+    bucketing: "none",
+    smallCells: `a pair of fewer than ${SMALL_CELL_K} installations is left out (pairs add up to no published total, so nothing else hides it)`,
+    label: "<component> with <with> installations",
+    metric: { name: "together", labels: ["component", "with"] },
+  },
 ];
 
 /** The text before the first placeholder: every key of the family starts with it. */
@@ -206,8 +270,9 @@ export function familyOf(key: string): SeriesFamily | undefined {
 }
 
 /**
- * The values of a key's placeholders (`versions__core__3.49` → `["core", "3.49"]`), split at the
- * first `__` when there are two; null when the key is not of the family or a part is empty.
+ * The values of a key's placeholders (`versions__core__3.49` → `["core", "3.49"]`), cut at the
+ * first `__` while placeholders remain ({@link splitParts}); null when the key is not of the
+ * family or a part is empty.
  */
 export function keyParts(family: SeriesFamily, key: string): string[] | null {
   const prefix = prefixOf(family);
@@ -215,11 +280,25 @@ export function keyParts(family: SeriesFamily, key: string): string[] | null {
   const rest = key.slice(prefix.length);
   const placeholders = family.pattern.match(/<[^>]+>/g)?.length ?? 0;
   if (placeholders === 0) return rest === "" ? [] : null;
-  if (rest === "") return null;
-  if (placeholders === 1) return [rest];
-  const cut = rest.indexOf("__");
-  if (cut <= 0 || cut + 2 >= rest.length) return null;
-  return [rest.slice(0, cut), rest.slice(cut + 2)];
+  return splitParts(rest, placeholders);
+}
+
+/**
+ * `rest` cut at its first `__` until there are `parts` parts (`a__b__c` with 2 → `a`, `b__c`);
+ * null when a part would be empty.
+ */
+export function splitParts(rest: string, parts: number): string[] | null {
+  const out: string[] = [];
+  let left = rest;
+  while (out.length < parts - 1) {
+    const cut = left.indexOf("__");
+    if (cut <= 0) return null;
+    out.push(left.slice(0, cut));
+    left = left.slice(cut + 2);
+  }
+  if (left === "") return null;
+  out.push(left);
+  return out;
 }
 
 /** The badge label of a key of `family` (`versions__rpm__3.28` → `rpm 3.28 installations`). */

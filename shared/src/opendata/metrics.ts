@@ -13,7 +13,14 @@
  */
 
 import { type PageData, recentSeries } from "../store/views";
-import { FAMILIES, familyOf, keyParts, METRIC_PREFIX, type SeriesFamily } from "./dictionary";
+import {
+  FAMILIES,
+  familyOf,
+  keyParts,
+  METRIC_PREFIX,
+  type SeriesFamily,
+  splitParts,
+} from "./dictionary";
 
 export const OPENMETRICS_CONTENT_TYPE =
   "application/openmetrics-text; version=1.0.0; charset=utf-8";
@@ -48,15 +55,12 @@ for (const family of FAMILIES) {
 const POPULATION = { all: "all installations", persistent: "persistent installations" };
 
 /**
- * The label values of a key in its metric: the parts after `<metric>__`, split at the first `__`
- * when there are two labels (`versions__core__3.49` → `core`, `3.49`); null when a part is empty.
+ * The label values of a key in its metric: the parts after `<metric>__`, cut at the first `__`
+ * until there are as many as labels (`versions__core__3.49` → `core`, `3.49`); null when a part
+ * is empty.
  */
 function labelValues(family: Exported, key: string): string[] | null {
-  const rest = key.slice(family.metric.name.length + 2);
-  if (family.metric.labels.length === 1) return rest === "" ? null : [rest];
-  const cut = rest.indexOf("__");
-  if (cut <= 0 || cut + 2 >= rest.length) return null;
-  return [rest.slice(0, cut), rest.slice(cut + 2)];
+  return splitParts(key.slice(family.metric.name.length + 2), family.metric.labels.length);
 }
 
 /** HELP: what the dictionary says the families count, on the latest summarized day. */
@@ -97,9 +101,13 @@ function compareSamples(a: MetricSample, b: MetricSample): number {
 
 /**
  * The families of the latest summarized day, in a fixed order, samples sorted by label values;
- * no family before the first summary.
+ * no family before the first summary. `joint`: the joint series' values on that day, which are
+ * not in the page data (the route reads them from their chunks).
  */
-export function metricFamilies(page: PageData): MetricFamily[] {
+export function metricFamilies(
+  page: PageData,
+  joint: ReadonlyMap<string, number> = new Map(),
+): MetricFamily[] {
   if (page.asOf === null) return [];
   const asOf = page.asOf;
   const families: MetricFamily[] = [
@@ -117,9 +125,12 @@ export function metricFamilies(page: PageData): MetricFamily[] {
     },
   ];
   const byFamily = new Map<string, MetricSample[]>();
+  const latest: Array<[string, number]> = [...joint];
   for (const [key, points] of recentSeries(page)) {
     const last = points[points.length - 1];
-    if (!last || last[0] !== asOf) continue;
+    if (last && last[0] === asOf) latest.push([key, last[1]]);
+  }
+  for (const [key, value] of latest) {
     const family = familyOf(key);
     if (!family?.metric || keyParts(family, key) === null) continue;
     const values = labelValues(family as Exported, key);
@@ -128,7 +139,7 @@ export function metricFamilies(page: PageData): MetricFamily[] {
     byFamily.set(family.metric.name, samples);
     samples.push({
       labels: family.metric.labels.map((name, i): [string, string] => [name, values[i] as string]),
-      value: last[1],
+      value,
     });
   }
   for (const [name, exported] of METRICS) {
@@ -174,6 +185,6 @@ export function formatOpenMetrics(families: readonly MetricFamily[]): string {
 }
 
 /** `GET /metrics`: the page data's latest day, or only `# EOF` before the first summary. */
-export function openMetrics(page: PageData): string {
-  return formatOpenMetrics(metricFamilies(page));
+export function openMetrics(page: PageData, joint?: ReadonlyMap<string, number>): string {
+  return formatOpenMetrics(metricFamilies(page, joint));
 }

@@ -6,13 +6,16 @@
 
 import { DAY_MS } from "../config/names";
 import { isoDay } from "../config/time";
+import { isJointGroup } from "../summary/joint";
 import { isSeriesKey, type Point, SYSTEMS_TOTAL } from "../summary/keys";
 import { parseChunk, parseJson, parseKeys, serializeChunk, serializeKeys } from "./codec";
+import { capNewRows } from "./joint-cap";
 import { parseJournal, serializeJournal } from "./journal";
 import type { SummaryKV } from "./kv";
 import {
   chunkKey,
   groupOf,
+  isViewGroup,
   isXyzGroup,
   JOURNAL_KEY,
   keysKey,
@@ -284,13 +287,8 @@ async function planYear(
     for (const d of applied) {
       let points = byDay?.get(d.day) ?? EMPTY;
       if (options.maxNewSeriesPerGroup !== undefined) {
-        const capped = capNewSeries(
-          points,
-          d.day,
-          series,
-          previousKeys,
-          options.maxNewSeriesPerGroup,
-        );
+        const cap = isJointGroup(group) ? capNewRows : capNewSeries;
+        const capped = cap(points, d.day, series, previousKeys, options.maxNewSeriesPerGroup);
         capped.dropped.forEach((key) => {
           dropped.add(key);
         });
@@ -303,7 +301,7 @@ async function planYear(
     if (group === SYSTEMS_GROUP) samples = weeklySampleDays(year, series.get(SYSTEMS_TOTAL) ?? []);
     for (const [name, points] of series) {
       keys.add(name);
-      if (isXyzGroup(group)) continue;
+      if (isXyzGroup(group) || !isViewGroup(group)) continue;
       const sampled = points.filter((p) => samples.has(p[0]));
       if (sampled.length > 0) weekly.set(name, sampled);
     }

@@ -14,6 +14,7 @@ import type { SummaryKV } from "./kv";
 import {
   CHUNK_PREFIX,
   groupOf,
+  isViewGroup,
   isXyzGroup,
   JOURNAL_KEY,
   KEYS_PREFIX,
@@ -58,8 +59,12 @@ function valueProblem(key: string, value: string): string | null {
   const weekly = yearOfKey(WEEKLY_PREFIX, key);
   if (weekly !== null) {
     const series = parseChunk(value);
-    const xyz = [...series.keys()].find((name) => isXyzGroup(groupOf(name)));
-    if (xyz) return `holds ${xyz}; exact versions have no weekly history`;
+    const unviewed = [...series.keys()].find((name) => {
+      const group = groupOf(name);
+      return isXyzGroup(group) || !isViewGroup(group);
+    });
+    if (unviewed)
+      return `holds ${unviewed}; exact versions and joint series have no weekly history`;
     return sameBytes(value, serializeChunk(weekly, series), "a year of weekly history");
   }
   const keys = yearOfKey(KEYS_PREFIX, key);

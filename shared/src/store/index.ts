@@ -7,6 +7,7 @@ export type { ApplyResult, DayPoints } from "./apply";
 export { applyDays } from "./apply";
 export { summaryProblems } from "./check";
 export { parseChunk, parseKeys, serializeChunk } from "./codec";
+export { jointChunks, valuesOn } from "./joint-read";
 export { parseJournal } from "./journal";
 export type { SummaryKV } from "./kv";
 export { summaryReader, summaryStore } from "./kv";
@@ -24,6 +25,7 @@ export {
   yearOf,
   yearStart,
 } from "./layout";
+export type { SeriesBlock } from "./packed";
 export { unpack, unpackBlock } from "./packed";
 export { seriesFromChunks, summarizedDays } from "./read";
 export type { PageData, WeeklyHistory } from "./views";

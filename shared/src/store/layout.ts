@@ -18,6 +18,7 @@
  * KV operations and bytes do not grow with history. `/api/v1/series/<key>` reads one group's
  * years (a list and one bulk read); the export reads every chunk, a hundred to a bulk read.
  */
+import { isJointGroup, jointGroupOf } from "../summary/joint";
 import { VERSIONS_PREFIX, VERSIONS_XYZ_PREFIX } from "../summary/keys";
 
 export const CHUNK_PREFIX = "c:";
@@ -37,6 +38,8 @@ export const SYSTEMS_GROUP = "systems";
  * `online_workers__processes__mean` → `online_workers__processes`, `age__5-8` → `age`.
  */
 export function groupOf(key: string): string {
+  const joint = jointGroupOf(key);
+  if (joint !== null) return joint;
   for (const prefix of [VERSIONS_XYZ_PREFIX, VERSIONS_PREFIX]) {
     if (key.startsWith(prefix)) {
       const cut = key.indexOf("__", prefix.length);
@@ -49,6 +52,12 @@ export function groupOf(key: string): string {
 
 /** Exact-version groups are kept out of the page's views (the most numerous, least charted). */
 export const isXyzGroup = (group: string) => group.startsWith(VERSIONS_XYZ_PREFIX);
+
+/**
+ * The joint groups (summary/joint.ts) are in neither `_page` nor the weekly history: the page
+ * fetches their chunks only when its planner is opened (`/api/v1/joint/<group>/<YYYY>`).
+ */
+export const isViewGroup = (group: string) => !isJointGroup(group);
 
 export const yearOf = (day: number) => new Date(day).getUTCFullYear();
 export const yearStart = (year: number) => Date.UTC(year, 0, 1);

@@ -17,6 +17,7 @@ import { parseChunk, type YearBlock } from "./codec";
 import type { SummaryKV } from "./kv";
 import {
   chunkKey,
+  isViewGroup,
   isXyzGroup,
   parseChunkKey,
   SYSTEMS_GROUP,
@@ -119,7 +120,7 @@ export async function buildPage(
   for (const year of [...new Set([yearOf(first), yearOf(last)])]) {
     const keys: string[] = chunksOf(year).filter((name) => {
       const group = (parseChunkKey(name) as { group: string }).group;
-      return !isXyzGroup(group) || year === yearOf(last);
+      return isViewGroup(group) && (!isXyzGroup(group) || year === yearOf(last));
     });
     await read(keys);
     for (const name of keys) {

@@ -16,7 +16,9 @@
  */
 import { type Facts, RBAC_MEASURES, rbacValue } from "../checkin/schema";
 import { DAY_MS } from "../config/names";
+import { SMALL_CELL_K } from "../config/privacy";
 import { startOfUtcDay } from "../config/time";
+import { jointCells, publishJoint } from "./joint";
 import {
   ageKey,
   isSeriesKey,
@@ -194,6 +196,8 @@ export interface SystemKeys {
   counted: string[];
   /** Process measures it reported: the measure's mean key → its value. */
   measured: Array<[string, number]>;
+  /** Raw cells of the joint series (joint.ts), published only through the small-cell rule. */
+  joint: string[];
 }
 
 export function systemKeys(facts: Facts, config: SummaryConfig): SystemKeys {
@@ -211,13 +215,15 @@ export function systemKeys(facts: Facts, config: SummaryConfig): SystemKeys {
     counted.push(versionsKey(component.name, versionXY(component.version)));
     counted.push(versionsXyzKey(component.name, component.version));
   }
-  counted.push(postgresqlKey(postgresqlMajor(facts.postgresqlVersion)));
+  const major = postgresqlMajor(facts.postgresqlVersion);
+  counted.push(postgresqlKey(major));
   if (facts.rbacStats) {
     for (const measure of RBAC_MEASURES) {
       counted.push(rbacKey(measure, bucket(rbacValue(facts.rbacStats, measure))));
     }
   }
-  return { counted, measured };
+  const joint = jointCells(facts, config.publishedComponents, versionXY, major);
+  return { counted, measured, joint };
 }
 
 const AGE_KEYS: string[] = [];
@@ -233,15 +239,22 @@ function ageKeyOf(age: number): string {
  */
 export class DaySummarizer {
   private readonly counts = new Map<string, number>();
+  private readonly joint = new Map<string, number>();
   // Running stats, not value lists: a count of systems per value (process counts take few
   // distinct values), from which the mean, extremes and exact percentiles all follow.
   private readonly stats = new Map<string, Map<number, number>>();
   private total = 0;
   private persistent = 0;
 
+  /**
+   * `joint`: whether the day gets the joint series (joint.ts). The summarizer counts them for the
+   * run's own day only, not for missed nights it fills: 59 days of joint cells held at once (and
+   * journaled) would not fit a Worker's memory at 100,000 installations (docs/benchmarks.md).
+   */
   constructor(
     readonly day: number,
     private readonly config: SummaryConfig,
+    private readonly withJoint = true,
   ) {}
 
   /**
@@ -256,6 +269,9 @@ export class DaySummarizer {
     if (age < this.config.persistentMinAgeDays) return;
     this.persistent++;
     for (const key of keys.counted) this.increment(key);
+    if (this.withJoint) {
+      for (const key of keys.joint) this.joint.set(key, (this.joint.get(key) ?? 0) + 1);
+    }
     for (const [key, value] of keys.measured) {
       const values = this.stats.get(key) ?? new Map<number, number>();
       this.stats.set(key, values);
@@ -274,6 +290,7 @@ export class DaySummarizer {
         }
       }
     }
+    for (const [key, value] of publishJoint(this.joint, SMALL_CELL_K)) points.set(key, value);
     if (this.total > 0) points.set(SYSTEMS_TOTAL, this.total);
     if (this.persistent > 0) points.set(SYSTEMS_PERSISTENT, this.persistent);
 

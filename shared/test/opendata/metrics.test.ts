@@ -30,6 +30,9 @@ async function pageOf(days: DayPoints[], now: number): Promise<PageData> {
 
 const GENERATED = Date.parse("2026-04-03T00:00:07.250Z");
 
+/** The dictionary's joint families: their values come from their chunks, not the page. */
+const JOINT = ["core_postgresql", "plugin_core", "installed", "together"];
+
 describe("openMetrics", () => {
   it("is only # EOF before the first summary", () => {
     expect(openMetrics(EMPTY_PAGE)).toBe("# EOF\n");
@@ -78,9 +81,10 @@ describe("openMetrics", () => {
     const help = lines.filter((line) => line.startsWith("# HELP "));
     expect(help).toHaveLength(lines.filter((line) => line.startsWith("# TYPE ")).length);
     for (const line of help) expect(line).toMatch(/^# HELP pulp_analytics_[a-z_]+ \S.{10,}$/);
-    // HELP says what the data dictionary says each exported family counts.
+    // HELP says what the data dictionary says each exported family counts (the joint families,
+    // which are not in the page data, below).
     for (const family of FAMILIES) {
-      if (!family.metric) continue;
+      if (!family.metric || JOINT.includes(family.id)) continue;
       const line = help.find((h) => h.startsWith(`# HELP pulp_analytics_${family.metric?.name} `));
       expect(line, family.id).toContain(family.counts);
     }
@@ -216,5 +220,47 @@ describe("escaping and formatting", () => {
       "17-32",
       "unknown",
     ]);
+  });
+});
+
+describe("the joint families", () => {
+  it("label each joint series by its key's parts, beside the page's families", async () => {
+    const page = await pageOf(
+      [
+        D("2026-04-02", {
+          systems__total: 40,
+          "core_postgresql__3.49__15": 30,
+          "plugin_core__rpm__3.28__3.49": 20,
+        }),
+      ],
+      GENERATED,
+    );
+    // The joint series never reach the page data: the route hands their latest values in.
+    expect(Object.keys(page.recent.series)).toEqual(["systems__total"]);
+    const joint = new Map([
+      ["core_postgresql__3.49__15", 30],
+      ["core_postgresql__3.49__other", 7],
+      ["plugin_core__rpm__3.28__3.49", 20],
+      ["installed__rpm", 20],
+      ["together__core__rpm", 20],
+    ]);
+    const text = openMetrics(page, joint);
+    for (const line of [
+      'pulp_analytics_core_postgresql{core="3.49",major="15"} 30',
+      'pulp_analytics_core_postgresql{core="3.49",major="other"} 7',
+      'pulp_analytics_plugin_core{plugin="rpm",version="3.28",core="3.49"} 20',
+      'pulp_analytics_installed{component="rpm"} 20',
+      'pulp_analytics_together{component="core",with="rpm"} 20',
+      'pulp_analytics_systems{kind="total"} 40',
+    ]) {
+      expect(text).toContain(`\n${line}\n`);
+    }
+    expect(text).toContain("# TYPE pulp_analytics_plugin_core gauge\n");
+    for (const family of FAMILIES.filter((f) => JOINT.includes(f.id))) {
+      const help = text
+        .split("\n")
+        .find((h) => h.startsWith(`# HELP pulp_analytics_${family.id} `));
+      expect(help, family.id).toContain(family.counts);
+    }
   });
 });

@@ -75,7 +75,11 @@ describe("a SUMMARY as the store writes it", () => {
         (t) => t.replace("systems__total", "versions__core__3.71"),
         /not of group systems/,
       ],
-      ["h:2026", (t) => t.replace("}}", ',"versions_xyz__core__3.70.1":[0,5]}}'), /exact versions/],
+      [
+        "h:2026",
+        (t) => t.replace("}}", ',"versions_xyz__core__3.70.1":[0,5]}}'),
+        /exact versions and joint series/,
+      ],
       ["k:2026", (t) => t.replace("]", ',"not a key!"]'), /not a year's key list/],
       ["c:versions__core:2026", () => "[0,999]", /not a year of series/],
     ];

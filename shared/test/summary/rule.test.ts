@@ -189,6 +189,15 @@ describe("summarizeDay", () => {
     expect(Object.fromEntries([...summary.points].sort(([a], [b]) => (a < b ? -1 : 1)))).toEqual({
       age__0: 1,
       age__1: 1,
+      // Joint series (joint.test.ts has them in depth): every cell is under K = 5, so each row
+      // is its remainder, and the pairs (1 each) are left out.
+      "core_postgresql__3.20__other": 1,
+      "core_postgresql__3.49__other": 2,
+      installed__core: 3,
+      installed__file: 1,
+      installed__rpm: 1,
+      "plugin_core__file__1.16__other": 1,
+      "plugin_core__rpm__2.0__other": 1,
       age__2: 1,
       "age__9-16": 1,
       online_content_apps__hosts__max: 2,

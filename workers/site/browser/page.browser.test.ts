@@ -11,13 +11,22 @@ import { join } from "node:path";
 import { AxeBuilder } from "@axe-core/playwright";
 import { calendarSummary, seedEntries } from "@pulp-analytics/fixtures/summary";
 import { DAY_MS, isoDay } from "@pulp-analytics/shared/config";
-import type { PageData } from "@pulp-analytics/shared/store";
+import type { PageData, SeriesBlock } from "@pulp-analytics/shared/store";
 import { daysOfSeries, memorySummary, pageViewsOf } from "@pulp-analytics/shared/testing";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../../../scripts/lib/chromium";
 import { buildHistory, type Stack, startStack } from "../../../scripts/lib/stack";
-import { compareVersions, headline, supportedPostgresqlLabel } from "../page/model";
+import {
+  compareVersions,
+  countPlan,
+  headline,
+  jointSeries,
+  type Plan,
+  parsePlan,
+  planYears,
+  supportedPostgresqlLabel,
+} from "../page/model";
 
 const SCREENSHOTS = join(import.meta.dirname, "screenshots");
 const DESKTOP = { width: 1280, height: 900 };
@@ -385,6 +394,64 @@ describe("the page", () => {
       expect(problems).toEqual([]);
       await page.context().close();
     }
+  });
+
+  it("plans a support change: the count is the model's over the joint series; the URL round-trips", async () => {
+    const { page, problems } = await open(DESKTOP);
+    const joint: string[] = [];
+    page.on("request", (r) => {
+      const path = new URL(r.url()).pathname;
+      if (path.startsWith("/api/v1/joint/")) joint.push(path);
+    });
+    await page.goto(stack.origin);
+    await expect.poll(() => page.getAttribute("#charts", "data-drawn")).toBe("all");
+    // Folded: the default view fetched no joint series.
+    expect(joint).toEqual([]);
+    await page.click("#planner summary");
+    await page.locator(".plan-result[data-of]").waitFor();
+    await page.selectOption("#planner select[name=subject]", "core");
+    await page.fill("#planner input[name=from]", "");
+    await page.fill("#planner input[name=min]", "15");
+    await page.click("#planner button[type=submit]");
+    const rule = "core:any:postgresql:15";
+    await expect.poll(() => new URL(page.url()).searchParams.get("plan")).toBe(rule);
+    await expect
+      .poll(() => page.textContent(".plan-result"))
+      .toContain("every core requires PostgreSQL 15 or newer");
+    const read = (p: Page) =>
+      p.$eval(".plan-result", (el) => {
+        const data = (el as unknown as { dataset: Record<string, string> }).dataset;
+        return { lower: Number(data.lower), upper: Number(data.upper), of: Number(data.of) };
+      });
+    const shown = await read(page);
+
+    // The model over the data the stack serves.
+    const data = (await (await fetch(`${stack.origin}/api/v1/page`)).json()) as PageData;
+    const asOf = data.asOf as number;
+    const blocks = [];
+    for (const year of planYears(asOf, "90d", data.years)) {
+      const res = await fetch(`${stack.origin}/api/v1/joint/core_postgresql/${year}`);
+      if (res.ok) blocks.push((await res.json()) as SeriesBlock);
+    }
+    const plan = parsePlan(rule) as Plan;
+    const count = countPlan(plan, jointSeries(blocks), asOf);
+    expect(shown).toEqual({ lower: count.lower, upper: count.upper, of: count.of.installations });
+    expect(count.of.installations).toBeGreaterThan(0);
+    expect(count.upper).toBeGreaterThanOrEqual(count.lower);
+    await page.locator("#planner").screenshot({ path: join(SCREENSHOTS, "planner-desktop.png") });
+
+    // Pasted into a discussion: the link reopens the planner with the same rule and count.
+    const again = await open(DESKTOP);
+    await again.page.goto(page.url());
+    await expect
+      .poll(() => again.page.textContent(".plan-result"))
+      .toContain("every core requires PostgreSQL 15 or newer");
+    expect(await read(again.page)).toEqual(shown);
+    expect(await again.page.inputValue("#planner input[name=min]")).toBe("15");
+    expect(await again.page.getAttribute("#planner details", "open")).not.toBeNull();
+    expect([...problems, ...again.problems]).toEqual([]);
+    await again.page.context().close();
+    await page.context().close();
   });
 
   it("keeps x-axis labels inside their chart and labels the latest day, even in a larger font", async () => {

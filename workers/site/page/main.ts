@@ -37,6 +37,8 @@ import { byId, card, el, noData, withDates } from "./ui/dom";
 import { showHeadline } from "./ui/headline";
 import { fetchPage, hasYear, weeklyYear } from "./ui/history";
 import { dataLinks } from "./ui/links";
+import { drawOverTime } from "./ui/over-time";
+import { plannerCard } from "./ui/planner";
 import { exactVersionsFold } from "./ui/tables";
 import { nextTask } from "./ui/tasks";
 
@@ -163,6 +165,9 @@ async function render(data: ChartData, components: ReadonlyMap<string, HTMLEleme
     labelHead: "Date",
   });
   postgresql.links.replaceChildren(dataLinks(pgShare.keys));
+
+  await nextTask();
+  await drawOverTime(data);
 }
 
 /** The chart data of a range: daily from the page, or weekly from the years it needs. */
@@ -267,6 +272,8 @@ async function main() {
     });
   }
   await drawLatest();
+  // Folded: it fetches the joint series only when opened (or when the URL names a rule).
+  charts.append(plannerCard(page, rangeFromHash));
   charts.removeAttribute("aria-busy");
   // For the benchmark and the tests: every chart of the first view has been drawn.
   charts.dataset.drawn = "all";

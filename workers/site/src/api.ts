@@ -190,6 +190,31 @@ export const ROUTES = {
       404: unknownSeries,
     },
   },
+  joint: {
+    summary: "One calendar year of one joint group, as stored, for the page's planner",
+    description:
+      "The group is `core_postgresql`, `installed`, `together`, or `plugin_core__<plugin>` (docs/contract.md#joint-series). Packed like the weekly history.",
+    tags: ["page"],
+    parameters: [
+      {
+        name: "group",
+        in: "path",
+        required: true,
+        schema: { type: "string", maxLength: 80 },
+      },
+      {
+        name: "year",
+        in: "path",
+        required: true,
+        schema: { type: "string", pattern: "^[0-9]{4}$" },
+      },
+    ],
+    responses: {
+      200: json(Weekly, "the year of the group's series, every day"),
+      304: notModified,
+      404: problem("no such joint group, or nothing in that year"),
+    },
+  },
   export: {
     summary: "Every series, every day, as one CSV date,key,value",
     tags: ["open data"],

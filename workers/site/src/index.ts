@@ -29,8 +29,10 @@ import {
 } from "@pulp-analytics/shared/opendata";
 import {
   CHUNK_PREFIX,
+  chunkKey,
   groupOf,
   JOURNAL_KEY,
+  jointChunks,
   KEYS_PREFIX,
   keysKey,
   PAGE_KEY,
@@ -39,9 +41,11 @@ import {
   parseKeys,
   seriesFromChunks,
   summaryReader,
+  valuesOn,
   weeklyKey,
+  yearOf,
 } from "@pulp-analytics/shared/store";
-import { isSeriesKey, VERSIONS_PREFIX } from "@pulp-analytics/shared/summary";
+import { isJointGroup, isSeriesKey, VERSIONS_PREFIX } from "@pulp-analytics/shared/summary";
 import { type Context, Hono } from "hono";
 import { describeRoute, generateSpecs } from "hono-openapi";
 import type * as z from "zod/mini";
@@ -119,6 +123,22 @@ app.get("/api/v1/page/weekly/:year{[0-9]{4}}", describeRoute(ROUTES.weekly), (c)
     return { response: json(text) };
   }),
 );
+
+// One year of one joint group (docs/contract.md#joint-series), as stored: one read of
+// `c:<group>:<year>`, for the page's planner, which fetches it when opened.
+app.get("/api/v1/joint/:group/:year{[0-9]{4}}", describeRoute(ROUTES.joint), (c) => {
+  const group = c.req.param("group");
+  const year = Number(c.req.param("year"));
+  const missing = () =>
+    notFound("no joint series", `no joint group ${JSON.stringify(group)} for ${year}`);
+  // A family, or `plugin_core__` and a component name (docs/contract.md#validation-rules).
+  const shaped = /^[a-z_]+(__[a-z0-9][a-z0-9_.-]{0,63})?$/.test(group);
+  if (!shaped || !isJointGroup(group)) return missing();
+  return answer(c, async () => {
+    const text = await c.env[BINDING.SUMMARY].get(chunkKey(group, year), "text");
+    return { response: text === null ? missing() : json(text) };
+  });
+});
 
 // For uptime monitors: 200 when the latest summary is fresh, 503 when stale or empty (docs/contract.md#4-public-read-api).
 app.get("/api/v1/health", describeRoute(ROUTES.health), (c) =>
@@ -248,13 +268,21 @@ app.get("/api/v1/badge/:key", describeRoute(ROUTES.badge), (c) => {
 
 // ─── Open data for other tools: /metrics and /api/v1/export.csv ──────────────────
 
-// The latest summarized day in OpenMetrics text for Prometheus: one read of `_page`, cached like
-// the page data. Before the first summary: only `# EOF`, never cached.
+// The latest summarized day in OpenMetrics text for Prometheus: a read of `_page`, then a list of
+// `c:` and one bulk read of the latest year's joint chunks (not in `_page`), cached like the page
+// data. Before the first summary: only `# EOF`, never cached.
 app.get("/metrics", describeRoute(ROUTES.metrics), (c) =>
   answer(c, async () => {
-    const text = await c.env[BINDING.SUMMARY].get(PAGE_KEY, "text");
+    const kv = c.env[BINDING.SUMMARY];
+    const text = await kv.get(PAGE_KEY, "text");
     const page = text === null ? EMPTY_PAGE : (JSON.parse(text) as PageData);
-    const response = new Response(openMetrics(page), {
+    let joint = new Map<string, number>();
+    if (page.asOf !== null) {
+      const { list, getMany } = summaryReader(kv);
+      const names = jointChunks(await list(CHUNK_PREFIX), yearOf(page.asOf));
+      if (names.length > 0) joint = valuesOn((await getMany(names)).values(), page.asOf);
+    }
+    const response = new Response(openMetrics(page, joint), {
       headers: { "Content-Type": OPENMETRICS_CONTENT_TYPE },
     });
     if (page.asOf === null) return { response: uncached(response) };

@@ -270,6 +270,8 @@ describe("GET /api/v1/openapi.json", () => {
       "/api/v1/badge/versions__core__3.49",
       "/api/v1/badge/rbac__users__0",
       "/api/v1/badge/nope__1",
+      `/api/v1/joint/core_postgresql/${new Date(Date.now() - DAY).getUTCFullYear()}`,
+      "/api/v1/joint/nope/2026",
       "/metrics",
       "/api/v1/export.csv",
       "/api/v1/openapi.json",
@@ -280,7 +282,12 @@ describe("GET /api/v1/openapi.json", () => {
     for (const phase of ["empty", "stale", "fresh"]) {
       if (phase === "stale") await summarize(history(), GENERATED);
       const yesterday = Math.floor(Date.now() / DAY) * DAY - DAY;
-      if (phase === "fresh") await summarize({ systems__total: [[yesterday, 5]] }, Date.now());
+      if (phase === "fresh") {
+        await summarize(
+          { systems__total: [[yesterday, 5]], "core_postgresql__3.49__15": [[yesterday, 5]] },
+          Date.now(),
+        );
+      }
       const at = freshOrigin();
       for (const path of paths) {
         const res = await view(env, at(path));

@@ -17,7 +17,10 @@ const OPENMETRICS = "application/openmetrics-text; version=1.0.0; charset=utf-8"
 const DATA_CSP = "default-src 'none'; frame-ancestors 'none'";
 const GENERATED = Date.parse("2026-01-11T00:00:05Z");
 
-/** 2024-12-20 to 2026-01-10: three calendar years of eight groups, with gaps and versions moving on. */
+/**
+ * 2024-12-20 to 2026-01-10: three calendar years of eight single-fact groups and four joint ones,
+ * with gaps and versions moving on.
+ */
 function history(): Record<string, Point[]> {
   const series: Record<string, Point[]> = {};
   const add = (key: string, at: number, value: number) => {
@@ -35,6 +38,11 @@ function history(): Record<string, Point[]> {
     add("online_workers__processes__mean", at, 2 + (i % 4) / 4);
     add("age__0", at, 5);
     add("rbac__users__3-4", at, 11);
+    add(`core_postgresql__3.${45 + Math.floor(i / 150)}__15`, at, 55);
+    add(`core_postgresql__3.${45 + Math.floor(i / 150)}__other`, at, 5 + (i % 5));
+    add("plugin_core__rpm__3.28__other", at, 20);
+    add("installed__rpm", at, 20);
+    add("together__core__rpm", at, 20);
   }
   return series;
 }
@@ -98,7 +106,26 @@ describe("GET /metrics", () => {
     expect(res.headers.get("ETag")).toMatch(/^"[\w-]{24}"$/);
     expect(res.headers.get("Last-Modified")).toBe(new Date(GENERATED).toUTCString());
     const text = await bodyText(res);
-    expect(text).toBe(openMetrics(page));
+    // The joint series are not in the page data: the route reads them from the latest year.
+    const latest = day("2026-01-10");
+    const joint = new Map(
+      Object.entries(history()).flatMap(([key, points]) => {
+        const last = points[points.length - 1];
+        return /^(core_postgresql|plugin_core|installed|together)__/.test(key) &&
+          last?.[0] === latest
+          ? [[key, last[1]] as [string, number]]
+          : [];
+      }),
+    );
+    expect(joint.size).toBe(5);
+    expect(text).toBe(openMetrics(page, joint));
+    expect(text).toContain('pulp_analytics_core_postgresql{core="3.47",major="15"} 55\n');
+    expect(text).toContain('pulp_analytics_core_postgresql{core="3.47",major="other"} ');
+    expect(text).toContain(
+      'pulp_analytics_plugin_core{plugin="rpm",version="3.28",core="other"} 20\n',
+    );
+    expect(text).toContain('pulp_analytics_installed{component="rpm"} 20\n');
+    expect(text).toContain('pulp_analytics_together{component="core",with="rpm"} 20\n');
     expect(text.endsWith("\n# EOF\n")).toBe(true);
     expect(text).toContain(`pulp_analytics_summary_day_seconds ${day("2026-01-10") / 1000}\n`);
     expect(text).toContain("pulp_analytics_summary_generated_seconds 1768089605\n");
@@ -122,24 +149,25 @@ describe("GET /metrics", () => {
     expect(again.status).toBe(304);
   });
 
-  it("costs one KV read uncached and none cached in production; one per view in dev", async () => {
+  it("costs three KV reads uncached and none cached in production; three per view in dev", async () => {
     await summarize(history(), GENERATED);
     const production = counting("production");
     const at = freshOrigin();
+    // `_page`, a list of `c:`, one bulk read of the latest year's joint chunks.
     const first = await view(production.env, at("/metrics"));
-    expect(production.reads()).toBe(1);
+    expect(production.reads()).toBe(3);
     expect(first.headers.get("Cache-Control")).toBe("public, max-age=300");
     const cached = await view(production.env, at("/metrics"));
-    expect(production.reads()).toBe(1);
+    expect(production.reads()).toBe(3);
     expect(await bodyText(cached)).toBe(await bodyText(first));
     expectSecurityHeaders(cached);
     await view(production.env, at("/m%65trics"));
-    expect(production.reads()).toBe(1);
+    expect(production.reads()).toBe(3);
 
     const dev = counting("dev");
     await view(dev.env, at("/metrics"));
     await view(dev.env, at("/metrics"));
-    expect(dev.reads()).toBe(2);
+    expect(dev.reads()).toBe(6);
   });
 
   it("is read-only: other methods are 405", async () => {
@@ -214,8 +242,8 @@ describe("GET /api/v1/export.csv", () => {
   it("reads a list and one bulk read per ten chunks; in production nothing once cached", async () => {
     await summarize(history(), GENERATED);
     const chunks = (await summary.list({ prefix: CHUNK_PREFIX })).keys.length;
-    // Eight groups over three calendar years.
-    expect(chunks).toBe(24);
+    // Eight single-fact groups and four joint ones over three calendar years.
+    expect(chunks).toBe(36);
     const expected = 1 + Math.ceil(chunks / 10);
 
     const dev = counting("dev");
@@ -265,5 +293,33 @@ describe("GET /api/v1/export.csv", () => {
     expect(res.status).toBe(200);
     expect(await bodyText(res)).toBe("");
     expect(reads()).toBe(1);
+  });
+});
+
+describe("GET /api/v1/joint/<group>/<YYYY>", () => {
+  it("is one read of the group's year chunk, as stored, and a 404 for anything else", async () => {
+    await summarize(history(), GENERATED);
+    const { env, reads } = counting("dev");
+    const at = freshOrigin();
+    const res = await view(env, at("/api/v1/joint/core_postgresql/2025"));
+    expect(res.status).toBe(200);
+    expectSecurityHeaders(res);
+    expect(reads()).toBe(1);
+    expect(await res.text()).toBe(await summary.get("c:core_postgresql:2025", "text"));
+    const rpm = await view(env, at("/api/v1/joint/plugin_core__rpm/2026"));
+    expect(rpm.status).toBe(200);
+    expect(reads()).toBe(2);
+    for (const path of [
+      "/api/v1/joint/core_postgresql/2019",
+      "/api/v1/joint/versions__core/2025",
+      "/api/v1/joint/systems/2025",
+      "/api/v1/joint/plugin_core__Bad!/2025",
+    ]) {
+      const missing = await view(env, at(path));
+      expect(missing.status, path).toBe(404);
+      expect((await missing.json()) as object, path).toHaveProperty("error");
+    }
+    // Only the year that does not exist was looked up; the other names are refused unread.
+    expect(reads()).toBe(3);
   });
 });

@@ -92,7 +92,8 @@ export async function summarize(
     const keys = systemKeys(system.facts, config);
     for (const d of checkInDaysOf(system)) {
       if (!wanted(d)) continue;
-      const summarizer = summarizers.get(d) ?? new DaySummarizer(d, config);
+      // Joint series for D only: a missed night filled gets the single-fact series.
+      const summarizer = summarizers.get(d) ?? new DaySummarizer(d, config, d === day);
       summarizers.set(d, summarizer);
       summarizer.add(system, keys);
     }

@@ -15,6 +15,8 @@ import { daysAgo, dumpSummary, seriesIn, systemId, testEnv, variedSystem } from 
 
 afterEach(() => reset());
 
+const isJoint = (key: string) => /^(core_postgresql|plugin_core|installed|together)__/.test(key);
+
 const D = daysAgo(1);
 const config = () =>
   parseSummaryConfig({
@@ -81,8 +83,13 @@ it("a skipped night is filled exactly by the next run, and a past day rerun keep
   const run = await summarize(testEnv, D);
   expect(run.report.backfilled).toEqual([isoDay(d2), isoDay(d1)]);
   const dump = await dumpSummary();
-  for (const day of [d3, d2, d1, D]) {
+  // A night filled gets the single-fact series; the joint series are counted for the run's day.
+  for (const day of [d3, D]) {
     expect(pointsOn(dump, day), isoDay(day)).toEqual(expectedPoints(systems, day));
+  }
+  for (const day of [d2, d1]) {
+    const singleFact = [...expectedPoints(systems, day)].filter(([key]) => !isJoint(key));
+    expect(pointsOn(dump, day), isoDay(day)).toEqual(new Map(singleFact));
   }
   expect(pointsOn(dump, d2).get("systems__total")).toBe(15);
   expect(pointsOn(dump, d1).get("systems__total")).toBe(15);
@@ -97,7 +104,12 @@ it("a skipped night is filled exactly by the next run, and a past day rerun keep
   );
   const report: RunReport = await res.json();
   expect(report).toMatchObject({ day: isoDay(d2), systems: 15, backfilled: [] });
-  expect(await dumpSummary()).toEqual(dump);
+  // The rerun is D-2's own run: its points are now the whole rule's, joint series included, and
+  // every other day is as it was.
+  const rerun = await dumpSummary();
+  expect(pointsOn(rerun, d2)).toEqual(expectedPoints(systems, d2));
+  expect([...pointsOn(rerun, d2).keys()].some(isJoint)).toBe(true);
+  for (const day of [d3, d1, D]) expect(pointsOn(rerun, day)).toEqual(pointsOn(dump, day));
 
   // Nothing missing: the next run fills nothing.
   expect((await summarize(testEnv, D)).report.backfilled).toEqual([]);

@@ -2,6 +2,7 @@
 import { DAY_MS, isoDay } from "@pulp-analytics/shared/config";
 import type { PageData } from "@pulp-analytics/shared/store";
 import { POSTGRESQL_PREFIX, SYSTEMS_TOTAL } from "@pulp-analytics/shared/summary";
+import { canReport, type Denominator, denominator } from "./denominators";
 import { isSupportedPostgresql } from "./postgresql";
 import { family, indexOf, latest } from "./series";
 import { percent } from "./shares";
@@ -22,8 +23,18 @@ export interface Headline {
   change: { since: string; absolute: number; percent: number | null } | null;
   /** The x.y of core with the most installations on the latest day, and its share of core's. */
   core: { xy: string; installations: number; share: number } | null;
-  /** The share on a supported PostgreSQL of the installations that reported a known major. */
-  postgresql: { share: number; supported: number; known: number; unknown: number } | null;
+  /**
+   * The share on a supported PostgreSQL of the installations that reported a known major
+   * (`known`); `reporting` is who could report one at all (core 3.22 or newer), the same
+   * denominator function the planner uses.
+   */
+  postgresql: {
+    share: number;
+    supported: number;
+    known: number;
+    unknown: number;
+    reporting: Denominator;
+  } | null;
 }
 
 /** The numbers a visitor looks for first, from the page data alone. */
@@ -58,7 +69,15 @@ export function headline(page: PageData): Headline | null {
     .filter((m) => m.major === "unknown")
     .reduce((n, m) => n + m.installations, 0);
   const known = majors.filter((m) => m.major !== "unknown");
-  const knownTotal = known.reduce((n, m) => n + m.installations, 0);
+  const knownTotal = denominator(
+    majors.map((m): [string, number] => [m.major, m.installations]),
+    (major) => major !== "unknown",
+    "installations that reported a PostgreSQL major",
+  ).installations;
+  const reporting = canReport(
+    core.map((v): [string, number] => [v.xy, v.installations]),
+    "postgresql",
+  );
   const supported = known
     .filter((m) => isSupportedPostgresql(m.major))
     .reduce((n, m) => n + m.installations, 0);
@@ -69,7 +88,13 @@ export function headline(page: PageData): Headline | null {
     core: top ? { ...top, share: percent(top.installations, coreTotal) } : null,
     postgresql:
       knownTotal > 0
-        ? { share: percent(supported, knownTotal), supported, known: knownTotal, unknown }
+        ? {
+            share: percent(supported, knownTotal),
+            supported,
+            known: knownTotal,
+            unknown,
+            reporting,
+          }
         : null,
   };
 }

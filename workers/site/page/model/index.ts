@@ -24,8 +24,10 @@ export {
   drawnPoints,
   installationsChart,
 } from "./charts";
+export { atLeast, canReport, denominator } from "./denominators";
 export { type ChartKind, chartSummary, chartTable, seriesName } from "./describe";
 export { CHANGE_DAYS, headline } from "./headline";
+export { ageShareChart, rbacShareCharts } from "./over-time";
 export {
   CHART_COLORS,
   CHART_INLINE_STYLES,
@@ -33,6 +35,22 @@ export {
   seriesColors,
   versionColors,
 } from "./palette";
+export {
+  countPlan,
+  formatPlan,
+  jointSeries,
+  type Plan,
+  parsePlan,
+  planChart,
+  planDays,
+  planGroup,
+  planRangeDays,
+  planSummary,
+  planText,
+  planTrend,
+  planYears,
+  togetherOn,
+} from "./planner";
 export {
   isSupportedPostgresql,
   MEANINGFUL_MAJOR_SHARE,

@@ -44,7 +44,14 @@ describe("the headline", () => {
       // 50 of core's 100 installations.
       core: { xy: "3.10", installations: 50, share: 50 },
       // 14, 16 and 19 (newer than the newest listed) of 65 with a known major; unknown left out.
-      postgresql: { share: 84.6, supported: 55, known: 65, unknown: 15 },
+      postgresql: {
+        share: 84.6,
+        supported: 55,
+        known: 65,
+        unknown: 15,
+        // Core 3.9, 3.10 and 3.11 are all older than 3.22, the first to report PostgreSQL.
+        reporting: { installations: 0, of: "installations on core 3.22 or newer" },
+      },
     });
   });
 

@@ -46,7 +46,8 @@ export function showHeadline(page: PageData): void {
           `${supportedPostgresqlLabel()}, of ${count(head.postgresql.known)} with a known version` +
             (head.postgresql.unknown > 0
               ? ` (${count(head.postgresql.unknown)} unknown left out)`
-              : ""),
+              : "") +
+            `; ${count(head.postgresql.reporting.installations)} ${head.postgresql.reporting.of} can report it`,
         )
       : stat("On a supported PostgreSQL", "—", "no PostgreSQL version reported"),
   ];

@@ -1,0 +1,213 @@
+/**
+ * "Plan a support change" and "Installed together": a folded card below the charts. Nothing is
+ * fetched or computed until it is opened (or the URL names a rule, `?plan=`); then the joint
+ * chunks it needs come from `/api/v1/joint/<group>/<YYYY>` (one KV read each behind the edge
+ * cache), each year once. What it shows is computed by model/planner.ts.
+ */
+import type { PageData, SeriesBlock } from "@pulp-analytics/shared/store";
+import {
+  components as componentsOf,
+  countPlan,
+  formatPlan,
+  jointSeries,
+  type Plan,
+  parsePlan,
+  planChart,
+  planGroup,
+  planRangeDays,
+  planSummary,
+  planText,
+  planTrend,
+  planYears,
+  type RangeId,
+  togetherOn,
+} from "../model";
+import { draw, timeLine } from "./charts";
+import { el } from "./dom";
+
+const blocks = new Map<string, Promise<SeriesBlock | null>>();
+
+/** One joint group's year, once; a year without it is null (nothing to count). */
+function jointYear(group: string, year: number): Promise<SeriesBlock | null> {
+  const path = `/api/v1/joint/${group}/${year}`;
+  let pending = blocks.get(path);
+  if (!pending) {
+    pending = fetch(path).then(async (response) => {
+      if (response.status === 404) return null;
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      return (await response.json()) as SeriesBlock;
+    });
+    pending.catch(() => blocks.delete(path));
+    blocks.set(path, pending);
+  }
+  return pending;
+}
+
+async function groupSeries(group: string, years: readonly number[]) {
+  const found = await Promise.all(years.map((year) => jointYear(group, year)));
+  return jointSeries(found.filter((b): b is SeriesBlock => b !== null));
+}
+
+const DEFAULT_PLAN = "core:any:postgresql:14";
+
+/** The plan in the URL (`?plan=`), or null. */
+const planInUrl = (): Plan | null => parsePlan(new URLSearchParams(location.search).get("plan"));
+
+function keepInUrl(plan: Plan) {
+  const url = new URL(location.href);
+  url.searchParams.set("plan", formatPlan(plan));
+  history.replaceState(null, "", url);
+}
+
+/** The planner's card; `range()` is the page's chosen range when the planner counts. */
+export function plannerCard(page: PageData, range: () => RangeId): HTMLElement {
+  const asOf = page.asOf as number;
+  const plugins = componentsOf(page).filter((c) => c !== "core");
+  const fold = el("details", { className: "planner" });
+  const form = el("form", { className: "plan-form" });
+  const subject = el("select", { name: "subject", ariaLabel: "Component" }, [
+    el("option", { value: "core", textContent: "core" }),
+    ...plugins.map((p) => el("option", { value: p, textContent: p })),
+  ]);
+  const from = el("input", {
+    name: "from",
+    placeholder: "any",
+    size: 6,
+    ariaLabel: "from version (x.y, empty: any)",
+  });
+  const requires = el("output", { name: "requires", textContent: "PostgreSQL" });
+  const min = el("input", { name: "min", size: 6, required: true, ariaLabel: "minimum (x.y)" });
+  form.append(
+    subject,
+    " ",
+    from,
+    " or newer requires ",
+    requires,
+    " ",
+    min,
+    " or newer ",
+    el("button", { type: "submit", textContent: "Count" }),
+  );
+  const result = el("p", { className: "plan-result", role: "status" });
+  const chart = el("div", { className: "chart" });
+  const note = el("p", {
+    className: "note",
+    textContent:
+      "Counts of persistent installations from the joint series. Cells of fewer than 5 installations are not published on their own: each row's remainder is published instead, so where a remainder may hold affected installations the count is a range, exact at both ends. Installations that do not report PostgreSQL (core older than 3.22) are counted apart.",
+  });
+  const together = el("div", { className: "together" });
+  fold.append(
+    el("summary", { textContent: "Plan a support change" }),
+    form,
+    result,
+    chart,
+    note,
+    el("h3", { textContent: "Installed together" }),
+    together,
+  );
+
+  const requirement = () => (subject.value === "core" ? "PostgreSQL" : "core");
+  subject.addEventListener("change", () => {
+    requires.textContent = requirement();
+  });
+
+  const show = (plan: Plan) => {
+    subject.value = plan.subject;
+    from.value = plan.from ?? "";
+    min.value = plan.min;
+    requires.textContent = requirement();
+  };
+
+  let latestCount = 0;
+  async function count(plan: Plan) {
+    const mine = ++latestCount;
+    fold.setAttribute("aria-busy", "true");
+    result.textContent = "Loading the joint series…";
+    try {
+      const years = planYears(asOf, range(), page.years);
+      const series = await groupSeries(planGroup(plan), years);
+      if (mine !== latestCount) return;
+      const days = planRangeDays(plan, series, asOf, range());
+      const latest = countPlan(plan, series, asOf);
+      result.dataset.lower = String(latest.lower);
+      result.dataset.upper = String(latest.upper);
+      result.dataset.of = String(latest.of.installations);
+      result.textContent = `${planText(plan)}: ${planSummary(latest)}${latest.unknown > 0 ? `; ${latest.unknown} more did not report PostgreSQL` : ""}.`;
+      const trend = planTrend(plan, series, days);
+      if (trend.length > 1) {
+        const model = planChart(trend);
+        draw(chart, "planner", model, timeLine(model), {
+          kind: "series",
+          title: `${planText(plan)}: installations affected over the range`,
+          day: "",
+          labelHead: "Date",
+        });
+      } else chart.replaceChildren();
+    } catch {
+      if (mine === latestCount)
+        result.textContent = "The joint series could not be loaded right now.";
+    } finally {
+      if (mine === latestCount) fold.removeAttribute("aria-busy");
+    }
+  }
+
+  async function showTogether() {
+    const years = [new Date(asOf).getUTCFullYear()];
+    const [pairs, installed] = await Promise.all([
+      groupSeries("together", years),
+      groupSeries("installed", years),
+    ]);
+    const rows = togetherOn(new Map([...pairs, ...installed]), asOf).slice(0, 20);
+    together.replaceChildren(
+      rows.length === 0
+        ? el("p", { className: "nodata", textContent: "No pair of at least 5 installations." })
+        : el("table", {}, [
+            el("thead", {}, [
+              el("tr", {}, [
+                el("th", { textContent: "Components" }),
+                el("th", { textContent: "Installations" }),
+                el("th", { textContent: "Of the less used one" }),
+              ]),
+            ]),
+            el(
+              "tbody",
+              {},
+              rows.map((r) =>
+                el("tr", {}, [
+                  el("td", { textContent: `${r.a} + ${r.b}` }),
+                  el("td", { textContent: String(r.installations) }),
+                  el("td", { textContent: r.share === null ? "—" : `${r.share} %` }),
+                ]),
+              ),
+            ),
+          ]),
+    );
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const plan = parsePlan(
+      `${subject.value}:${from.value.trim() || "any"}:${subject.value === "core" ? "postgresql" : "core"}:${min.value.trim()}`,
+    );
+    if (!plan) {
+      result.textContent = "Give versions as x.y, for example 3.80.";
+      return;
+    }
+    keepInUrl(plan);
+    count(plan);
+  });
+
+  let opened = false;
+  fold.addEventListener("toggle", () => {
+    if (!fold.open || opened) return;
+    opened = true;
+    const plan = planInUrl() ?? (parsePlan(DEFAULT_PLAN) as Plan);
+    show(plan);
+    count(plan);
+    showTogether().catch(() => {
+      together.textContent = "The joint series could not be loaded right now.";
+    });
+  });
+  if (planInUrl()) fold.open = true;
+  return el("section", { className: "card", id: "planner" }, [fold]);
+}
