@@ -172,6 +172,11 @@ export const ROUTES = {
     tags: ["open data"],
     responses: { 200: json(Dictionary, "every family, in a fixed order"), 304: notModified },
   },
+  dictionaryPage: {
+    summary: "The data dictionary as one HTML table, for people",
+    tags: ["open data"],
+    responses: { 200: text("text/html", "every family, in a fixed order"), 304: notModified },
+  },
   badge: {
     summary: "A series' latest day as a shields.io endpoint badge",
     tags: ["open data"],

@@ -20,7 +20,7 @@ const stat = (label: string) => `
       <div class="stat"><dt>${label}</dt><dd class="value">…</dd><dd class="detail">&nbsp;</dd></div>`;
 
 /** The open data, linked from the page whether or not its script runs. */
-const OPEN_DATA = `<a href="/api/v1/series">every series</a> (JSON, each also as CSV), <a href="/api/v1/export.csv">everything in one CSV</a> (every series, every day), <a href="/api/v1/page">the data of this page</a> (JSON, the last 90 days) and <a href="/api/v1/health">the health of the summary</a>`;
+const OPEN_DATA = `<a href="/api/v1/series">every series</a> (JSON, each also as CSV), <a href="/api/v1/export.csv">everything in one CSV</a> (every series, every day), <a href="/api/v1/page">the data of this page</a> (JSON, the last 90 days) and <a href="/api/v1/health">the health of the summary</a>; what each series counts is in <a href="/api/v1/dictionary.html">the data dictionary</a>`;
 
 export const PAGE_HTML = `<!doctype html>
 <html lang="en">

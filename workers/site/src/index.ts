@@ -59,6 +59,7 @@ import {
   type Series,
 } from "./api";
 import { cachedAnswer, type Produced } from "./cache";
+import { dictionaryPage } from "./dictionary-page";
 import { atomFeed } from "./feed";
 import { PAGE_HTML } from "./html";
 import { PAGE_CSP } from "./policy";
@@ -241,6 +242,19 @@ app.get("/api/v1/dictionary", describeRoute(ROUTES.dictionary), (c) =>
     const texts = chunks.length === 0 ? [] : (await summaryReader(kv).getMany(chunks)).values();
     const body: z.infer<typeof Dictionary> = dictionary(texts);
     const response = json(JSON.stringify(body));
+    return { response: chunks.length === 0 ? uncached(response) : response };
+  }),
+);
+
+// The same dictionary for people: one HTML table, linked from the page's open data section.
+app.get("/api/v1/dictionary.html", describeRoute(ROUTES.dictionaryPage), (c) =>
+  answer(c, async () => {
+    const kv = c.env[BINDING.SUMMARY];
+    const chunks = firstYearChunks(await keysByYear(kv));
+    const texts = chunks.length === 0 ? [] : (await summaryReader(kv).getMany(chunks)).values();
+    const response = new Response(dictionaryPage(dictionary(texts).families), {
+      headers: { "Content-Type": "text/html; charset=utf-8" },
+    });
     return { response: chunks.length === 0 ? uncached(response) : response };
   }),
 );

@@ -79,6 +79,31 @@ describe("GET /api/v1/dictionary", () => {
     expect(reads()).toBe(3);
   });
 
+  it("as HTML for people: every family in one table, escaped, the page's CSP, the same reads", async () => {
+    await summarize(history(), GENERATED);
+    const { env, reads } = counting("production");
+    const at = freshOrigin();
+    const res = await view(env, at("/api/v1/dictionary.html"));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
+    expect(res.headers.get("Cache-Control")).toBe("public, max-age=300");
+    expect(res.headers.get("Content-Security-Policy")).toMatch(
+      /^default-src 'self'; script-src 'self'/,
+    );
+    const html = await res.text();
+    expect(html).not.toContain("<script");
+    const rows = [...html.matchAll(/<tr><th scope="row"><code>([a-z_]+)<\/code><\/th>/g)];
+    expect(rows.map((m) => m[1])).toEqual(FAMILIES.map((f) => f.id));
+    // Patterns' placeholders are text, not tags; first days come from SUMMARY.
+    expect(html).toContain("<code>versions__&lt;component&gt;__&lt;x.y&gt;</code>");
+    expect(html).not.toContain("<component>");
+    expect(html).toMatch(/<code>rbac<\/code><\/th>(<td>.*?<\/td>){6}<td>2026-01-05<\/td>/);
+    expect(html).toMatch(/<code>postgresql<\/code><\/th>(<td>.*?<\/td>){6}<td>none yet<\/td>/);
+    expect(reads()).toBe(3);
+    await view(env, at("/api/v1/dictionary.html"));
+    expect(reads()).toBe(3);
+  });
+
   it("before the first summary lists the families without days, never cached", async () => {
     const { env } = counting("production");
     const res = await view(env, freshOrigin()("/api/v1/dictionary"));
@@ -267,6 +292,7 @@ describe("GET /api/v1/openapi.json", () => {
       "/api/v1/series/nope__1",
       "/api/v1/series/not a key",
       "/api/v1/dictionary",
+      "/api/v1/dictionary.html",
       "/api/v1/badge/versions__core__3.49",
       "/api/v1/badge/rbac__users__0",
       "/api/v1/badge/nope__1",
