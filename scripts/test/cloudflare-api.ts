@@ -84,6 +84,8 @@ interface Script {
   subdomain: { enabled: boolean; previews_enabled: boolean };
   /** Asset path → hash, as last deployed. */
   assets: Map<string, string>;
+  /** The tag of the last Durable Object migration applied (none before the first). */
+  migrationTag?: string;
 }
 
 export interface StandIn {
@@ -424,6 +426,15 @@ export async function startCloudflareApi(): Promise<StandIn> {
       if (!session) throw new ApiError(400, 10001, "assets: unknown completion token");
       s.assets = new Map(Object.entries(session.manifest).map(([path, { hash }]) => [path, hash]));
     }
+    // A Durable Object migration applies on top of the script's current tag, and only once:
+    // Cloudflare refuses an upload whose old_tag is not the current one.
+    const migrations = metadata.migrations as { old_tag?: string; new_tag?: string } | undefined;
+    if (migrations) {
+      if ((migrations.old_tag ?? undefined) !== s.migrationTag) {
+        throw new ApiError(400, 10079, "migration tag precondition failed");
+      }
+      if (typeof migrations.new_tag === "string") s.migrationTag = migrations.new_tag;
+    }
     // Secrets are kept from version to version unless the upload says otherwise.
     const annotations = (metadata.annotations ?? {}) as Record<string, string>;
     const version: Version = {
@@ -484,6 +495,14 @@ export async function startCloudflareApi(): Promise<StandIn> {
     created_on: s.versions.at(-1)?.created_on,
     modified_on: s.versions[0]?.created_on,
   });
+  // Every script of the account: wrangler reads a script's Durable Object migration tag here
+  // before it uploads migrations.
+  on("GET", `${A}/workers/scripts`, () =>
+    [...scripts.values()].map((s) => ({
+      ...scriptJson(s),
+      ...(s.migrationTag !== undefined ? { migration_tag: s.migrationTag } : {}),
+    })),
+  );
   on("GET", `${A}/workers/services/([^/]+)`, (m) => {
     const s = script(decodeURIComponent(m[2] as string));
     const script_ = scriptJson(s);

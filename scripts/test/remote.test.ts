@@ -202,8 +202,18 @@ describe("the remote commands of docs/operations.md against a stand-in of Cloudf
         expect(kv).toEqual({ [BINDING.RAW]: ID[env].RAW, [BINDING.SUMMARY]: ID[env].SUMMARY });
         expect(script?.schedules.map((s) => s.cron)).toEqual([
           "0 0 * * *",
-          "10,20,30,40,50 0 * * *",
+          "10 0 * * *",
+          "20,30,40,50 0 * * *",
         ]);
+        // Its run lock: a Durable Object class of its own, created by the first deploy's
+        // migration, which later deploys do not repeat.
+        expect(bindings.filter((b) => b.type === "durable_object_namespace")).toEqual([
+          expect.objectContaining({ name: BINDING.SUMMARY_LOCK, class_name: "SummaryLock" }),
+        ]);
+        expect(script?.migrationTag).toBe("v1");
+        ok(await npmScript("deploy", worker, "--env", env));
+        expect(script?.versions[0]?.metadata.migrations).toBeUndefined();
+        expect(script?.migrationTag).toBe("v1");
       }
       if (worker === "ingest") {
         expect(kv).toEqual({ [BINDING.RAW]: ID[env].RAW });
