@@ -74,6 +74,12 @@ export function parseKeys(text: string | null | undefined): string[] {
   return parsed.success ? parsed.data.keys.filter(isSeriesKey) : [];
 }
 
+/** A year with no series, as a chunk would hold it: what a year before any point reads as. */
+export function emptyYear(year: number): string {
+  const block: YearBlock = { v: STORE_VERSION, year, start: yearStart(year), series: {} };
+  return JSON.stringify(block);
+}
+
 export function serializeKeys(year: number, keys: ReadonlySet<string>): string | null {
   return keys.size === 0
     ? null

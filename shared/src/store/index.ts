@@ -6,7 +6,7 @@
 export type { ApplyResult, DayPoints } from "./apply";
 export { applyDays } from "./apply";
 export { summaryProblems } from "./check";
-export { parseChunk, parseKeys, serializeChunk } from "./codec";
+export { emptyYear, parseChunk, parseKeys, serializeChunk } from "./codec";
 export { jointChunks, valuesOn } from "./joint-read";
 export { parseJournal } from "./journal";
 export type { SummaryKV } from "./kv";

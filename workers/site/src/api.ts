@@ -215,9 +215,9 @@ export const ROUTES = {
       },
     ],
     responses: {
-      200: json(Weekly, "the year of the group's series, every day"),
+      200: json(Weekly, "the year of the group's series, every day; empty for a year without any"),
       304: notModified,
-      404: problem("no such joint group, or nothing in that year"),
+      404: problem("not a joint group (no storage read)"),
     },
   },
   export: {

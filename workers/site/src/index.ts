@@ -30,6 +30,7 @@ import {
 import {
   CHUNK_PREFIX,
   chunkKey,
+  emptyYear,
   groupOf,
   JOURNAL_KEY,
   jointChunks,
@@ -131,13 +132,15 @@ app.get("/api/v1/joint/:group/:year{[0-9]{4}}", describeRoute(ROUTES.joint), (c)
   const group = c.req.param("group");
   const year = Number(c.req.param("year"));
   const missing = () =>
-    notFound("no joint series", `no joint group ${JSON.stringify(group)} for ${year}`);
+    notFound("no joint series", `${JSON.stringify(group)} is not a joint group`);
   // A family, or `plugin_core__` and a component name (docs/contract.md#validation-rules).
   const shaped = /^[a-z_]+(__[a-z0-9][a-z0-9_.-]{0,63})?$/.test(group);
   if (!shaped || !isJointGroup(group)) return missing();
   return answer(c, async () => {
     const text = await c.env[BINDING.SUMMARY].get(chunkKey(group, year), "text");
-    return { response: text === null ? missing() : json(text) };
+    // A year the group has no series in is an empty year, not an error: the planner asks for
+    // every year of its range, some of them from before the joint series began.
+    return { response: json(text ?? emptyYear(year)) };
   });
 });
 

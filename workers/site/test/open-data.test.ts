@@ -297,7 +297,7 @@ describe("GET /api/v1/export.csv", () => {
 });
 
 describe("GET /api/v1/joint/<group>/<YYYY>", () => {
-  it("is one read of the group's year chunk, as stored, and a 404 for anything else", async () => {
+  it("is one read of the group's year chunk, as stored, and a 404 for other names", async () => {
     await summarize(history(), GENERATED);
     const { env, reads } = counting("dev");
     const at = freshOrigin();
@@ -309,8 +309,17 @@ describe("GET /api/v1/joint/<group>/<YYYY>", () => {
     const rpm = await view(env, at("/api/v1/joint/plugin_core__rpm/2026"));
     expect(rpm.status).toBe(200);
     expect(reads()).toBe(2);
+    // A year before the joint series began is an empty year (the planner asks for each year of
+    // its range), after one read.
+    const before = await view(env, at("/api/v1/joint/core_postgresql/2019"));
+    expect(before.status).toBe(200);
+    expect(await before.json()).toEqual({
+      v: 2,
+      year: 2019,
+      start: Date.UTC(2019, 0, 1),
+      series: {},
+    });
     for (const path of [
-      "/api/v1/joint/core_postgresql/2019",
       "/api/v1/joint/versions__core/2025",
       "/api/v1/joint/systems/2025",
       "/api/v1/joint/plugin_core__Bad!/2025",
