@@ -93,7 +93,7 @@ const observer =
           }
           drain();
         },
-        { rootMargin: "100% 0px" },
+        { rootMargin: "50% 0px" },
       );
 
 /** Draws every chart not drawn yet, at once: before printing, a print shows every chart. */
