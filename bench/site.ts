@@ -2,8 +2,8 @@
  * The site's first view through the local stack, with one day and with ten years of summarized
  * history (Pulp's release calendar written by the store, fixtures/src/summary.ts, every key seeded),
  * side by side in one run: what the default view downloads (HTML, CSS, JS with frappe-charts,
- * and the data; gzip -9), the time until every chart is drawn in headless Chromium (the page told a print
- * is coming, which draws the charts not yet near the window), the longest
+ * and the data; gzip -9), the time until every chart is drawn in headless Chromium (the page is
+ * told a print is coming, which draws the charts not yet near the window), the longest
  * main-thread task, and what "1 year" and "All" fetch on top.
  */
 import { gzipSync } from "node:zlib";

@@ -80,7 +80,7 @@ async function drain(): Promise<void> {
   }
 }
 
-// A chart is drawn a window's height before it scrolls into view, so a reader scrolling at an
+// A chart is drawn half a window before it scrolls into view, so a reader scrolling at an
 // ordinary pace never sees an empty place; what is far below costs nothing at load.
 const observer =
   typeof IntersectionObserver === "undefined"
