@@ -39,10 +39,19 @@ function undrawn(page: Page): Promise<string[]> {
   );
 }
 
-/** frappe-charts draws zeros first and animates its data in: wait until every chart has some. */
+/**
+ * The page draws a chart only near the window, and every chart before printing: tells it a
+ * print is coming until it has placed and drawn every chart. frappe-charts draws zeros first and
+ * animates its data in: then waits until every chart has some.
+ */
 async function settled(page: Page): Promise<void> {
   const deadline = Date.now() + 30_000;
-  await page.locator('#charts[data-drawn="all"]').waitFor({ state: "attached", timeout: 30_000 });
+  for (;;) {
+    await page.evaluate(() => dispatchEvent(new Event("beforeprint")));
+    if ((await page.getAttribute("#charts", "data-drawn")) === "all") break;
+    if (Date.now() > deadline) throw new Error("the page never drew every chart");
+    await page.waitForTimeout(250);
+  }
   for (;;) {
     const missing = await undrawn(page);
     if (missing.length === 0) break;

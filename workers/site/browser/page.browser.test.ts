@@ -101,6 +101,32 @@ async function undrawn(page: Page): Promise<string[]> {
   return Object.entries(await marks(page)).flatMap(([name, count]) => (count > 0 ? [] : [name]));
 }
 
+/**
+ * Scrolls through the page a window at a time, as a reader would, and back to the top (the page
+ * draws each chart as it comes near the window) until every chart has its data marks; then the
+ * page says so too. (Strings for the page: this file is type-checked without the DOM library.)
+ */
+async function seeEveryChart(page: Page): Promise<void> {
+  // Placed last: every chart of the first view is placed by then.
+  await page.locator("#planner").waitFor({ state: "attached" });
+  await expect
+    .poll(
+      async () => {
+        const height = Number(await page.evaluate("document.documentElement.scrollHeight"));
+        const step = Number(await page.evaluate("innerHeight"));
+        for (let y = 0; y < height; y += step) {
+          await page.evaluate(`scrollTo(0, ${y})`);
+          await page.waitForTimeout(50);
+        }
+        await page.evaluate("scrollTo(0, 0)");
+        return undrawn(page);
+      },
+      { timeout: 60_000 },
+    )
+    .toEqual([]);
+  await expect.poll(() => page.getAttribute("#charts", "data-drawn")).toBe("all");
+}
+
 /** The PostgreSQL share bar's slice colors left to right, and its legend's, as `rgb(r, g, b)`. */
 async function pgColors(page: Page): Promise<{ slices: string[]; legend: string[] }> {
   const latest = "#postgresql .chart-latest";
@@ -242,7 +268,7 @@ async function chooseRange(page: Page, range: string): Promise<void> {
   await page.click(`[data-range="${range}"]`);
   expect(await page.getAttribute(`[data-range="${range}"]`, "aria-pressed")).toBe("true");
   await expect.poll(() => page.getAttribute("#charts", "aria-busy")).toBeNull();
-  await expect.poll(() => undrawn(page)).toEqual([]);
+  await seeEveryChart(page);
 }
 
 /** WCAG 2.1 AA violations axe-core finds in the page as it is, each with where it was. */
@@ -321,7 +347,7 @@ describe("the page", () => {
       await checkHeadline(page, stack.origin);
       await page.click("#components .exact summary");
       // frappe-charts draws zeros first and its data 700 ms later.
-      await expect.poll(() => undrawn(page)).toEqual([]);
+      await seeEveryChart(page);
       await page.screenshot({ path: join(SCREENSHOTS, `page-${name}.png`), fullPage: true });
       await page.screenshot({ path: join(SCREENSHOTS, `page-${name}-top.png`) });
       await page
@@ -404,7 +430,7 @@ describe("the page", () => {
       if (path.startsWith("/api/v1/joint/")) joint.push(path);
     });
     await page.goto(stack.origin);
-    await expect.poll(() => page.getAttribute("#charts", "data-drawn")).toBe("all");
+    await seeEveryChart(page);
     // Folded: the default view fetched no joint series.
     expect(joint).toEqual([]);
     await page.click("#planner summary");
@@ -469,7 +495,7 @@ describe("the page", () => {
       await page.route(`${stack.origin}/api/v1/page`, (route) => route.fulfill({ json: data }));
       await page.goto(stack.origin);
       await expect.poll(() => page.textContent("#as-of")).toContain(`Data as of ${latest}`);
-      await expect.poll(() => undrawn(page)).toEqual([]);
+      await seeEveryChart(page);
       // A reader's larger minimum font size, say: 13 px date labels are 75 px wide, more than
       // twice frappe-charts' 30 px right margin. Added through the CSSOM, which the CSP allows.
       // (A string: this file is type-checked without the DOM library.)
@@ -575,7 +601,7 @@ describe("the page over years of history", () => {
       const { page, problems } = watched;
       await page.goto(seeded.origin);
       await expect.poll(() => page.textContent("#as-of")).toContain("Data as of");
-      await expect.poll(() => undrawn(page)).toEqual([]);
+      await seeEveryChart(page);
       expect(watched.weekly).toEqual([]);
       expect(await page.isVisible("#stale")).toBe(false);
       await checkHeadline(page, seeded.origin);
@@ -635,8 +661,7 @@ describe("the page over years of history", () => {
         await route.continue();
       });
       await page.goto(seeded.origin);
-      await page.locator('#charts[data-drawn="all"]').waitFor({ state: "attached" });
-      await expect.poll(() => undrawn(page)).toEqual([]);
+      await seeEveryChart(page);
       const shift = await cls(page);
       console.log(`cumulative layout shift ${viewport.width} px: ${shift.toFixed(4)}`);
       expect(shift).toBeLessThan(0.1);
@@ -648,10 +673,41 @@ describe("the page over years of history", () => {
     }
   });
 
+  it("draws a chart as it comes near the window, and every chart for a print", async () => {
+    const { page, problems } = await open(DESKTOP, false, seeded.origin);
+    await page.goto(seeded.origin);
+    await page.locator("#planner").waitFor({ state: "attached" });
+    await expect.poll(async () => (await marks(page)).installations ?? 0).toBeGreaterThan(0);
+    // The last chart, far below, is not drawn at load, yet already says what it shows.
+    const last = page.locator(".frappe").last();
+    const name = (await last.getAttribute("data-name")) ?? "";
+    expect(await undrawn(page)).toContain(name);
+    expect(await last.locator("svg").count()).toBe(0);
+    expect(await page.getAttribute("#charts", "data-drawn")).toBeNull();
+    const summary = await last.locator("xpath=..").locator(".summary").textContent();
+    expect(summary).toMatch(/^RBAC: .+ over time/);
+    // A new range while it is not drawn: it is drawn with that range when it comes into view.
+    const sentence = last.locator("xpath=..").locator(".summary");
+    await page.click('[data-range="30d"]');
+    await expect.poll(() => sentence.textContent()).not.toEqual(summary);
+    expect(await undrawn(page)).toContain(name);
+    await last.scrollIntoViewIfNeeded();
+    await expect.poll(async () => (await marks(page))[name] ?? 0).toBeGreaterThan(0);
+    // Back at the top, a print draws every other chart without any scrolling.
+    await page.evaluate("scrollTo(0, 0)");
+    expect(await undrawn(page)).not.toEqual([]);
+    await page.evaluate('dispatchEvent(new Event("beforeprint"))');
+    expect(await page.evaluate("scrollY")).toBe(0);
+    await expect.poll(() => undrawn(page)).toEqual([]);
+    await expect.poll(() => page.getAttribute("#charts", "data-drawn")).toBe("all");
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
   it("names every chart, says it in a sentence and has its numbers in a table", async () => {
     const { page, problems } = await open(DESKTOP, false, seeded.origin);
     await page.goto(seeded.origin);
-    await page.locator('#charts[data-drawn="all"]').waitFor({ state: "attached" });
+    await seeEveryChart(page);
     const data = (await (await fetch(`${seeded.origin}/api/v1/page`)).json()) as PageData;
     const day = isoDay(data.asOf ?? 0);
     // Each kind of chart: over time (counts, shares), and of the latest day (slices, buckets).
@@ -713,8 +769,7 @@ describe("the page over years of history", () => {
     ] as const) {
       const { page, problems } = await open(viewport, mobile, seeded.origin);
       await page.goto(seeded.origin);
-      await page.locator('#charts[data-drawn="all"]').waitFor({ state: "attached" });
-      await expect.poll(() => undrawn(page)).toEqual([]);
+      await seeEveryChart(page);
       const at = `${viewport.width} px`;
       found.push(...(await axeViolations(page, `${at}, default`)));
       expect(await overflowsX(page), `${at} scrolls sideways`).toBe(false);
@@ -764,7 +819,7 @@ describe("the page over years of history", () => {
     const { page } = await open(DESKTOP, false, seeded.origin);
     await page.route(`${seeded.origin}/api/v1/page/weekly/*`, (route) => route.abort());
     await page.goto(seeded.origin);
-    await page.locator('#charts[data-drawn="all"]').waitFor({ state: "attached" });
+    await seeEveryChart(page);
     await page.click('[data-range="all"]');
     await expect.poll(() => page.textContent("#range-note")).toContain("could not be loaded");
     expect(await page.getAttribute('[data-range="all"]', "aria-pressed")).toBe("false");

@@ -1,6 +1,7 @@
 /**
  * The page's script, bundled into public/app.js by scripts/build-assets.mjs: fetches
- * /api/v1/page (one KV read behind the edge cache), draws every chart with frappe-charts, and
+ * /api/v1/page (one KV read behind the edge cache), places every chart and draws each with
+ * frappe-charts when it comes near the window (ui/charts.ts), and
  * fetches a year of weekly history (/api/v1/page/weekly/<YYYY>) only when "1 year" or "All" is
  * chosen, once per year. What it shows is computed by the model (model/); this only places it.
  * Text from the data goes into the DOM as textContent; frappe-charts writes labels with
@@ -32,7 +33,14 @@ import {
   yearsFor,
 } from "./model";
 import { adoptionFold } from "./ui/adoption";
-import { draw, latestBars, stackedShares, timeLine } from "./ui/charts";
+import {
+  draw,
+  drawEveryChart,
+  latestBars,
+  stackedShares,
+  timeLine,
+  watchDrawing,
+} from "./ui/charts";
 import { byId, card, el, noData, withDates } from "./ui/dom";
 import { showHeadline } from "./ui/headline";
 import { fetchPage, hasYear, weeklyYear } from "./ui/history";
@@ -275,8 +283,12 @@ async function main() {
   // Folded: it fetches the joint series only when opened (or when the URL names a rule).
   charts.append(plannerCard(page, rangeFromHash));
   charts.removeAttribute("aria-busy");
-  // For the benchmark and the tests: every chart of the first view has been drawn.
-  charts.dataset.drawn = "all";
+  // For the benchmark and the tests: "all" while every placed chart has its drawing (charts
+  // are drawn as they come near the window; a new range can place a chart anew, undrawn).
+  watchDrawing((all) => {
+    if (all) charts.dataset.drawn = "all";
+    else delete charts.dataset.drawn;
+  });
 }
 
 /** A range button's own name ("1 year"). */
@@ -291,4 +303,6 @@ byId("retry").addEventListener("click", () => {
   placeholders(true);
   main();
 });
+// A print shows every chart, including those never scrolled to.
+addEventListener("beforeprint", drawEveryChart);
 main();

@@ -1,7 +1,9 @@
 /**
- * Charts in the page: each drawn into its place with its legend, or a plain "Nothing reported
- * yet."; a new time range updates a drawn chart in place rather than redrawing it. How each
- * kind of chart is drawn (line, stacked shares, latest-day bars) is said here once.
+ * Charts in the page: each placed with its legend, summary sentence and table fold at once, its
+ * drawing (frappe-charts' SVG) made only when it comes near the window, or before printing; or
+ * a plain "Nothing reported yet.". A new time range updates a drawn chart in place rather than
+ * redrawing it, and a chart not drawn yet keeps only the newest range's model, drawn when seen.
+ * How each kind of chart is drawn (line, stacked shares, latest-day bars) is said here once.
  */
 import {
   type ChartKind,
@@ -15,12 +17,96 @@ import {
 } from "../model";
 import { el, noData, scrollBox } from "./dom";
 import { type ChartSpec, type DrawnChart, drawChart } from "./frappe";
+import { nextTask } from "./tasks";
 
 // Dots on a line only while there is room for them (the 30-day range).
 const DOTS_UP_TO = 31;
 
-/** Every drawn chart by name, with the kind and series it was drawn with. */
-const drawn = new Map<string, { chart: DrawnChart; shape: string; text: ChartText }>();
+// frappe-charts' own height when a spec does not say (ui/frappe.ts).
+const DEFAULT_HEIGHT = 220;
+
+/** A chart placed but not drawn yet: what to draw, with the newest range's model. */
+interface Pending {
+  canvas: HTMLElement;
+  chart: ChartModel;
+  colors: string[];
+  spec: ChartSpec;
+}
+
+/**
+ * Every placed chart by name, with the kind and series it was placed with: its drawing once it
+ * has one, or what to draw when it comes into view.
+ */
+const placed = new Map<
+  string,
+  { shape: string; text: ChartText; drawing?: DrawnChart; pending?: Pending }
+>();
+
+/** Charts seen but not drawn yet, drawn one slice of work at a time. */
+const queue: string[] = [];
+let draining = false;
+
+/** Told whether every placed chart is drawn, whenever that changes (the page marks it). */
+let told: (all: boolean) => void = () => {};
+
+/** Draws the placed chart `name` now, if it is still waiting. */
+function drawNow(name: string): void {
+  const entry = placed.get(name);
+  const pending = entry?.pending;
+  if (!entry || !pending) return;
+  observer?.unobserve(pending.canvas);
+  entry.pending = undefined;
+  pending.canvas.style.minHeight = "";
+  entry.drawing = drawChart(pending.canvas, pending.chart, pending.colors, pending.spec);
+  if (undrawnCount() === 0) told(true);
+}
+
+function undrawnCount(): number {
+  let count = 0;
+  for (const entry of placed.values()) if (entry.pending) count++;
+  return count;
+}
+
+async function drain(): Promise<void> {
+  if (draining) return;
+  draining = true;
+  try {
+    for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+      await nextTask();
+      drawNow(name);
+    }
+  } finally {
+    draining = false;
+  }
+}
+
+// A chart is drawn half a window before it scrolls into view, so a reader scrolling at an
+// ordinary pace never sees an empty place; what is far below costs nothing at load.
+const observer =
+  typeof IntersectionObserver === "undefined"
+    ? null
+    : new IntersectionObserver(
+        (entries) => {
+          for (const entry of entries) {
+            const name = (entry.target as HTMLElement).dataset.name;
+            if (entry.isIntersecting && name && !queue.includes(name)) queue.push(name);
+          }
+          drain();
+        },
+        { rootMargin: "50% 0px" },
+      );
+
+/** Draws every chart not drawn yet, at once: before printing, a print shows every chart. */
+export function drawEveryChart(): void {
+  for (const [name, entry] of placed) if (entry.pending) drawNow(name);
+  queue.length = 0;
+}
+
+/** `tell` is told now, and again whenever it changes, whether every placed chart is drawn. */
+export function watchDrawing(tell: (all: boolean) => void): void {
+  told = tell;
+  tell(undrawnCount() === 0);
+}
 
 /** What a chart is in words: its title, how it reads, the latest day, its label column. */
 export interface Described {
@@ -113,15 +199,18 @@ export function draw(
 ): void {
   const points = drawnPoints(chart);
   const shape = `${spec.type}/${chart.datasets.map((d) => d.name).join("|")}`;
-  const current = drawn.get(name);
+  const current = placed.get(name);
   if (current?.shape === shape && points > 0) {
-    current.chart.update(chart);
+    // Drawn: updated in place. Not drawn yet: it will be drawn with this range when seen.
+    if (current.drawing) current.drawing.update(chart);
+    else if (current.pending) current.pending.chart = chart;
     current.text.update(chart);
     return;
   }
   if (current) {
-    current.chart.destroy();
-    drawn.delete(name);
+    current.drawing?.destroy();
+    if (current.pending) observer?.unobserve(current.pending.canvas);
+    placed.delete(name);
   }
   target.replaceChildren();
   // A figure named by its title: the drawing is hidden from assistive technology, which reads
@@ -161,7 +250,15 @@ export function draw(
     target.append(legend(entries));
   }
   const text = chartText(target, chart, about);
-  drawn.set(name, { chart: drawChart(canvas, chart, colors, spec), shape, text });
+  if (!observer) {
+    placed.set(name, { shape, text, drawing: drawChart(canvas, chart, colors, spec) });
+    return;
+  }
+  // The drawing's height kept from the start: nothing moves when it is drawn.
+  canvas.style.minHeight = `${spec.height ?? DEFAULT_HEIGHT}px`;
+  placed.set(name, { shape, text, pending: { canvas, chart, colors, spec } });
+  told(false);
+  observer.observe(canvas);
 }
 
 // frappe-charts cannot draw a line through a single point (the first summarized day): bars then.

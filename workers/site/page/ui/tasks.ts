@@ -3,7 +3,7 @@
  * single task draws every chart (the longest task stays about a slice long), without paying a
  * frame for every chart.
  */
-const SLICE_MS = 40;
+const SLICE_MS = 10;
 
 /** `scheduler.yield()` where the browser has it (not yet in TypeScript's DOM types). */
 const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
