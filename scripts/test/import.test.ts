@@ -123,7 +123,8 @@ describe("days the service summarized itself", { timeout: 60_000 }, () => {
       { now: Date.now() },
     );
     await kv.flush();
-  });
+    // A few wrangler processes, each seconds on a loaded machine.
+  }, 60_000);
   afterAll(() => rm(persistTo, { recursive: true, force: true }));
 
   it("win over imported ones", async () => {

@@ -108,7 +108,7 @@ async function undrawn(page: Page): Promise<string[]> {
  */
 async function seeEveryChart(page: Page): Promise<void> {
   // Placed last: every chart of the first view is placed by then.
-  await page.locator("#planner").waitFor({ state: "attached" });
+  await page.locator("#planner").waitFor({ state: "attached", timeout: 120_000 });
   await expect
     .poll(
       async () => {
@@ -676,7 +676,7 @@ describe("the page over years of history", () => {
   it("draws a chart as it comes near the window, and every chart for a print", async () => {
     const { page, problems } = await open(DESKTOP, false, seeded.origin);
     await page.goto(seeded.origin);
-    await page.locator("#planner").waitFor({ state: "attached" });
+    await page.locator("#planner").waitFor({ state: "attached", timeout: 120_000 });
     await expect.poll(async () => (await marks(page)).installations ?? 0).toBeGreaterThan(0);
     // The last chart, far below, is not drawn at load, yet already says what it shows.
     const last = page.locator(".frappe").last();
