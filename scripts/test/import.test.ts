@@ -61,7 +61,7 @@ async function everyDay(persistTo: string): Promise<Record<string, Record<string
 }
 
 // Each import starts wrangler a few times (about a second each).
-describe("npm run import into the local stack's KV on disk", { timeout: 60_000 }, () => {
+describe("npm run import into the local stack's KV on disk", { timeout: 180_000 }, () => {
   let persistTo: string;
   beforeAll(async () => {
     persistTo = await mkdtemp(join(tmpdir(), "pulp-analytics-import-"));
@@ -103,7 +103,7 @@ describe("npm run import into the local stack's KV on disk", { timeout: 60_000 }
 });
 
 // Each import starts wrangler a few times (about a second each).
-describe("days the service summarized itself", { timeout: 60_000 }, () => {
+describe("days the service summarized itself", { timeout: 180_000 }, () => {
   let persistTo: string;
   const ownDay = parseIsoDay("2024-03-01") as number;
   beforeAll(async () => {
@@ -146,7 +146,7 @@ describe("days the service summarized itself", { timeout: 60_000 }, () => {
 });
 
 // Each import starts wrangler a few times (about a second each).
-describe("npm run import beside a running npm start", { timeout: 60_000 }, () => {
+describe("npm run import beside a running npm start", { timeout: 180_000 }, () => {
   let stack: Stack;
   beforeAll(async () => {
     stack = await startStack();
