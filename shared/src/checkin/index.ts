@@ -9,5 +9,5 @@ export { decodeCheckIn } from "./decode";
 export { encodeCheckIn } from "./encode";
 export type { Analytics } from "./gen/analytics_pb";
 export { AnalyticsSchema } from "./gen/analytics_pb";
-export type { CheckIn, Facts, RbacMeasure } from "./schema";
+export type { Facts, RbacMeasure } from "./schema";
 export { COMPONENT_VERSION, factsOf, preReleaseComponents, RBAC_MEASURES } from "./schema";

@@ -1,7 +1,6 @@
 /** POST / after the body is read: decode, validate, apply the environment's rules, store. */
 import {
   type BodyFormat,
-  type CheckIn,
   decodeCheckIn,
   preReleaseComponents,
 } from "@pulp-analytics/shared/checkin";
@@ -52,7 +51,19 @@ export async function storeCheckIn(raw: KVNamespace, request: CheckInRequest): P
   }
 
   try {
-    return await oneAtATime(checkIn.systemId, () => write(raw, checkIn, request, format));
+    const stored = await raw.getWithMetadata(checkIn.systemId, "arrayBuffer");
+    const plan = planWrite(stored.value === null ? null : stored, {
+      checkIn,
+      now: request.now,
+      published: parseSummaryConfig({ publishedComponents: request.publishedComponents })
+        .publishedComponents,
+    });
+    if (!plan.write) return { status: 200, outcome: "unchanged", format };
+    // The check-in as understood, never the body as sent (docs/contract.md#2-ingest-of-check-ins).
+    await raw.put(checkIn.systemId, plan.value, {
+      expirationTtl: RAW_TTL_SECONDS,
+      metadata: plan.meta,
+    });
   } catch {
     // KV refused or failed (e.g. more than one write per second to this key): nothing or the
     // previous check-in is stored, never half of one; the client may simply retry.
@@ -63,50 +74,6 @@ export async function storeCheckIn(raw: KVNamespace, request: CheckInRequest): P
       problem: { status: 503, error: "storage is temporarily unavailable, retry later" },
     };
   }
-}
-
-/**
- * Check-ins of one installation that this isolate is storing, newest last. The stored record is
- * read, merged and written back (its check-in days, first seen); two check-ins of one
- * installation at once would each merge into the same old record, and the second write would
- * drop the first's day. Chained here, each reads what the one before wrote.
- *
- * Across isolates KV has no compare-and-set: the bound that remains is in docs/architecture.md
- * (#check-in-days): two check-ins of one installation on different UTC days, served by different
- * isolates less than KV's propagation time (60 s) apart. pulpcore checks in once a day.
- */
-const inFlight = new Map<string, Promise<unknown>>();
-
-function oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
-  const before = inFlight.get(key);
-  const mine = before ? before.then(work, work) : work();
-  inFlight.set(key, mine);
-  const forget = () => {
-    if (inFlight.get(key) === mine) inFlight.delete(key);
-  };
-  mine.then(forget, forget);
-  return mine;
-}
-
-async function write(
-  raw: KVNamespace,
-  checkIn: CheckIn,
-  request: CheckInRequest,
-  format: BodyFormat,
-): Promise<Outcome> {
-  const stored = await raw.getWithMetadata(checkIn.systemId, "arrayBuffer");
-  const plan = planWrite(stored.value === null ? null : stored, {
-    checkIn,
-    now: request.now,
-    published: parseSummaryConfig({ publishedComponents: request.publishedComponents })
-      .publishedComponents,
-  });
-  if (!plan.write) return { status: 200, outcome: "unchanged", format };
-  // The check-in as understood, never the body as sent (docs/contract.md#2-ingest-of-check-ins).
-  await raw.put(checkIn.systemId, plan.value, {
-    expirationTtl: RAW_TTL_SECONDS,
-    metadata: plan.meta,
-  });
   return { status: 200, outcome: "stored", format };
 }
 

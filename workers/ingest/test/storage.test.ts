@@ -96,20 +96,6 @@ describe("the days with a check-in (d)", () => {
     );
   });
 
-  it("records every day of check-ins of one system that arrive at once", async () => {
-    // Ten requests in flight together, each a different simulated day, in shuffled order.
-    const days = [7, 2, 9, 0, 5, 3, 8, 1, 6, 4].map(
-      (n) => `2026-11-${String(10 + n).padStart(2, "0")}`,
-    );
-    const answers = await Promise.all(
-      days.map((day) => post(encode(release323), at(`${day}T12:00:00Z`))),
-    );
-    expect(answers.map((r) => r.status)).toEqual(days.map(() => 200));
-    const m = await meta();
-    expect(checkInDays(m)).toEqual([...days].sort().map((d) => Date.parse(`${d}T00:00:00Z`)));
-    expect(m.l).toBe(Date.parse("2026-11-19T12:00:00Z"));
-  });
-
   it("records an out-of-order check-in's day, keeping the latest time and facts", async () => {
     await post(encode(release323), at("2026-11-05T09:00:00Z"));
     const older = encode({ ...release323, postgresqlVersion: 130_014 });
