@@ -240,25 +240,28 @@ app.get("/api/v1/series/:name", describeRoute(ROUTES.series), (c) => {
 // one bulk read of the chunks of each family's earliest year).
 app.get("/api/v1/dictionary", describeRoute(ROUTES.dictionary), (c) =>
   answer(c, async () => {
-    const kv = c.env[BINDING.SUMMARY];
-    const chunks = firstYearChunks(await keysByYear(kv));
-    const texts = chunks.length === 0 ? [] : (await summaryReader(kv).getMany(chunks)).values();
-    const body: z.infer<typeof Dictionary> = dictionary(texts);
+    const { body, empty } = await dictionaryOf(c.env[BINDING.SUMMARY]);
     const response = json(JSON.stringify(body));
-    return { response: chunks.length === 0 ? uncached(response) : response };
+    return { response: empty ? uncached(response) : response };
   }),
 );
+
+/** The dictionary with each family's first day: the key lists, then the first years' chunks. */
+async function dictionaryOf(kv: ReadOnlyKV) {
+  const chunks = firstYearChunks(await keysByYear(kv));
+  const texts = chunks.length === 0 ? [] : (await summaryReader(kv).getMany(chunks)).values();
+  const body: z.infer<typeof Dictionary> = dictionary(texts);
+  return { body, empty: chunks.length === 0 };
+}
 
 // The same dictionary for people: one HTML table, linked from the page's open data section.
 app.get("/api/v1/dictionary.html", describeRoute(ROUTES.dictionaryPage), (c) =>
   answer(c, async () => {
-    const kv = c.env[BINDING.SUMMARY];
-    const chunks = firstYearChunks(await keysByYear(kv));
-    const texts = chunks.length === 0 ? [] : (await summaryReader(kv).getMany(chunks)).values();
-    const response = new Response(dictionaryPage(dictionary(texts).families), {
+    const { body, empty } = await dictionaryOf(c.env[BINDING.SUMMARY]);
+    const response = new Response(dictionaryPage(body.families), {
       headers: { "Content-Type": "text/html; charset=utf-8" },
     });
-    return { response: chunks.length === 0 ? uncached(response) : response };
+    return { response: empty ? uncached(response) : response };
   }),
 );
 
