@@ -228,6 +228,14 @@ async function checkHeadline(page: Page, origin: string): Promise<void> {
   expect(pg).toBeGreaterThanOrEqual(0);
   expect(pg).toBeLessThanOrEqual(100);
   expect(stats[3]?.detail).toContain(supportedPostgresqlLabel());
+  const known = head?.postgresql?.known ?? 0;
+  expect(stats[3]?.detail).toContain(`of ${known.toLocaleString("en")} with a known version`);
+  // Who the share leaves out is said beside the PostgreSQL charts, with the same counts.
+  const reporting = await page.textContent("#postgresql .reporting");
+  expect(reporting).toContain(`${known.toLocaleString("en")} installations reported a PostgreSQL`);
+  expect(reporting).toContain(
+    `${head?.postgresql?.reporting.installations.toLocaleString("en")} ${head?.postgresql?.reporting.of} can report it`,
+  );
 }
 
 /**

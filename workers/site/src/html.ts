@@ -91,7 +91,7 @@ export const PAGE_HTML = `<!doctype html>
       <div id="components"></div>
     </section>
     ${section("deployment", "Deployment size", "Mean number of online workers and content apps per persistent installation, counted as processes and as distinct hosts.")}
-    ${section("postgresql", "PostgreSQL versions", "PostgreSQL major versions of persistent installations: the share on the latest day, then over time, stacked to 100 %.", '\n  <div class="chart chart-latest"></div>')}
+    ${section("postgresql", "PostgreSQL versions", "PostgreSQL major versions of persistent installations: the share on the latest day, then over time, stacked to 100 %.", '\n  <p class="explain reporting"></p>\n  <div class="chart chart-latest"></div>')}
     ${section("age", "Installation age", "All installations that checked in on the latest day, by days since each was first seen.")}
     ${section("rbac", "RBAC usage", "Persistent installations on the latest day by how many users, groups, domains, custom roles and customized access policies they have.")}
   </div>

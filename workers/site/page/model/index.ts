@@ -26,7 +26,7 @@ export {
 } from "./charts";
 export { atLeast, canReport, denominator } from "./denominators";
 export { type ChartKind, chartSummary, chartTable, seriesName } from "./describe";
-export { CHANGE_DAYS, headline } from "./headline";
+export { CHANGE_DAYS, type Headline, headline } from "./headline";
 export { ageShareChart, rbacShareCharts } from "./over-time";
 export {
   CHART_COLORS,
@@ -72,6 +72,7 @@ export {
   weeklyChartData,
   yearsFor,
 } from "./ranges";
+export { buildIndex } from "./series";
 export { percent, shares } from "./shares";
 export { staleNotice } from "./stale";
 export { count, daysText, escapeHtml, signed, signedPercent, splitDates } from "./text";

@@ -3,7 +3,7 @@
  * read on a chart's days.
  */
 import { isoDay } from "@pulp-analytics/shared/config";
-import { type PageData, recentSeries } from "@pulp-analytics/shared/store";
+import { type PageData, recentSeries, unpack } from "@pulp-analytics/shared/store";
 import type { Point } from "@pulp-analytics/shared/summary";
 
 /** The page's recent days unpacked, and each series' value on the latest day, once per page. */
@@ -13,16 +13,34 @@ interface PageIndex {
 }
 const indexes = new WeakMap<PageData, PageIndex>();
 
+/** Adds one series to `index`: its points, and its value if it has one on `asOf`. */
+function add(index: PageIndex, key: string, points: Point[], asOf: number | null): void {
+  index.recent.set(key, points);
+  const last = points[points.length - 1];
+  if (last && last[0] === asOf) index.latest.set(key, last[1]);
+}
+
+/**
+ * Unpacks the page's recent days into its index series by series, awaiting `pause` before each
+ * (the page yields to the browser there once a slice of work is done: about 1,700 series of 90
+ * days are too many for one task on a phone). {@link indexOf} then finds it built.
+ */
+export async function buildIndex(page: PageData, pause: () => Promise<void>): Promise<void> {
+  const index: PageIndex = { recent: new Map(), latest: new Map() };
+  for (const [key, packed] of Object.entries(page.recent.series)) {
+    await pause();
+    add(index, key, unpack(packed, page.recent.start), page.asOf);
+  }
+  // Should indexOf have built one meanwhile, that one stays: the two are the same.
+  if (!indexes.has(page)) indexes.set(page, index);
+}
+
+/** The page's index, built at once unless {@link buildIndex} has built it already. */
 export function indexOf(page: PageData): PageIndex {
   let index = indexes.get(page);
   if (!index) {
-    const recent = recentSeries(page);
-    const latest = new Map<string, number>();
-    for (const [key, points] of recent) {
-      const last = points[points.length - 1];
-      if (last && last[0] === page.asOf) latest.set(key, last[1]);
-    }
-    index = { recent, latest };
+    index = { recent: new Map(), latest: new Map() };
+    for (const [key, points] of recentSeries(page)) add(index, key, points, page.asOf);
     indexes.set(page, index);
   }
   return index;

@@ -1,6 +1,6 @@
 import type { PageData } from "@pulp-analytics/shared/store";
 import { beforeAll, describe, expect, it } from "vitest";
-import { headline } from "../model";
+import { buildIndex, dailyChartData, headline } from "../model";
 import { day, pageOf } from "./fixtures";
 
 describe("the headline", () => {
@@ -68,5 +68,17 @@ describe("the headline", () => {
       postgresql: null,
     });
     expect(headline(await pageOf([]))).toBeNull();
+  });
+
+  it("reads the same from an index built a series at a time as from one built at once", async () => {
+    // A copy, so that the index of headPage (built at once by the tests above) is not reused.
+    const sliced = structuredClone(headPage);
+    let pauses = 0;
+    await buildIndex(sliced, async () => {
+      pauses++;
+    });
+    expect(pauses).toBe(Object.keys(headPage.recent.series).length);
+    expect(headline(sliced)).toEqual(headline(headPage));
+    expect(dailyChartData(sliced, "90d")).toEqual(dailyChartData(headPage, "90d"));
   });
 });

@@ -3,6 +3,7 @@ import type { PageData } from "@pulp-analytics/shared/store";
 import {
   CHANGE_DAYS,
   count,
+  type Headline,
   headline,
   signed,
   signedPercent,
@@ -43,14 +44,27 @@ export function showHeadline(page: PageData): void {
       ? stat(
           "On a supported PostgreSQL",
           `${head.postgresql.share}\u00a0%`,
-          `${supportedPostgresqlLabel()}, of ${count(head.postgresql.known)} with a known version` +
-            (head.postgresql.unknown > 0
-              ? ` (${count(head.postgresql.unknown)} unknown left out)`
-              : "") +
-            `; ${count(head.postgresql.reporting.installations)} ${head.postgresql.reporting.of} can report it`,
+          `${supportedPostgresqlLabel()}, of ${count(head.postgresql.known)} with a known version`,
         )
       : stat("On a supported PostgreSQL", "—", "no PostgreSQL version reported"),
   ];
   section.querySelector(".stats")?.replaceChildren(...stats);
   section.hidden = false;
+  showPostgresqlReporting(head);
+}
+
+/**
+ * Who the headline's PostgreSQL share leaves out, in the PostgreSQL card: kept out of the
+ * headline, whose details have a fixed room (a longer one would push the charts down as it
+ * arrives), and beside the charts it is about.
+ */
+function showPostgresqlReporting(head: Headline): void {
+  const note = document.querySelector("#postgresql .reporting");
+  if (!note || !head.postgresql) return;
+  const { known, unknown, reporting } = head.postgresql;
+  note.textContent =
+    `On ${head.day}, ${count(known)} installations reported a PostgreSQL major` +
+    (unknown > 0 ? ` and ${count(unknown)} did not (shown as "unknown")` : "") +
+    `; ${count(reporting.installations)} ${reporting.of} can report it. ` +
+    `The headline's share is of those with a known major.`;
 }
