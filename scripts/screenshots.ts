@@ -6,12 +6,15 @@
  * the first screen shows), page-{desktop,phone}-all.png (the whole page over "All") and
  * page-{desktop,phone}-adoption.png (core's card with its "Adoption" open), and on the desktop
  * page-desktop-deuteranopia.png (core's chart over "All" under Chromium's deuteranopia
- * emulation), page-print.pdf (the page printed, A4) and page-print.png (its print stylesheet at
- * A4 width: no PDF renderer is at hand to picture a PDF page). Needs Debian's Chromium
- * (CHROMIUM_PATH to use another).
+ * emulation), page-print.pdf (the page printed, A4), page-print-2.png (that PDF's second page,
+ * rendered by poppler's `pdftoppm`: Debian's poppler-utils) and page-print.png (the print
+ * stylesheet at A4 width, the whole page in one picture). Needs Debian's Chromium (CHROMIUM_PATH
+ * to use another).
  */
+import { execFile } from "node:child_process";
 import { mkdir, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { promisify } from "node:util";
 import type { Page } from "playwright-core";
 import { launchChromium } from "./lib/chromium";
 
@@ -62,6 +65,33 @@ async function settled(page: Page): Promise<void> {
   await page.waitForTimeout(1000);
 }
 
+/**
+ * Page `n` of the PDF at `pdf` as `<stem>.png` (96 dpi), drawn by poppler's pdftoppm: what a
+ * reader who prints the page gets on paper. Without poppler-utils, says so and goes on.
+ */
+async function pictureOfPage(pdf: string, n: number, stem: string): Promise<void> {
+  const page = String(n);
+  try {
+    await promisify(execFile)("pdftoppm", [
+      "-f",
+      page,
+      "-l",
+      page,
+      "-singlefile",
+      "-png",
+      "-r",
+      "96",
+      pdf,
+      stem,
+    ]);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
+    console.log(`  no pdftoppm here (apt-get install poppler-utils): ${stem}.png not retaken`);
+    return;
+  }
+  console.log(`${stem}.png (${Math.round((await stat(`${stem}.png`)).size / 1024)} KB)`);
+}
+
 await mkdir(out, { recursive: true });
 const browser = await launchChromium();
 try {
@@ -108,6 +138,7 @@ try {
       const pdf = join(out, "page-print.pdf");
       await page.pdf({ path: pdf, format: "A4" });
       console.log(`${pdf} (${Math.round((await stat(pdf)).size / 1024)} KB)`);
+      await pictureOfPage(pdf, 2, join(out, "page-print-2"));
       await page.emulateMedia({ media: "print" });
       await page.setViewportSize({ width: 794, height: 1123 });
       await settled(page);
