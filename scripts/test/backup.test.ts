@@ -4,7 +4,6 @@
  * `--persist-to` directory holding a realistic SUMMARY (the benchmark's release calendar,
  * across a new year, through the store's `applyDays`), compared key by key and byte for byte.
  */
-import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -22,41 +21,18 @@ import {
   readBackup,
   writeBackup,
 } from "../lib/backup";
-import { repositoryRoot, startStack } from "../lib/stack";
+import { startStack } from "../lib/stack";
 import { parseTarget } from "../lib/target";
-import { WranglerSummaryKV } from "../lib/wrangler-kv";
+import { runScript, summaryAt } from "./run-script";
 
 const WORKER_DUMP = importDump("worker-2022.json");
 
 /** Values no JSON writer should bend: quotes, backslashes, newlines, non-ASCII, U+2028. */
 const ODD = 'ünï "cödé" \\ back\\slash\n\ttab 😀 \u2028 </script>';
 
-function runScript(
-  script: string,
-  ...args: string[]
-): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["scripts/run.mjs", `scripts/${script}.ts`, ...args], {
-      cwd: repositoryRoot(),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (chunk) => {
-      output += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      output += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, output }));
-  });
-}
-
-const kvAt = (persistTo: string) => new WranglerSummaryKV({ env: "dev", local: true, persistTo });
-
 /** Every key SUMMARY holds in the persist dir, with its value. */
 async function everything(persistTo: string): Promise<Map<string, string>> {
-  const kv = kvAt(persistTo);
+  const kv = summaryAt(persistTo);
   const names = await kv.list();
   const values = await kv.getMany(names);
   expect(values.size).toBe(names.length);
@@ -183,7 +159,7 @@ describe("npm run backup and npm run restore on the local stack's KV", { timeout
       .days()
       .filter((day) => !calendar.isGap(day))
       .map((day) => ({ day, points: calendar.dayPoints(day) }));
-    const kv = kvAt(persistTo);
+    const kv = summaryAt(persistTo);
     await applyDays(kv, days, { now: Date.UTC(2025, 0, 21) });
     await kv.flush();
   }, 120_000);
@@ -192,13 +168,13 @@ describe("npm run backup and npm run restore on the local stack's KV", { timeout
   it("backs up an empty namespace, and restores it", async () => {
     const empty = join(dir, "empty-state");
     const path = join(dir, "empty.json");
-    const run = await runScript("backup", "--persist-to", empty, path);
+    const run = await runScript("backup", ["--persist-to", empty, path]);
     expect(run.code, run.output).toBe(0);
     expect(run.output).toContain("0 keys");
     const backup = await readBackup(path);
     expect(backup).toMatchObject({ source: "local", count: 0 });
     expect(JSON.parse(await readFile(path, "utf8")).keys).toEqual({});
-    const restore = await runScript("restore", "--persist-to", empty, path);
+    const restore = await runScript("restore", ["--persist-to", empty, path]);
     expect(restore.code, restore.output).toBe(0);
     expect(restore.output).toContain("Nothing to write");
   });
@@ -210,7 +186,7 @@ describe("npm run backup and npm run restore on the local stack's KV", { timeout
     expect(keys).toEqual(expect.arrayContaining(["k:2024", "k:2025", "h:2024", "h:2025"]));
     expect(keys.filter((key) => key.startsWith("c:")).length).toBeGreaterThan(40);
 
-    const run = await runScript("backup", "--persist-to", persistTo, file());
+    const run = await runScript("backup", ["--persist-to", persistTo, file()]);
     expect(run.code, run.output).toBe(0);
     expect(run.output).toContain(`${snapshot.size} keys`);
     expect(run.output).not.toContain("restore refuses");
@@ -219,12 +195,12 @@ describe("npm run backup and npm run restore on the local stack's KV", { timeout
   });
 
   it("restores it byte for byte into a wiped namespace", async () => {
-    const kv = kvAt(persistTo);
+    const kv = summaryAt(persistTo);
     for (const key of await kv.list()) await kv.delete(key);
     await kv.flush();
-    expect(await kvAt(persistTo).list()).toEqual([]);
+    expect(await summaryAt(persistTo).list()).toEqual([]);
 
-    const run = await runScript("restore", "--persist-to", persistTo, file());
+    const run = await runScript("restore", ["--persist-to", persistTo, file()]);
     expect(run.code, run.output).toBe(0);
     expect(run.output).toContain(`keys to put: ${snapshot.size} (`);
     expect(run.output).toContain("keys to delete: 0; unchanged: 0");
@@ -233,7 +209,7 @@ describe("npm run backup and npm run restore on the local stack's KV", { timeout
   });
 
   it("writes nothing when SUMMARY already equals the backup", async () => {
-    const run = await runScript("restore", "--persist-to", persistTo, file());
+    const run = await runScript("restore", ["--persist-to", persistTo, file()]);
     expect(run.code, run.output).toBe(0);
     expect(run.output).toContain(
       `keys to put: 0 (0.0 MB); keys to delete: 0; unchanged: ${snapshot.size}`,
@@ -244,7 +220,7 @@ describe("npm run backup and npm run restore on the local stack's KV", { timeout
   let changed: Map<string, string>;
   it("prints the plan and writes nothing on a dry run", async () => {
     // What a bad run or a wrong import leaves: a day rewritten, a year's keys added.
-    const kv = kvAt(persistTo);
+    const kv = summaryAt(persistTo);
     await applyDays(
       kv,
       [{ day: parseIsoDay("2026-03-01") as number, points: new Map([["systems__total", 7]]) }],
@@ -255,7 +231,7 @@ describe("npm run backup and npm run restore on the local stack's KV", { timeout
     changed = await everything(persistTo);
     expect(changed).not.toEqual(snapshot);
 
-    const run = await runScript("restore", "--persist-to", persistTo, "--dry-run", file());
+    const run = await runScript("restore", ["--persist-to", persistTo, "--dry-run", file()]);
     expect(run.code, run.output).toBe(0);
     expect(run.output).toContain("delete c:systems:2026");
     expect(run.output).toContain("delete k:2026");
@@ -279,7 +255,7 @@ describe("npm run backup and npm run restore on the local stack's KV", { timeout
       .join("\n");
     expect(tampered).not.toBe(text);
     await writeFile(bad, tampered);
-    const run = await runScript("restore", "--persist-to", persistTo, bad);
+    const run = await runScript("restore", ["--persist-to", persistTo, bad]);
     expect(run.code).toBe(1);
     expect(run.output).toContain("does not match its checksum");
     expect(await everything(persistTo)).toEqual(changed);
@@ -315,7 +291,7 @@ describe("npm run backup and npm run restore on the local stack's KV", { timeout
       await writeBackup(path, entries, { takenAt: new Date(), source: "local" });
       // The checksum is right: the file is exactly what was written.
       expect((await readBackup(path)).entries.size).toBe(entries.size);
-      const run = await runScript("restore", "--persist-to", persistTo, path);
+      const run = await runScript("restore", ["--persist-to", persistTo, path]);
       expect(run.code, run.output).toBe(1);
       expect(run.output).toContain(
         "is not a SUMMARY this service could have written; nothing written",
@@ -327,12 +303,12 @@ describe("npm run backup and npm run restore on the local stack's KV", { timeout
 
   it("backs up a SUMMARY holding a journal, and says a restore would refuse it", async () => {
     const state = join(dir, "journal-state");
-    const kv = kvAt(state);
+    const kv = summaryAt(state);
     await applyDays(kv, days.slice(0, 3), { now: Date.UTC(2025, 0, 21) });
     await kv.put(JOURNAL_KEY, JSON.stringify({ v: 1, days: [] }));
     await kv.flush();
     const path = join(dir, "with-journal.json");
-    const run = await runScript("backup", "--persist-to", state, path);
+    const run = await runScript("backup", ["--persist-to", state, path]);
     expect(run.code, run.output).toBe(0);
     expect(run.output).toContain("This backup holds what a restore refuses");
     expect(run.output).toContain(`${JOURNAL_KEY}: a summary run's writes were incomplete`);
@@ -340,7 +316,7 @@ describe("npm run backup and npm run restore on the local stack's KV", { timeout
   });
 
   it("puts back the keys that changed and deletes the keys added since the backup", async () => {
-    const run = await runScript("restore", "--persist-to", persistTo, file());
+    const run = await runScript("restore", ["--persist-to", persistTo, file()]);
     expect(run.code, run.output).toBe(0);
     expect(run.output).toMatch(/keys to delete: [1-9]/);
     expect(run.output).toContain("Restored the local stack's SUMMARY");
@@ -348,7 +324,7 @@ describe("npm run backup and npm run restore on the local stack's KV", { timeout
   });
 
   it("is refused by the importer, which says to restore it", async () => {
-    const run = await runScript("import", "--persist-to", persistTo, file());
+    const run = await runScript("import", ["--persist-to", persistTo, file()]);
     expect(run.code).toBe(1);
     expect(run.output).toContain("is a backup of SUMMARY");
     expect(run.output).toContain("npm run restore --");
@@ -358,7 +334,7 @@ describe("npm run backup and npm run restore on the local stack's KV", { timeout
   it("restores into a running npm start, which serves it at once, and backs it up again", async () => {
     const stack = await startStack();
     try {
-      const run = await runScript("restore", "--persist-to", stack.persistTo, file());
+      const run = await runScript("restore", ["--persist-to", stack.persistTo, file()]);
       expect(run.code, run.output).toBe(0);
       const series = (await (
         await fetch(`${stack.origin}/api/v1/series/systems__total`)
@@ -367,7 +343,7 @@ describe("npm run backup and npm run restore on the local stack's KV", { timeout
         days.map(({ day, points }) => [day, points.get("systems__total")] as Point),
       );
       const again = join(dir, "again.json");
-      const backup = await runScript("backup", "--persist-to", stack.persistTo, again);
+      const backup = await runScript("backup", ["--persist-to", stack.persistTo, again]);
       expect(backup.code, backup.output).toBe(0);
       expect((await readBackup(again)).sha256).toBe((await readBackup(file())).sha256);
     } finally {

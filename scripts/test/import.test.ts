@@ -3,7 +3,6 @@
  * `--persist-to` directory (the local stack's KV on disk), and the fixtures of shared/test,
  * read back through the store as the site reads them.
  */
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,35 +11,15 @@ import { parseIsoDay } from "@pulp-analytics/shared/config";
 import { applyDays, groupOf, parseChunkKey, seriesFromChunks } from "@pulp-analytics/shared/store";
 import type { Point } from "@pulp-analytics/shared/summary";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { repositoryRoot, type Stack, startStack } from "../lib/stack";
-import { WranglerSummaryKV } from "../lib/wrangler-kv";
+import { type Stack, startStack } from "../lib/stack";
+import { runScript, summaryAt } from "./run-script";
 
 const DJANGO = importDump("django-dump.json");
 const WORKER = importDump("worker-2022.json");
 
-function runImport(...args: string[]): Promise<{ code: number | null; stdout: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["scripts/run.mjs", "scripts/import.ts", ...args], {
-      cwd: repositoryRoot(),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    child.stdout.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      stdout += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout }));
-  });
-}
-
-const kvAt = (persistTo: string) => new WranglerSummaryKV({ env: "dev", local: true, persistTo });
-
 /** Every series in the persist dir, as `{YYYY-MM-DD: {key: value}}` like the fixtures' expectations. */
 async function everyDay(persistTo: string): Promise<Record<string, Record<string, number>>> {
-  const kv = kvAt(persistTo);
+  const kv = summaryAt(persistTo);
   const chunks = (await kv.list("c:")).filter((name) => parseChunkKey(name) !== null);
   const texts = await kv.getMany(chunks);
   const keys = (await kv.getMany(await kv.list("k:"))).values();
@@ -69,33 +48,33 @@ describe("npm run import into the local stack's KV on disk", { timeout: 180_000 
   afterAll(() => rm(persistTo, { recursive: true, force: true }));
 
   it("--dry-run prints the plan and writes nothing", async () => {
-    const run = await runImport(DJANGO, "--persist-to", persistTo, "--dry-run");
-    expect(run.code, run.stdout).toBe(0);
-    expect(run.stdout).toContain("days to write: 4 (2023-12-31 … 2024-03-04)");
-    expect(run.stdout).toMatch(/put c:systems:2024 \(\d+ bytes\)/);
-    expect(run.stdout).toContain("Dry run: nothing written.");
-    expect(await kvAt(persistTo).list()).toEqual([]);
+    const run = await runScript("import", [DJANGO, "--persist-to", persistTo, "--dry-run"]);
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toContain("days to write: 4 (2023-12-31 … 2024-03-04)");
+    expect(run.output).toMatch(/put c:systems:2024 \(\d+ bytes\)/);
+    expect(run.output).toContain("Dry run: nothing written.");
+    expect(await summaryAt(persistTo).list()).toEqual([]);
   });
 
   it("writes exactly the series the dump maps to, nothing off the allowlist", async () => {
-    const run = await runImport(DJANGO, "--persist-to", persistTo);
-    expect(run.code, run.stdout).toBe(0);
-    expect(run.stdout).toContain("components off the allowlist (not published): 2");
+    const run = await runScript("import", [DJANGO, "--persist-to", persistTo]);
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toContain("components off the allowlist (not published): 2");
     expect(await everyDay(persistTo)).toEqual(DJANGO_EXPECTED);
   });
 
   it("changes nothing when run again", async () => {
-    const run = await runImport(DJANGO, "--persist-to", persistTo);
-    expect(run.code, run.stdout).toBe(0);
-    expect(run.stdout).toContain(
+    const run = await runScript("import", [DJANGO, "--persist-to", persistTo]);
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toContain(
       "days left alone (SUMMARY has them; --replace-days to overwrite): 4",
     );
-    expect(run.stdout).toContain("Nothing to write");
+    expect(run.output).toContain("Nothing to write");
   });
 
   it("adds a 2022 worker dump beside it", async () => {
-    const run = await runImport(WORKER, "--persist-to", persistTo);
-    expect(run.code, run.stdout).toBe(0);
+    const run = await runScript("import", [WORKER, "--persist-to", persistTo]);
+    expect(run.code, run.output).toBe(0);
     const days = await everyDay(persistTo);
     expect(days["2023-01-01"]?.online_workers__processes__max).toBe(6);
     expect(days["2024-03-01"]).toEqual(DJANGO_EXPECTED["2024-03-01"]);
@@ -108,7 +87,7 @@ describe("days the service summarized itself", { timeout: 180_000 }, () => {
   const ownDay = parseIsoDay("2024-03-01") as number;
   beforeAll(async () => {
     persistTo = await mkdtemp(join(tmpdir(), "pulp-analytics-import-"));
-    const kv = kvAt(persistTo);
+    const kv = summaryAt(persistTo);
     await applyDays(
       kv,
       [
@@ -128,9 +107,9 @@ describe("days the service summarized itself", { timeout: 180_000 }, () => {
   afterAll(() => rm(persistTo, { recursive: true, force: true }));
 
   it("win over imported ones", async () => {
-    const run = await runImport(DJANGO, "--persist-to", persistTo);
-    expect(run.code, run.stdout).toBe(0);
-    expect(run.stdout).toContain(
+    const run = await runScript("import", [DJANGO, "--persist-to", persistTo]);
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).toContain(
       "days left alone (SUMMARY has them; --replace-days to overwrite): 1 (2024-03-01 … 2024-03-01)",
     );
     const days = await everyDay(persistTo);
@@ -139,8 +118,8 @@ describe("days the service summarized itself", { timeout: 180_000 }, () => {
   });
 
   it("are replaced with --replace-days", async () => {
-    const run = await runImport(DJANGO, "--persist-to", persistTo, "--replace-days");
-    expect(run.code, run.stdout).toBe(0);
+    const run = await runScript("import", [DJANGO, "--persist-to", persistTo, "--replace-days"]);
+    expect(run.code, run.output).toBe(0);
     expect(await everyDay(persistTo)).toEqual(DJANGO_EXPECTED);
   });
 });
@@ -154,8 +133,8 @@ describe("npm run import beside a running npm start", { timeout: 180_000 }, () =
   afterAll(() => stack?.stop());
 
   it("shows the imported history at once on the page and in the series API", async () => {
-    const run = await runImport(DJANGO, "--persist-to", stack.persistTo);
-    expect(run.code, run.stdout).toBe(0);
+    const run = await runScript("import", [DJANGO, "--persist-to", stack.persistTo]);
+    expect(run.code, run.output).toBe(0);
     const series = (await (
       await fetch(`${stack.origin}/api/v1/series/systems__total`)
     ).json()) as Point[];

@@ -5,7 +5,6 @@
  * `PULP_ANALYTICS_CRASH_AFTER_KEYS` (scripts/lib/wrangler-kv.ts): the run writes that many keys
  * through wrangler's real KV commands, then kills itself.
  */
-import { spawn } from "node:child_process";
 import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,46 +12,17 @@ import { importDump } from "@pulp-analytics/fixtures/import";
 import { parseIsoDay } from "@pulp-analytics/shared/config";
 import { applyDays, PAGE_KEY, writePhase } from "@pulp-analytics/shared/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { repositoryRoot } from "../lib/stack";
-import { WranglerSummaryKV } from "../lib/wrangler-kv";
+import { runScript, summaryAt } from "./run-script";
 
 const DJANGO = importDump("django-dump.json");
 const WORKER = importDump("worker-2022.json");
-
-function runScript(
-  script: string,
-  args: string[],
-  crashAfterKeys?: number,
-): Promise<{ code: number | null; signal: string | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env };
-    if (crashAfterKeys === undefined) delete env.PULP_ANALYTICS_CRASH_AFTER_KEYS;
-    else env.PULP_ANALYTICS_CRASH_AFTER_KEYS = String(crashAfterKeys);
-    const child = spawn(process.execPath, ["scripts/run.mjs", `scripts/${script}.ts`, ...args], {
-      cwd: repositoryRoot(),
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (chunk) => {
-      output += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      output += chunk;
-    });
-    child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ code, signal, output }));
-  });
-}
-
-const kvAt = (persistTo: string) => new WranglerSummaryKV({ env: "dev", local: true, persistTo });
 
 /**
  * Every key and value in the persist dir. `_page` is stamped with the moment it was built
  * (`generatedAt`), which no two runs share; the stamp is blanked, every other byte compared.
  */
 async function everything(persistTo: string, unstamped = true): Promise<Map<string, string>> {
-  const kv = kvAt(persistTo);
+  const kv = summaryAt(persistTo);
   const values = await kv.getMany(await kv.list());
   const page = values.get(PAGE_KEY);
   if (page !== undefined && unstamped) {
@@ -66,7 +36,7 @@ async function everything(persistTo: string, unstamped = true): Promise<Map<stri
  * alone) and a year of the 2022 worker's history.
  */
 async function seed(persistTo: string): Promise<void> {
-  const kv = kvAt(persistTo);
+  const kv = summaryAt(persistTo);
   await applyDays(
     kv,
     [
@@ -120,7 +90,9 @@ describe("an import killed part way and run again", { timeout: 600_000 }, () => 
     for (const crash of crashPoints()) {
       const persistTo = join(dir, `crash-${crash}`);
       await cp(join(dir, "seeded"), persistTo, { recursive: true });
-      const killed = await runScript("import", [DJANGO, "--persist-to", persistTo], crash);
+      const killed = await runScript("import", [DJANGO, "--persist-to", persistTo], {
+        PULP_ANALYTICS_CRASH_AFTER_KEYS: String(crash),
+      });
       expect(killed.signal, killed.output).toBe("SIGKILL");
       const partial = await everything(persistTo);
       expect(partial, `killed after ${crash} keys`).not.toEqual(expected);
@@ -164,7 +136,9 @@ describe("a restore killed part way and run again", { timeout: 600_000 }, () => 
         crashes = [...new Set([1, n - 1])];
       }
       const crash = crashes[i] as number;
-      const killed = await runScript("restore", ["--persist-to", persistTo, backup], crash);
+      const killed = await runScript("restore", ["--persist-to", persistTo, backup], {
+        PULP_ANALYTICS_CRASH_AFTER_KEYS: String(crash),
+      });
       expect(killed.signal, killed.output).toBe("SIGKILL");
       expect(await everything(persistTo, false)).not.toEqual(expected);
 
