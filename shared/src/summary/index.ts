@@ -3,7 +3,7 @@
  * Pure: no KV in it.
  */
 
-export { isJointGroup, OTHER } from "./joint";
+export { isJointGroup, OTHER, publishJoint } from "./joint";
 export type { Point, ProcessKind, ProcessMeasure } from "./keys";
 export {
   AGE_PREFIX,
