@@ -4,7 +4,9 @@
  * `node scripts/run.mjs scripts/seeded-stack.ts 5`, five years of synthetic history). Writes
  * docs/screenshots/page-{desktop,phone}.png (the whole page), page-{desktop,phone}-top.png (what
  * the first screen shows), page-{desktop,phone}-all.png (the whole page over "All") and
- * page-{desktop,phone}-adoption.png (core's card with its "Adoption" open), and on the desktop
+ * page-{desktop,phone}-adoption.png (core's card with its "Adoption" open),
+ * page-{desktop,phone}-planner.png ("Plan a support change" opened by a rule in the URL, with
+ * "Installed together"; the seeded stack's history has the joint series), and on the desktop
  * page-desktop-deuteranopia.png (core's chart over "All" under Chromium's deuteranopia
  * emulation), page-print.pdf (the page printed, A4), page-print-2.png (that PDF's second page,
  * rendered by poppler's `pdftoppm`: Debian's poppler-utils) and page-print.png (the print
@@ -27,6 +29,9 @@ const views = [
   { name: "desktop", viewport: { width: 1280, height: 900 }, mobile: false },
   { name: "phone", viewport: { width: 390, height: 844 }, mobile: true },
 ] as const;
+
+// The planner's rule in the pictures: "core 3.80 and newer requires PostgreSQL 14 or newer".
+const PLAN = "core:3.80:postgresql:14";
 
 // What frappe-charts draws for data points: lines, dots, bars, percentage slices.
 const MARKS =
@@ -154,6 +159,19 @@ try {
     const adoption = join(out, `page-${name}-adoption.png`);
     await core.screenshot({ path: adoption });
     console.log(`${adoption} (${Math.round((await stat(adoption)).size / 1024)} KB)`);
+    // The planner, opened by a rule in its URL as a pasted link opens it, with "Installed
+    // together" below it (their joint series are in the history `seeded-stack.ts` seeds).
+    await page.goto(`${origin}/?plan=${PLAN}`);
+    const planner = page.locator("#planner");
+    await planner.locator(".plan-result[data-of]").waitFor({ timeout: 30_000 });
+    await planner.locator(".together table, .together .nodata").waitFor({ timeout: 30_000 });
+    await planner.scrollIntoViewIfNeeded();
+    await planner.locator(`.frappe :is(${MARKS})`).first().waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(1000);
+    const planned = join(out, `page-${name}-planner.png`);
+    await planner.screenshot({ path: planned });
+    console.log(`${planned} (${Math.round((await stat(planned)).size / 1024)} KB)`);
+    console.log(`  ${name}: ${(await planner.locator(".plan-result").textContent())?.trim()}`);
     console.log(`  ${name}: ${(await asOf.textContent())?.trim()}`);
     if (problems.length > 0) console.log(`  ${name}: page errors: ${problems.join("; ")}`);
     await context.close();

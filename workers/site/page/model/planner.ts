@@ -12,6 +12,10 @@ import type { Point } from "@pulp-analytics/shared/summary";
 import type { ChartModel } from "./charts";
 import { atLeast, type Denominator, denominator } from "./denominators";
 import type { RangeId } from "./ranges";
+import { count as counted } from "./text";
+
+/** pulpcore: on every installation. */
+const CORE = "core";
 
 /** `subject` at `from` or newer requires `requires` at `min` or newer. `from` null: any x.y. */
 export interface Plan {
@@ -163,9 +167,9 @@ export function planSummary(count: PlanCount): string {
     count.of.installations > 0 ? `${Math.round((n / count.of.installations) * 1000) / 10} %` : "—";
   const affected =
     count.lower === count.upper
-      ? `${count.lower} (${share(count.lower)})`
-      : `between ${count.lower} and ${count.upper} (${share(count.lower)}–${share(count.upper)})`;
-  return `${isoDay(count.day)}: ${affected} of ${count.of.installations} ${count.of.of}`;
+      ? `${counted(count.lower)} (${share(count.lower)})`
+      : `between ${counted(count.lower)} and ${counted(count.upper)} (${share(count.lower)}–${share(count.upper)})`;
+  return `${isoDay(count.day)}: ${affected} of ${counted(count.of.installations)} ${count.of.of}`;
 }
 
 /** Days each range spans, as the page's ranges (ranges.ts); `all`: every year. */
@@ -240,7 +244,11 @@ export interface Together {
   share: number | null;
 }
 
-/** The pairs of `together__` on `day`, most installations first (ties by name). */
+/**
+ * The pairs of `together__` on `day`, most installations first (ties by name). Pairs with core
+ * are left out: core runs on every installation, so such a pair is the other component's own
+ * count, always 100 % of it, and would crowd the table's top.
+ */
 export function togetherOn(series: ReadonlyMap<string, Point[]>, day: number): Together[] {
   const on = (key: string) => series.get(key)?.find((p) => p[0] === day)?.[1];
   const pairs: Together[] = [];
@@ -250,6 +258,7 @@ export function togetherOn(series: ReadonlyMap<string, Point[]>, day: number): T
     if (!match || installations === undefined) continue;
     const a = match[1] as string;
     const b = match[2] as string;
+    if (a === CORE || b === CORE) continue;
     const smaller = Math.min(on(`installed__${a}`) ?? 0, on(`installed__${b}`) ?? 0);
     const share = smaller > 0 ? Math.round((installations / smaller) * 1000) / 10 : null;
     pairs.push({ a, b, installations, share });

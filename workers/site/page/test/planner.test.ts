@@ -12,6 +12,7 @@ import {
   planSummary,
   planText,
   planTrend,
+  togetherOn,
 } from "../model";
 import { day } from "./fixtures";
 
@@ -164,5 +165,30 @@ describe("denominators", () => {
     expect(atLeast("3.9", "3.10")).toBe(false);
     expect(atLeast("unknown", "0")).toBe(false);
     expect(denominator(core, (xy) => xy !== "unknown", "any").installations).toBe(22);
+  });
+});
+
+describe("installed together", () => {
+  it("lists pairs of plugins by installations, each as a share of the less used one", () => {
+    const on = (n: number): Point[] => [[D, n]];
+    const series = new Map<string, Point[]>([
+      ["installed__core", on(100)],
+      ["installed__file", on(70)],
+      ["installed__rpm", on(40)],
+      ["installed__container", on(30)],
+      // core is on every installation: its pairs say nothing joint and are left out.
+      ["together__core__file", on(70)],
+      ["together__core__rpm", on(40)],
+      ["together__file__rpm", on(28)],
+      ["together__container__file", on(21)],
+      ["together__container__rpm", on(6)],
+    ]);
+    expect(togetherOn(series, D)).toEqual([
+      { a: "file", b: "rpm", installations: 28, share: 70 },
+      { a: "container", b: "file", installations: 21, share: 70 },
+      { a: "container", b: "rpm", installations: 6, share: 20 },
+    ]);
+    // A day without the pair's point: not listed.
+    expect(togetherOn(series, D0)).toEqual([]);
   });
 });

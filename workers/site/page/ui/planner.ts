@@ -7,6 +7,7 @@
 import type { PageData, SeriesBlock } from "@pulp-analytics/shared/store";
 import {
   components as componentsOf,
+  count as counted,
   countPlan,
   formatPlan,
   jointSeries,
@@ -175,7 +176,7 @@ export function plannerCard(page: PageData, range: () => RangeId): HTMLElement {
               rows.map((r) =>
                 el("tr", {}, [
                   el("td", { textContent: `${r.a} + ${r.b}` }),
-                  el("td", { textContent: String(r.installations) }),
+                  el("td", { textContent: counted(r.installations) }),
                   el("td", { textContent: r.share === null ? "—" : `${r.share} %` }),
                 ]),
               ),
