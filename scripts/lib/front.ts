@@ -258,6 +258,22 @@ export async function startFront(options: FrontOptions): Promise<Front> {
       req.destroy();
       return;
     }
+    forward(req, res, where, body, true);
+  };
+
+  /**
+   * Sends the request on to wrangler dev and pipes its answer back. A kept-alive socket that
+   * wrangler closed while idle fails as it is reused (ECONNRESET before any answer): wrangler
+   * never saw that request, so it is sent once more on a new connection, as browsers do, rather
+   * than answered with a 502.
+   */
+  const forward = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    where: { path: string; host?: string },
+    body: Body,
+    mayRetry: boolean,
+  ) => {
     const upstream = httpRequest({
       agent,
       hostname: target.hostname,
@@ -282,7 +298,11 @@ export async function startFront(options: FrontOptions): Promise<Front> {
       // The rest of a cut body is never read: end the connection once the answer is out.
       if (body.cut) res.on("finish", () => req.socket.destroy());
     });
-    upstream.on("error", (error) => {
+    upstream.on("error", (error: NodeJS.ErrnoException) => {
+      if (mayRetry && upstream.reusedSocket && error.code === "ECONNRESET" && !res.headersSent) {
+        forward(req, res, where, body, false);
+        return;
+      }
       if (res.headersSent || res.destroyed) {
         res.destroy();
         return;

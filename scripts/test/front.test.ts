@@ -6,7 +6,7 @@
  * tested is exactly what an HTTP client library would refuse to send.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import { connect } from "node:net";
+import { connect, createServer as createNetServer } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type Front, MAX_HEADER_BYTES, MAX_TARGET_BYTES, startFront } from "../lib/front";
 
@@ -260,5 +260,44 @@ it("answers 502 in JSON with the security headers when wrangler dev is not there
     expect(expectRefusal(answer, 502).error).toMatch(/could not reach wrangler dev/);
   } finally {
     await orphan.close();
+  }
+});
+
+it("sends a request once more when wrangler closed the kept-alive socket it went out on", async () => {
+  // A wrangler stand-in that answers the first request of a connection, keeping it open, and
+  // resets the connection when a second request comes on it: an idle keep-alive socket closed
+  // just as it is reused.
+  let connections = 0;
+  const upstream = createNetServer((socket) => {
+    connections++;
+    let answered = false;
+    socket.on("data", () => {
+      if (answered) {
+        socket.resetAndDestroy();
+        return;
+      }
+      answered = true;
+      socket.write("HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: keep-alive\r\n\r\nok");
+    });
+  });
+  const upstreamPort = await sparePort();
+  await new Promise<void>((resolve) => upstream.listen(upstreamPort, "127.0.0.1", resolve));
+  const port = await sparePort();
+  const relay = await startFront({
+    host: "127.0.0.1",
+    port,
+    target: `http://127.0.0.1:${upstreamPort}`,
+    maxBodyBytes: 16 * 1024,
+  });
+  try {
+    for (let i = 0; i < 3; i++) {
+      const answer = await send([`GET /${i} HTTP/1.1\r\n${HOST}\r\n${CLOSE}\r\n\r\n`], port);
+      expect([answer.status, answer.body]).toEqual([200, "ok"]);
+    }
+    // Each later request met a reset socket first, then went out on a new connection.
+    expect(connections).toBe(3);
+  } finally {
+    await relay.close();
+    await new Promise((resolve) => upstream.close(resolve));
   }
 });
