@@ -6,13 +6,13 @@
  *
  *   npm run check:deploy [-- --budget-kib 256]
  */
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
 import { ENVIRONMENTS } from "@pulp-analytics/shared/config";
+import { runNode } from "./lib/node-run";
 
 const { values } = parseArgs({
   options: {
@@ -60,29 +60,17 @@ function bundleSize(outdir: string): { raw: number; gzip: number } {
   return { raw, gzip };
 }
 
-function dryRun(worker: string, env: string, root: string): Promise<Run> {
+async function dryRun(worker: string, env: string, root: string): Promise<Run> {
   const outdir = join(root, `${worker}-${env}`);
   const args = [WRANGLER, "deploy", "--dry-run", "--outdir", outdir, "--env", env];
   args.push("-c", join("workers", worker, "wrangler.jsonc"));
   const started = performance.now();
-  return new Promise((done) => {
-    const child = spawn(process.execPath, args, {
-      env: { ...process.env, ...OFFLINE, FORCE_COLOR: "0", NO_COLOR: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let output = "";
-    child.stdout.on("data", (chunk) => {
-      output += chunk;
-    });
-    child.stderr.on("data", (chunk) => {
-      output += chunk;
-    });
-    child.on("close", (code) => {
-      const ms = Math.round(performance.now() - started);
-      const ok = code === 0 && existsSync(outdir);
-      done({ worker, env, ok, output, ms, ...(ok ? bundleSize(outdir) : { raw: 0, gzip: 0 }) });
-    });
+  const { code, output } = await runNode(args, {
+    env: { ...process.env, ...OFFLINE, FORCE_COLOR: "0", NO_COLOR: "1" },
   });
+  const ms = Math.round(performance.now() - started);
+  const ok = code === 0 && existsSync(outdir);
+  return { worker, env, ok, output, ms, ...(ok ? bundleSize(outdir) : { raw: 0, gzip: 0 }) };
 }
 
 const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;

@@ -11,7 +11,6 @@
  * deployed namespaces, ending with a backup → restore round trip that must give back SUMMARY
  * byte for byte.
  */
-import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -19,6 +18,7 @@ import { importDump } from "@pulp-analytics/fixtures/import";
 import { calendarSummary, seedEntries } from "@pulp-analytics/fixtures/summary";
 import { BINDING } from "@pulp-analytics/shared/config";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type NodeRun, runNode } from "../lib/node-run";
 import { repositoryRoot } from "../lib/stack";
 import { WranglerSummaryKV } from "../lib/wrangler-kv";
 import {
@@ -88,48 +88,19 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-interface Run {
-  code: number | null;
-  output: string;
-}
-
 /**
  * Runs one command from the repository root with stdin closed (or fed `stdin` and then closed):
  * a command that waits for an answer is killed after `timeoutMs` and fails the test.
  */
-function run(args: string[], options: { stdin?: string; timeoutMs?: number } = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      cwd: repositoryRoot(),
-      env: process.env,
-      stdio: [options.stdin === undefined ? "ignore" : "pipe", "pipe", "pipe"],
-    });
-    if (options.stdin !== undefined) child.stdin?.end(options.stdin);
-    let output = "";
-    child.stdout?.on("data", (chunk) => {
-      output += chunk;
-    });
-    child.stderr?.on("data", (chunk) => {
-      output += chunk;
-    });
-    const timer = setTimeout(() => {
-      child.kill("SIGTERM");
-      reject(new Error(`${args.join(" ")} did not finish (waiting for input?):\n${output}`));
-    }, options.timeoutMs ?? 240_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, output });
-    });
-  });
-}
+const run = (args: string[], options: { stdin?: string; timeoutMs?: number } = {}) =>
+  runNode(args, { cwd: repositoryRoot(), timeoutMs: 240_000, ...options });
 
 const npmScript = (script: string, ...args: string[]) =>
   run(["scripts/run.mjs", `scripts/${script}.ts`, ...args]);
 const wrangler = (...args: string[]) => run([WRANGLER, ...args]);
 
 /** Expects a command to have succeeded, showing its output when it did not. */
-function ok(result: Run): string {
+function ok(result: NodeRun): string {
   if (result.code !== 0) throw new Error(`exit ${result.code}:\n${result.output}`);
   return result.output;
 }
