@@ -33,3 +33,7 @@ interface DurableObjectNamespace {
   // biome-ignore lint/suspicious/noExplicitAny: the stub's type lives in the real types.
   get(id: any): any;
 }
+interface Workflow {
+  create(options?: { id?: string; params?: unknown }): Promise<unknown>;
+  get(id: string): Promise<unknown>;
+}

@@ -157,12 +157,15 @@ describe.each(ENVIRONMENTS)("in %s", (env) => {
     expect(summarizer.services ?? []).toEqual([]);
   });
 
-  it("the summarizer's only other storage is its run lock, a Durable Object of its own", () => {
+  it("the summarizer's only other storage is its run lock and its runs' Workflow, both its own", () => {
+    const workflow = `pulp-analytics-summary-run${env === "dev" ? "-dev" : ""}`;
     for (const kind of STORAGE_BINDINGS) {
       const expected =
         kind === "durable_objects.bindings"
           ? [{ name: BINDING.SUMMARY_LOCK, class_name: "SummaryLock" }]
-          : [];
+          : kind === "workflows"
+            ? [{ name: workflow, binding: BINDING.SUMMARY_RUN, class_name: "SummaryRun" }]
+            : [];
       expect(storageBindings("summarizer", env, kind), kind).toEqual(expected);
     }
     expect(storageBindings("ingest", env, "durable_objects.bindings")).toEqual([]);

@@ -17,6 +17,8 @@ export const BINDING = {
   CHECKIN_LIMITER: "CHECKIN_LIMITER",
   /** Durable Object of the summarizer: one summary run at a time per SUMMARY. */
   SUMMARY_LOCK: "SUMMARY_LOCK",
+  /** Workflow of the summarizer: every summary run, one step per invocation. */
+  SUMMARY_RUN: "SUMMARY_RUN",
 } as const;
 
 /** Plain-text configuration variables (`vars` in wrangler.jsonc). */

@@ -26,8 +26,10 @@ export interface IngestEnv {
 export interface SummarizerEnv {
   [BINDING.RAW]: KVNamespace;
   [BINDING.SUMMARY]: KVNamespace;
-  /** One run at a time (the summarizer's `SummaryLock` Durable Object). */
+  /** One run at a time, and the running one's partial sums (the summarizer's `SummaryLock`). */
   [BINDING.SUMMARY_LOCK]: DurableObjectNamespace;
+  /** Every run, one step per invocation (the summarizer's `SummaryRun` Workflow). */
+  [BINDING.SUMMARY_RUN]: Workflow;
   [VAR.ENVIRONMENT]: string;
   [VAR.PERSISTENT_MIN_AGE_DAYS]?: string;
   [VAR.PUBLISHED_COMPONENTS]?: string;

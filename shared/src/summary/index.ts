@@ -23,7 +23,7 @@ export {
   versionsKey,
   versionsXyzKey,
 } from "./keys";
-export type { DaySummary, SystemRecord } from "./rule";
+export type { DayPartial, DaySummary, SummaryConfig, SystemRecord } from "./rule";
 export {
   bucket,
   checkInDaysOf,

@@ -234,6 +234,23 @@ function ageKeyOf(age: number): string {
 }
 
 /**
+ * What a {@link DaySummarizer} has counted so far, as plain data: every part is a sum, so the
+ * partial sums of disjoint slices of RAW add up exactly to the sums of all of it
+ * ({@link DaySummarizer.absorb}). The nightly run carries these between its invocations.
+ */
+export interface DayPartial {
+  day: number;
+  total: number;
+  persistent: number;
+  /** Count series key → systems. */
+  counts: Array<[string, number]>;
+  /** Raw joint cell → systems. */
+  joint: Array<[string, number]>;
+  /** Measure key → [value, systems with it]. */
+  stats: Array<[string, Array<[number, number]>]>;
+}
+
+/**
  * Day D's summary built one system at a time, so a run holds running counts and never the
  * population (100,000 systems' facts would not fit a Worker's memory beside everything else).
  */
@@ -246,15 +263,9 @@ export class DaySummarizer {
   private total = 0;
   private persistent = 0;
 
-  /**
-   * `joint`: whether the day gets the joint series (joint.ts). The summarizer counts them for the
-   * run's own day only, not for missed nights it fills: 59 days of joint cells held at once (and
-   * journaled) would not fit a Worker's memory at 100,000 installations (docs/benchmarks.md).
-   */
   constructor(
     readonly day: number,
     private readonly config: SummaryConfig,
-    private readonly withJoint = true,
   ) {}
 
   /**
@@ -269,13 +280,37 @@ export class DaySummarizer {
     if (age < this.config.persistentMinAgeDays) return;
     this.persistent++;
     for (const key of keys.counted) this.increment(key);
-    if (this.withJoint) {
-      for (const key of keys.joint) this.joint.set(key, (this.joint.get(key) ?? 0) + 1);
-    }
+    for (const key of keys.joint) this.joint.set(key, (this.joint.get(key) ?? 0) + 1);
     for (const [key, value] of keys.measured) {
       const values = this.stats.get(key) ?? new Map<number, number>();
       this.stats.set(key, values);
       values.set(value, (values.get(value) ?? 0) + 1);
+    }
+  }
+
+  /** The sums so far, for another summarizer of the same day to {@link absorb}. */
+  partial(): DayPartial {
+    return {
+      day: this.day,
+      total: this.total,
+      persistent: this.persistent,
+      counts: [...this.counts],
+      joint: [...this.joint],
+      stats: [...this.stats].map(([key, values]) => [key, [...values]]),
+    };
+  }
+
+  /** Adds another slice's sums of the same day: the result is as if its systems were added here. */
+  absorb(partial: DayPartial): void {
+    if (partial.day !== this.day) throw new Error(`partial sums of another day`);
+    this.total += partial.total;
+    this.persistent += partial.persistent;
+    for (const [key, n] of partial.counts) this.counts.set(key, (this.counts.get(key) ?? 0) + n);
+    for (const [key, n] of partial.joint) this.joint.set(key, (this.joint.get(key) ?? 0) + n);
+    for (const [key, values] of partial.stats) {
+      const mine = this.stats.get(key) ?? new Map<number, number>();
+      this.stats.set(key, mine);
+      for (const [value, n] of values) mine.set(value, (mine.get(value) ?? 0) + n);
     }
   }
 

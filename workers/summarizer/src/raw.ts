@@ -12,23 +12,41 @@ import type { SystemRecord } from "@pulp-analytics/shared/summary";
 export interface RawScan {
   /** Entries that could not be read, decoded or placed in time. */
   skipped: number;
+  /** Where the next slice goes on; absent when the listing is complete. */
+  cursor?: string;
+  /** List pages read. */
+  pages: number;
+}
+
+export interface ScanLimits {
+  /** Where a previous slice stopped (its {@link RawScan.cursor}); absent: from the start. */
+  cursor?: string;
+  /** Keys per list page (KV's maximum, 1,000, unless a test wants many small pages). */
+  listLimit: number;
+  /** Value reads for entries whose metadata lacks the facts; beyond this they are skipped. */
+  maxValueReads: number;
+  /** Asked after each page: true ends the slice there (its budget of pages or time is spent). */
+  enough: (pages: number) => boolean;
 }
 
 /**
  * Hands every system that checked in on a day `wanted` accepts to `onSystem` as its list page is
  * read, so the caller aggregates as it goes and no more than one page of entries is ever held.
+ * Reads list pages from `limits.cursor` until the listing ends or `limits.enough` says stop.
  */
 export async function scanRaw(
   raw: KVNamespace,
   wanted: (day: number) => boolean,
-  maxValueReads: number,
+  limits: ScanLimits,
   onSystem: (system: SystemRecord) => void,
 ): Promise<RawScan> {
   let skipped = 0;
   let valueReads = 0;
-  let cursor: string | undefined;
+  let pages = 0;
+  let cursor = limits.cursor;
   for (;;) {
-    const page = await raw.list({ cursor });
+    const page = await raw.list({ cursor, limit: limits.listLimit });
+    pages++;
     for (const entry of page.keys) {
       const meta = parseMeta(entry.metadata);
       const facts = meta ? factsFromMeta(meta) : null;
@@ -45,8 +63,8 @@ export async function scanRaw(
       const days = meta ? checkInDays(meta) : [startOfUtcDay(times.lastCheckIn)];
       if (!days.some(wanted)) continue;
       // Rare by design (ingest fits the facts in metadata); capped so a namespace full of them
-      // cannot take the run past its KV budget.
-      if (valueReads >= maxValueReads) {
+      // cannot take a slice past its KV budget.
+      if (valueReads >= limits.maxValueReads) {
         skipped++;
         continue;
       }
@@ -56,10 +74,10 @@ export async function scanRaw(
       else skipped++;
     }
     // A page may be empty and still not the last: only list_complete ends the listing.
-    if (page.list_complete) break;
+    if (page.list_complete) return { skipped, pages };
     cursor = page.cursor;
+    if (limits.enough(pages)) return { skipped, cursor, pages };
   }
-  return { skipped };
 }
 
 /**

@@ -1,16 +1,21 @@
 /**
- * One summary run for day D: RAW → day summaries → SUMMARY through the store (shared/src/store.ts).
- * The run also fills every earlier day of RAW's retention window that has recorded check-ins but
- * no summary (a missed night), exactly: RAW records each system's check-in days.
+ * One summary run for day D, as steps that each fit one invocation (docs/architecture.md,
+ * "Summarizer"): RAW → each day's partial sums → day summaries → SUMMARY through the store. The
+ * run also fills every earlier day of RAW's retention window that has recorded check-ins but no
+ * summary (a missed night), exactly: RAW records each system's check-in days.
  *
- * KV plan (arithmetic in docs/architecture.md, "Summarizer"):
- * 0. Which days of the window SUMMARY already has: a list and one bulk read.
- * 1. RAW `list()` pages to the end, aggregated page by page into each day's running summary (+ a
- *    value read for the rare entry whose metadata cannot say).
- * 2. SUMMARY `list()`, one bulk read of D's year (one chunk per group), the journal if one is
- *    left, and in January to March the year before for the page's recent days.
- * 3. Writes only where the stored bytes change: journal, chunks, weekly history, key list,
- *    `_page`, journal removed. A rerun therefore writes nothing.
+ * {@link runNight} is the run, written once; what carries it decides what a step is. In
+ * production it is the Workflow of workflow.ts (each step a Workflows step, the sums kept in the
+ * lock's Durable Object); {@link summarize} carries it in one call (tests and benchmarks).
+ *
+ * The steps:
+ * 1. `plan`: which days of the window SUMMARY already has (a list and one bulk read).
+ * 2. `scan N`: RAW `list()` pages from where the last slice stopped, until the slice's budget of
+ *    pages or time is spent, summed into each day's partial sums (+ a value read for the rare
+ *    entry whose metadata cannot say). Sums of slices add up exactly (DayPartial).
+ * 3. `apply N`: a few days at a time, each day's sums merged into its summary and written through
+ *    the store's `applyDays` (journal, chunks, weekly history, key list, `_page`): writes only
+ *    where the stored bytes change, so a rerun writes nothing.
  */
 import {
   BINDING,
@@ -30,19 +35,43 @@ import {
 } from "@pulp-analytics/shared/store";
 import {
   checkInDaysOf,
+  type DayPartial,
   DaySummarizer,
   type DaySummary,
   parseSummaryConfig,
+  type SummaryConfig,
   systemKeys,
 } from "@pulp-analytics/shared/summary";
 import { countingKV, type OpCounter } from "./kv";
 import { scanRaw } from "./raw";
 
-/** Value reads for entries whose metadata lacks the facts; beyond this they are skipped. */
-const VALUE_READ_BUDGET = 100;
-
 /** Days RAW keeps a system's check-ins for (its TTL): how far back a run can summarize. */
 export const RETENTION_DAYS = RAW_TTL_SECONDS / (DAY_MS / 1000);
+
+/**
+ * What one step may spend. Cloudflare allows 1,000 KV operations and 30 s of CPU per
+ * invocation; a scan slice stops at {@link RunBudget.pagesPerSlice} pages (+ at most
+ * {@link RunBudget.valueReadsPerSlice} value reads) or {@link RunBudget.msPerSlice} of wall time,
+ * which bounds its CPU too, whichever comes first. Tests shrink it to make a run take dozens of
+ * steps.
+ */
+export interface RunBudget {
+  /** Keys per RAW list page: KV's maximum. */
+  listLimit: number;
+  pagesPerSlice: number;
+  valueReadsPerSlice: number;
+  msPerSlice: number;
+  /** Days summarized and written per apply step. */
+  daysPerApply: number;
+}
+
+export const RUN_BUDGET: RunBudget = {
+  listLimit: 1000,
+  pagesPerSlice: 400,
+  valueReadsPerSlice: 100,
+  msPerSlice: 10_000,
+  daysPerApply: 8,
+};
 
 /** Contract §5. */
 export interface RunReport {
@@ -54,74 +83,206 @@ export interface RunReport {
   ms: number;
   /** Earlier days this run filled (missed nights), oldest first. */
   backfilled: string[];
+  /** Steps the run took, each its own invocation. */
+  invocations: number;
+  /** The busiest step: its KV operations and wall time. */
+  largestInvocation: StepCost;
+}
+
+interface StepCost {
+  kvOps: number;
+  ms: number;
 }
 
 export interface RunResult {
   report: RunReport;
-  /** What the store wrote: keys put and deleted, days replayed from a failed run's journal. */
+  /** What the store wrote, over all apply steps. */
   applied: ApplyResult;
+}
+
+interface RunPlan {
+  day: number;
+  /** Stamped into `_page` as `generatedAt` by every apply step. */
+  now: number;
+  windowStart: number;
+  /** Days of the window before D that SUMMARY has already. */
+  summarized: number[];
+}
+
+/** What carries the run: its steps, and where the scan slices' sums are kept between them. */
+export interface RunHost {
+  /**
+   * Runs `work` as one step named `name` (names are unique within a run and the same on a
+   * rerun, so a step that already finished is not run again) with a fresh KV counter.
+   */
+  step<T>(name: string, work: (counter: OpCounter) => Promise<T>): Promise<T>;
+  /** Inside a scan step: keeps slice `slice`'s sums (replacing what a retry kept before). */
+  keep(slice: number, partials: DayPartial[]): Promise<void>;
+  /** Inside an apply step: every slice's sums of `day`. */
+  sums(day: number): Promise<DayPartial[]>;
+}
+
+function summaryConfig(env: SummarizerEnv): SummaryConfig {
+  return parseSummaryConfig({
+    persistentMinAgeDays: env[VAR.PERSISTENT_MIN_AGE_DAYS],
+    publishedComponents: env[VAR.PUBLISHED_COMPONENTS],
+  });
+}
+
+/** The run, step by step: the same steps and the same bytes whoever carries it. */
+export async function runNight(
+  env: SummarizerEnv,
+  host: RunHost,
+  day: number,
+  options: { now?: number; budget?: RunBudget } = {},
+): Promise<RunResult> {
+  const budget = options.budget ?? RUN_BUDGET;
+  const config = summaryConfig(env);
+  const costs: StepCost[] = [];
+  const step = async <T>(name: string, work: (counter: OpCounter) => Promise<T>) => {
+    const { value, cost } = await host.step(name, async (counter) => {
+      const started = Date.now();
+      const value = await work(counter);
+      return { value, cost: { kvOps: counter.ops, ms: Date.now() - started } };
+    });
+    costs.push(cost);
+    return value;
+  };
+
+  const plan = await step("plan", async (counter): Promise<RunPlan> => {
+    const store = summaryStore(countingKV(env[BINDING.SUMMARY], counter));
+    const windowStart = day - (RETENTION_DAYS - 1) * DAY_MS;
+    const summarized = await summarizedDays(store, windowStart, day - DAY_MS);
+    return { day, now: options.now ?? Date.now(), windowStart, summarized: [...summarized] };
+  });
+  const summarized = new Set(plan.summarized);
+  // D itself, and every earlier day of the window without a summary that someone checked in on.
+  const wanted = (d: number) =>
+    d === day || (d >= plan.windowStart && d < day && !summarized.has(d));
+
+  const days = new Set<number>([day]);
+  let skipped = 0;
+  let cursor: string | undefined;
+  for (let slice = 0; ; slice++) {
+    const scanned = await step(`scan ${slice}`, async (counter) => {
+      const started = Date.now();
+      const summarizers = new Map<number, DaySummarizer>();
+      const scan = await scanRaw(
+        countingKV(env[BINDING.RAW], counter),
+        wanted,
+        {
+          cursor,
+          listLimit: budget.listLimit,
+          maxValueReads: budget.valueReadsPerSlice,
+          enough: (pages) =>
+            pages >= budget.pagesPerSlice || Date.now() - started >= budget.msPerSlice,
+        },
+        (system) => {
+          // Its keys once, for every day it is counted on.
+          const keys = systemKeys(system.facts, config);
+          for (const d of checkInDaysOf(system)) {
+            if (!wanted(d)) continue;
+            const summarizer = summarizers.get(d) ?? new DaySummarizer(d, config);
+            summarizers.set(d, summarizer);
+            summarizer.add(system, keys);
+          }
+        },
+      );
+      const partials = [...summarizers.values()].map((s) => s.partial());
+      await host.keep(slice, partials);
+      return { skipped: scan.skipped, cursor: scan.cursor, days: partials.map((p) => p.day) };
+    });
+    skipped += scanned.skipped;
+    for (const d of scanned.days) days.add(d);
+    if (scanned.cursor === undefined) break;
+    cursor = scanned.cursor;
+  }
+
+  const ordered = [...days].sort((a, b) => a - b);
+  const applied: ApplyResult = {
+    daysApplied: [],
+    daysKept: [],
+    writes: 0,
+    deletes: 0,
+    replayed: [],
+    capped: [],
+  };
+  let own: Pick<DaySummary, "systems" | "persistent"> = { systems: 0, persistent: 0 };
+  for (let i = 0; i * budget.daysPerApply < ordered.length; i++) {
+    const batch = ordered.slice(i * budget.daysPerApply, (i + 1) * budget.daysPerApply);
+    const done = await step(`apply ${i}`, async (counter) => {
+      const summaries: DaySummary[] = [];
+      for (const d of batch) summaries.push(mergeDay(d, config, await host.sums(d)));
+      const result = await applyDays(
+        summaryStore(countingKV(env[BINDING.SUMMARY], counter)),
+        summaries.map((s) => ({ day: s.day, points: s.points })),
+        { now: plan.now, journal: true, maxNewSeriesPerGroup: MAX_NEW_SERIES_PER_GROUP },
+      );
+      const mine = summaries.find((s) => s.day === day);
+      return { result, own: mine && { systems: mine.systems, persistent: mine.persistent } };
+    });
+    if (done.own) own = done.own;
+    applied.daysApplied.push(...done.result.daysApplied);
+    applied.writes += done.result.writes;
+    applied.deletes += done.result.deletes;
+    applied.replayed.push(...done.result.replayed);
+    applied.capped.push(...done.result.capped);
+  }
+
+  const largest = costs.reduce((a, b) => (b.kvOps > a.kvOps ? b : a));
+  return {
+    report: {
+      day: isoDay(day),
+      systems: own.systems,
+      persistent: own.persistent,
+      skipped,
+      kvOps: costs.reduce((n, c) => n + c.kvOps, 0),
+      ms: costs.reduce((n, c) => n + c.ms, 0),
+      backfilled: ordered.filter((d) => d !== day).map(isoDay),
+      invocations: costs.length,
+      largestInvocation: largest,
+    },
+    applied,
+  };
+}
+
+/** Day `day`'s summary from every slice's sums. */
+function mergeDay(day: number, config: SummaryConfig, partials: DayPartial[]): DaySummary {
+  const summarizer = new DaySummarizer(day, config);
+  for (const partial of partials) summarizer.absorb(partial);
+  return summarizer.result();
 }
 
 export interface RunOptions {
   /** Stamped into `_page` as `generatedAt`; defaults to the clock. */
   now?: number;
+  budget?: RunBudget;
 }
 
-export async function summarize(
+/**
+ * The run carried in one call, the sums held in memory: what tests and benchmarks call to
+ * compare with the Workflow, and to inject faults. Takes no lease.
+ */
+export function summarize(
   env: SummarizerEnv,
   day: number,
   options: RunOptions = {},
 ): Promise<RunResult> {
-  const started = Date.now();
-  const counter: OpCounter = { ops: 0 };
-  const raw = countingKV(env[BINDING.RAW], counter);
-  const summary = countingKV(env[BINDING.SUMMARY], counter);
-  const config = parseSummaryConfig({
-    persistentMinAgeDays: env[VAR.PERSISTENT_MIN_AGE_DAYS],
-    publishedComponents: env[VAR.PUBLISHED_COMPONENTS],
-  });
-
-  const store = summaryStore(summary);
-  const windowStart = day - (RETENTION_DAYS - 1) * DAY_MS;
-  const summarized = await summarizedDays(store, windowStart, day - DAY_MS);
-  // D itself, and every earlier day of the window without a summary that someone checked in on.
-  const wanted = (d: number) => d === day || (d >= windowStart && d < day && !summarized.has(d));
-  const summarizers = new Map<number, DaySummarizer>([[day, new DaySummarizer(day, config)]]);
-  const scan = await scanRaw(raw, wanted, VALUE_READ_BUDGET, (system) => {
-    // Its keys once, for every day it is counted on.
-    const keys = systemKeys(system.facts, config);
-    for (const d of checkInDaysOf(system)) {
-      if (!wanted(d)) continue;
-      // Joint series for D only: a missed night filled gets the single-fact series.
-      const summarizer = summarizers.get(d) ?? new DaySummarizer(d, config, d === day);
-      summarizers.set(d, summarizer);
-      summarizer.add(system, keys);
-    }
-  });
-  const results = [...summarizers.values()].map((s) => s.result()).sort((a, b) => a.day - b.day);
-  const applied = await applyDays(
-    store,
-    results.map((r) => ({ day: r.day, points: r.points })),
+  const kept = new Map<number, DayPartial[]>();
+  return runNight(
+    env,
     {
-      now: options.now ?? Date.now(),
-      journal: true,
-      maxNewSeriesPerGroup: MAX_NEW_SERIES_PER_GROUP,
+      step: (_name, work) => work({ ops: 0 }),
+      async keep(slice, partials) {
+        kept.set(slice, partials);
+      },
+      async sums(day) {
+        return [...kept.values()].flatMap((partials) => partials.filter((p) => p.day === day));
+      },
     },
+    day,
+    options,
   );
-  const result = results.find((r) => r.day === day) as DaySummary;
-
-  return {
-    report: {
-      day: isoDay(day),
-      systems: result.systems,
-      persistent: result.persistent,
-      skipped: scan.skipped,
-      kvOps: counter.ops,
-      ms: Date.now() - started,
-      backfilled: results.filter((r) => r.day !== day).map((r) => isoDay(r.day)),
-    },
-    applied,
-  };
 }
 
 export interface FinishResult {
@@ -133,7 +294,7 @@ export interface FinishResult {
 }
 
 /**
- * A finishing run (the cron minutes after the nightly one): finishes the writes of a run that
+ * A finishing run (the crons minutes after the nightly one): finishes the writes of a run that
  * failed part way, from its journal, and nothing else. When nothing is pending it costs one
  * `list()`.
  */

@@ -9,8 +9,7 @@ import {
   summarizeDay,
 } from "@pulp-analytics/shared/summary";
 import { afterEach, expect, it } from "vitest";
-import worker from "../src/index";
-import { type RunReport, summarize } from "../src/run";
+import { summarize } from "../src/run";
 import { daysAgo, dumpSummary, seriesIn, systemId, testEnv, variedSystem } from "./helpers";
 
 afterEach(() => reset());
@@ -65,7 +64,7 @@ const pointsOn = (dump: Record<string, string>, day: number) =>
     }),
   );
 
-it("a skipped night is filled exactly by the next run, and a past day rerun keeps its systems", async () => {
+it("a day has the same bytes whether a later night filled it, it ran on its own or it ran again", async () => {
   const [d3, d2, d1] = [D - 3 * DAY_MS, D - 2 * DAY_MS, D - DAY_MS];
   // Every day of the week: 0–9 from D-3 to D; 10–14 on D-3 and D-2 only; 15–19 on D-1 and D.
   const systems = [
@@ -73,46 +72,46 @@ it("a skipped night is filled exactly by the next run, and a past day rerun keep
     ...Array.from({ length: 5 }, (_, i) => checkedIn(10 + i, [d3, d2])),
     ...Array.from({ length: 5 }, (_, i) => checkedIn(15 + i, [d1, D])),
   ];
-  await store(systems);
+  const now = D + 3_600_000;
 
-  // D-3 was summarized on its night; the nights of D-2 and D-1 were missed.
-  await summarize(testEnv, d3);
+  // Filled: D-3 was summarized on its night; the nights of D-2 and D-1 were missed.
+  await store(systems);
+  await summarize(testEnv, d3, { now });
   const before = JSON.parse((await testEnv.SUMMARY.get(PAGE_KEY, "text")) ?? "") as PageData;
   expect(healthOf(before, Date.now(), 0).status).toBe("stale");
-
-  const run = await summarize(testEnv, D);
+  const run = await summarize(testEnv, D, { now });
   expect(run.report.backfilled).toEqual([isoDay(d2), isoDay(d1)]);
-  const dump = await dumpSummary();
-  // A night filled gets the single-fact series; the joint series are counted for the run's day.
-  for (const day of [d3, D]) {
-    expect(pointsOn(dump, day), isoDay(day)).toEqual(expectedPoints(systems, day));
+  const filled = await dumpSummary();
+  // Every day, filled or not, has the whole rule's points, joint series included.
+  for (const day of [d3, d2, d1, D]) {
+    expect(pointsOn(filled, day), isoDay(day)).toEqual(expectedPoints(systems, day));
+    expect([...pointsOn(filled, day).keys()].some(isJoint), isoDay(day)).toBe(true);
   }
-  for (const day of [d2, d1]) {
-    const singleFact = [...expectedPoints(systems, day)].filter(([key]) => !isJoint(key));
-    expect(pointsOn(dump, day), isoDay(day)).toEqual(new Map(singleFact));
-  }
-  expect(pointsOn(dump, d2).get("systems__total")).toBe(15);
-  expect(pointsOn(dump, d1).get("systems__total")).toBe(15);
+  expect(pointsOn(filled, d2).get("systems__total")).toBe(15);
+  expect(pointsOn(filled, d1).get("systems__total")).toBe(15);
   const after = JSON.parse((await testEnv.SUMMARY.get(PAGE_KEY, "text")) ?? "") as PageData;
   expect(after.asOf).toBe(D);
   expect(healthOf(after, Date.now(), 0).status).toBe("ok");
 
-  // A rerun of D-2, whose systems 0–9 have checked in twice since: still all 15.
-  const res = await worker.fetch(
-    new Request(`http://summarizer.test/?day=${isoDay(d2)}`, { method: "PUT" }),
-    testEnv,
-  );
-  const report: RunReport = await res.json();
-  expect(report).toMatchObject({ day: isoDay(d2), systems: 15, backfilled: [] });
-  // The rerun is D-2's own run: its points are now the whole rule's, joint series included, and
-  // every other day is as it was.
-  const rerun = await dumpSummary();
-  expect(pointsOn(rerun, d2)).toEqual(expectedPoints(systems, d2));
-  expect([...pointsOn(rerun, d2).keys()].some(isJoint)).toBe(true);
-  for (const day of [d3, d1, D]) expect(pointsOn(rerun, day)).toEqual(pointsOn(dump, day));
+  // Run again: D-2 and D-1 each on their own (D-2's systems 0–9 have checked in twice since:
+  // still all 15). Not a byte changes.
+  for (const day of [d2, d1]) {
+    const again = await summarize(testEnv, day, { now });
+    expect(again.report).toMatchObject({ day: isoDay(day), systems: 15, backfilled: [] });
+    expect(again.applied.writes + again.applied.deletes).toBe(0);
+  }
+  expect(await dumpSummary()).toEqual(filled);
+
+  // Each day on its own night, from the start: the same bytes again.
+  await reset();
+  await store(systems);
+  for (const day of [d3, d2, d1, D]) {
+    expect((await summarize(testEnv, day, { now })).report.backfilled).toEqual([]);
+  }
+  expect(await dumpSummary()).toEqual(filled);
 
   // Nothing missing: the next run fills nothing.
-  expect((await summarize(testEnv, D)).report.backfilled).toEqual([]);
+  expect((await summarize(testEnv, D, { now })).report.backfilled).toEqual([]);
 });
 
 it("fills only the retention window, oldest first, and never a day nobody checked in on", async () => {

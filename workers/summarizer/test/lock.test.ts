@@ -6,6 +6,7 @@
 import {
   createExecutionContext,
   createScheduledController,
+  introspectWorkflow,
   reset,
   runInDurableObject,
   waitOnExecutionContext,
@@ -59,7 +60,7 @@ const totals = (dump: Record<string, string>) =>
 
 it("a run while another holds SUMMARY is refused with a 409 and writes nothing", async () => {
   await seedRaw(on(daysAgo(1), 0, 20));
-  const held = await lockStub().acquire("test");
+  const held = await lockStub().acquire("a-run", "test");
   expect(held.ok).toBe(true);
 
   const refused = await put(daysAgo(1));
@@ -72,7 +73,12 @@ it("a run while another holds SUMMARY is refused with a 409 and writes nothing",
   );
   expect(await dumpSummary()).toEqual({});
 
-  // The nightly cron fails loudly (the next run fills the day); a finishing one skips quietly.
+  // The nightly cron waits for the lease (retries 30 s apart, here without the waits), then
+  // fails loudly (the next run fills the day); a finishing one skips quietly.
+  await using runs = await introspectWorkflow(testEnv.SUMMARY_RUN);
+  await runs.modifyAll(async (m) => {
+    await m.disableRetryDelays();
+  });
   const error = vi.spyOn(console, "error");
   await expect(fire(SUMMARY_CRON, daysAgo(0) + 15)).rejects.toThrow(/another summary run/);
   expect(JSON.parse(String(error.mock.calls[0]?.[0]))).toMatchObject({ event: "summary" });
@@ -86,7 +92,7 @@ it("a run while another holds SUMMARY is refused with a 409 and writes nothing",
 
 it("a lease its run never released (the run was killed) ends after LEASE_MS", async () => {
   await seedRaw(on(daysAgo(1), 0, 5));
-  expect((await lockStub().acquire("killed")).ok).toBe(true);
+  expect((await lockStub().acquire("killed", "cron")).ok).toBe(true);
   expect((await put(daysAgo(1))).status).toBe(409);
   // The lease as it is when LEASE_MS has passed.
   await runInDurableObject(lockStub(), async (_instance, state) => {

@@ -72,10 +72,12 @@ it("the cron summarizes the day that just ended and logs the report as one JSON 
 it("the finishing cron finishes a failed run's writes only, and is silent when there is none", async () => {
   await seedTwoDays();
   const handler: ExportedHandler<SummarizerEnv> = worker;
+  // 00:20, then 00:30: each firing is its own run.
+  let minute = 20;
   const fire = async (cron: string) => {
     const ctx = createExecutionContext();
     await handler.scheduled?.(
-      createScheduledController({ scheduledTime: daysAgo(0) + 600_000, cron }),
+      createScheduledController({ scheduledTime: daysAgo(0) + minute++ * 60_000, cron }),
       testEnv,
       ctx,
     );
@@ -109,7 +111,17 @@ it("PUT / summarizes today so far, PUT /?day= the given day", async () => {
   expect(today.status).toBe(200);
   const report = await today.json();
   expect(Object.keys(report as object).sort()).toEqual(
-    ["backfilled", "day", "kvOps", "ms", "persistent", "skipped", "systems"].sort(),
+    [
+      "backfilled",
+      "day",
+      "invocations",
+      "kvOps",
+      "largestInvocation",
+      "ms",
+      "persistent",
+      "skipped",
+      "systems",
+    ].sort(),
   );
   expect(report).toMatchObject({ day: isoDay(daysAgo(0)), systems: 2, persistent: 2 });
 
