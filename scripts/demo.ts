@@ -1,8 +1,8 @@
 /**
- * `npm run demo`: fills a running local stack (`npm start`) with 90 days of history, through the
+ * `npm run demo`: fills a running local stack (`npm start`) with 60 days of history, through the
  * real front door, so the page shows every chart.
  *
- *   npm run demo [-- --systems 150 --days 90 --seed 1 --url http://127.0.0.1:8787]
+ *   npm run demo [-- --systems 150 --days 60 --seed 1 --url http://127.0.0.1:8787]
  *
  * Day by day, oldest first: post that day's check-ins with X-Pulp-Analytics-Time set to the
  * simulated time (docs/contract.md#7-simulated-check-in-time), then `PUT /?day=YYYY-MM-DD` to summarize it. Run it on empty
@@ -24,7 +24,8 @@ import { HEADER, isoDay, startOfUtcDay } from "@pulp-analytics/shared/config";
 const { values } = parseArgs({
   options: {
     systems: { type: "string", default: String(DEFAULT_SYSTEMS) },
-    days: { type: "string", default: "90" },
+    // RAW keeps 60 days, today included: an older day cannot be summarized (PUT answers 400).
+    days: { type: "string", default: "60" },
     seed: { type: "string", default: "1" },
     url: { type: "string", default: `http://127.0.0.1:${process.env.PORT ?? "8787"}` },
     concurrency: { type: "string", default: "8" },
@@ -44,6 +45,7 @@ function fail(message: string): never {
 
 const origin = String(values.url).replace(/\/+$/, "");
 const concurrency = positive("concurrency");
+if (positive("days") > 60) fail("--days must be at most 60: RAW keeps 60 days, today included");
 const now = Date.now();
 const demo = simulate({
   systems: positive("systems"),
