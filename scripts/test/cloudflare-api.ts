@@ -97,6 +97,8 @@ export interface StandIn {
   assets: Map<string, Buffer>;
   /** Zone routes (`/zones/:zone/workers/routes`). */
   routes: { id: string; pattern: string; script: string; zone: string }[];
+  /** Workflows by name (`PUT /accounts/:account/workflows/:name`): the script and class. */
+  workflows: Map<string, { script_name: string; class_name: string }>;
   log: Logged[];
   /** Requests no route knew: a rehearsal fails on any. */
   unknown: Logged[];
@@ -209,6 +211,7 @@ export async function startCloudflareApi(): Promise<StandIn> {
   const log: Logged[] = [];
   const unknown: Logged[] = [];
   const zoneRoutes: { id: string; pattern: string; script: string; zone: string }[] = [];
+  const workflows = new Map<string, { script_name: string; class_name: string }>();
   const uploadTokens = new Map<
     string,
     { script: string; manifest: Record<string, { hash: string }> }
@@ -636,6 +639,20 @@ export async function startCloudflareApi(): Promise<StandIn> {
     return { jwt: completion };
   });
 
+  // ---- Workflows: `wrangler deploy` creates or updates each one its config defines, naming the
+  // script (already uploaded) and the class that runs it.
+  on("PUT", `${A}/workflows/([^/]+)`, (m, { body }) => {
+    const name = decodeURIComponent(m[2] as string);
+    const wanted = parseJson(body) as { script_name?: unknown; class_name?: unknown };
+    if (typeof wanted.script_name !== "string" || typeof wanted.class_name !== "string") {
+      throw new ApiError(400, 10001, "a workflow needs a script_name and a class_name");
+    }
+    script(wanted.script_name);
+    const now = new Date().toISOString();
+    workflows.set(name, { script_name: wanted.script_name, class_name: wanted.class_name });
+    return { id: randomUUID(), name, ...workflows.get(name), created_on: now, modified_on: now };
+  });
+
   // ---- Routes and zones: `wrangler deploy` and `triggers deploy` read the zone's routes, then
   // put the script's whole (PUT replaces them), by zone name.
   on("PUT", `${SCRIPT}/routes`, (m, { body }) => {
@@ -762,6 +779,7 @@ export async function startCloudflareApi(): Promise<StandIn> {
     scripts,
     assets,
     routes: zoneRoutes,
+    workflows,
     log,
     unknown,
     namespace,

@@ -182,6 +182,16 @@ describe("the remote commands of docs/operations.md against a stand-in of Cloudf
           expect.objectContaining({ name: BINDING.SUMMARY_LOCK, class_name: "SummaryLock" }),
         ]);
         expect(script?.migrationTag).toBe("v1");
+        // Its runs: a Workflow of its own, created (and on later deploys updated) by the deploy.
+        expect(bindings.filter((b) => b.type === "workflow")).toEqual([
+          expect.objectContaining({ name: BINDING.SUMMARY_RUN, class_name: "SummaryRun" }),
+        ]);
+        const workflow =
+          env === "dev" ? "pulp-analytics-summary-run-dev" : "pulp-analytics-summary-run";
+        expect(api.workflows.get(workflow)).toEqual({
+          script_name: NAME[env].summarizer,
+          class_name: "SummaryRun",
+        });
         ok(await npmScript("deploy", worker, "--env", env));
         expect(script?.versions[0]?.metadata.migrations).toBeUndefined();
         expect(script?.migrationTag).toBe("v1");
