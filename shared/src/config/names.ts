@@ -29,6 +29,12 @@ export const VAR = {
   ALLOW_SIMULATED_TIME: "ALLOW_SIMULATED_TIME",
   /** Whole days a system must have been known before day D to count as persistent on D. */
   PERSISTENT_MIN_AGE_DAYS: "PERSISTENT_MIN_AGE_DAYS",
+  /**
+   * Whole days an installation must have been known, and check-in days it needs within them, to
+   * be established on a day (privacy.ts): the joint series' population.
+   */
+  ESTABLISHED_MIN_AGE_DAYS: "ESTABLISHED_MIN_AGE_DAYS",
+  ESTABLISHED_MIN_CHECK_IN_DAYS: "ESTABLISHED_MIN_CHECK_IN_DAYS",
   /** Comma-separated component names that may be published (the summarizer and ingest). */
   PUBLISHED_COMPONENTS: "PUBLISHED_COMPONENTS",
   /**

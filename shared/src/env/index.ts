@@ -32,6 +32,8 @@ export interface SummarizerEnv {
   [BINDING.SUMMARY_RUN]: Workflow;
   [VAR.ENVIRONMENT]: string;
   [VAR.PERSISTENT_MIN_AGE_DAYS]?: string;
+  [VAR.ESTABLISHED_MIN_AGE_DAYS]?: string;
+  [VAR.ESTABLISHED_MIN_CHECK_IN_DAYS]?: string;
   [VAR.PUBLISHED_COMPONENTS]?: string;
 }
 

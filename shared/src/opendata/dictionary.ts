@@ -13,7 +13,7 @@ import { chunkKey, groupOf } from "../store/layout";
 /** Every OpenMetrics metric name starts with this. */
 export const METRIC_PREFIX = "pulp_analytics_";
 
-export type Population = "all" | "persistent";
+export type Population = "all" | "persistent" | "established";
 
 export interface SeriesFamily {
   /** Stable identifier, used by the series list and the dictionary. */
@@ -29,7 +29,10 @@ export interface SeriesFamily {
   counts: string;
   /** What the value is a number of. */
   unit: string;
-  /** Which installations of the day are counted: all of them, or the persistent ones. */
+  /**
+   * Which installations of the day are counted: all of them, the persistent ones, or (the joint
+   * families) the established ones (shared/src/config/privacy.ts).
+   */
   population: Population;
   /** The check-in field the family is summarized from. */
   field: string;
@@ -200,7 +203,7 @@ export const FAMILIES: readonly SeriesFamily[] = [
     counts:
       "installations by core x.y and PostgreSQL major together (<major> unknown: not reported; other: the row's remainder)",
     unit: "installations",
-    population: "persistent",
+    population: "established",
     field: "components, postgresql_version",
     since: "3.22",
     points: "count",
@@ -215,7 +218,7 @@ export const FAMILIES: readonly SeriesFamily[] = [
     counts:
       "installations by a published plugin's x.y and core's x.y together (<core> other: the row's remainder)",
     unit: "installations",
-    population: "persistent",
+    population: "established",
     field: "components",
     since: "3.20",
     points: "count",
@@ -229,7 +232,7 @@ export const FAMILIES: readonly SeriesFamily[] = [
     pattern: "installed__<component>",
     counts: "installations running a published component, whatever its version",
     unit: "installations",
-    population: "persistent",
+    population: "established",
     field: "components",
     since: "3.20",
     points: "count",
@@ -243,7 +246,7 @@ export const FAMILIES: readonly SeriesFamily[] = [
     pattern: "together__<component>__<with>",
     counts: "installations running both published components of the pair (named in sorted order)",
     unit: "installations",
-    population: "persistent",
+    population: "established",
     field: "components",
     since: "3.20",
     points: "count",

@@ -52,7 +52,11 @@ for (const family of FAMILIES) {
   shared.push(family as Exported);
 }
 
-const POPULATION = { all: "all installations", persistent: "persistent installations" };
+const POPULATION = {
+  all: "all installations",
+  persistent: "persistent installations",
+  established: "established installations: on 7 of the last 14 days",
+};
 
 /**
  * The label values of a key in its metric: the parts after `<metric>__`, cut at the first `__`

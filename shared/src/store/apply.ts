@@ -34,6 +34,12 @@ export interface DayPoints {
   /** 00:00 UTC of the day. */
   day: number;
   points: Map<string, number>;
+  /**
+   * Count series key → established installations behind its point (summary/rule.ts): what ranks
+   * and admits a new series under {@link ApplyOptions.maxNewSeriesPerGroup}. Absent (imports):
+   * new series are ranked by their counts.
+   */
+  established?: ReadonlyMap<string, number>;
 }
 
 /**
@@ -253,6 +259,15 @@ async function planYear(
   const storedDays = new Set((systems.get(SYSTEMS_TOTAL) ?? []).map((p) => p[0]));
   const kept = options.keepStoredDays ? days.filter((d) => storedDays.has(d.day)) : [];
   const applied = days.filter((d) => !kept.includes(d));
+  // The days SUMMARY holds once these are applied: only the deployment's very first summarized
+  // day (none before it, nothing last year) takes every new series uncapped.
+  const summarized = new Set(storedDays);
+  for (const d of applied) {
+    if (d.points.has(SYSTEMS_TOTAL)) summarized.add(d.day);
+    else summarized.delete(d.day);
+  }
+  const firstDay = (day: number) =>
+    previousKeys.size === 0 && ![...summarized].some((other) => other < day);
 
   // The day's points split by group, so each chunk is parsed, changed and dropped in turn.
   const pointsByGroup = new Map<string, Map<number, Map<string, number>>>();
@@ -286,9 +301,17 @@ async function planYear(
     const byDay = pointsByGroup.get(group);
     for (const d of applied) {
       let points = byDay?.get(d.day) ?? EMPTY;
-      if (options.maxNewSeriesPerGroup !== undefined) {
-        const cap = isJointGroup(group) ? capNewRows : capNewSeries;
-        const capped = cap(points, d.day, series, previousKeys, options.maxNewSeriesPerGroup);
+      if (options.maxNewSeriesPerGroup !== undefined && !firstDay(d.day)) {
+        const capped = isJointGroup(group)
+          ? capNewRows(points, d.day, series, previousKeys, options.maxNewSeriesPerGroup)
+          : capNewSeries(
+              points,
+              d.day,
+              series,
+              previousKeys,
+              options.maxNewSeriesPerGroup,
+              d.established,
+            );
         capped.dropped.forEach((key) => {
           dropped.add(key);
         });
@@ -313,11 +336,16 @@ async function planYear(
 
 /**
  * Day `day`'s points of one group with at most `max` series the group did not have before that
- * day (no point on an earlier day of this year's chunk, not in last year's key list), the largest
- * first: a flood of invented versions cannot mint series without bound, a real new release,
- * counted by real installations, outranks them, and a rerun of the day admits the same ones
- * whatever later days admitted. A group with no series before the day (the first summary, a new
- * component) is not capped.
+ * day (no point on an earlier day of this year's chunk, not in last year's key list). Every group
+ * is capped, new or not, but for the deployment's first summarized day (the caller's test).
+ *
+ * With `established` (the summarizer's), a new series it names (a version, a PostgreSQL major, an
+ * RBAC bucket: names a client chooses) needs at least one established installation behind it,
+ * and new series are ranked by their established installations, then
+ * by their counts: fakes that appeared days ago cannot outrank a real release carried by
+ * installations that have checked in for weeks, however many of them post. Without it
+ * (imports), by count. Ties by key. A rerun of a past day, or a journal replayed after later days
+ * were written, admits the same series as the first run: only earlier days decide what is new.
  */
 export function capNewSeries(
   points: ReadonlyMap<string, number>,
@@ -325,17 +353,18 @@ export function capNewSeries(
   series: ReadonlyMap<string, Point[]>,
   previousKeys: ReadonlySet<string>,
   max: number,
+  established?: ReadonlyMap<string, number>,
 ): { points: ReadonlyMap<string, number>; dropped: string[] } {
-  // Only what came before `day` counts: a rerun of a past day, or a journal replayed after later
-  // days were written, must admit what the first run admitted, not what later days did.
   const known = (key: string) =>
     previousKeys.has(key) || (series.get(key)?.some((p) => p[0] < day) ?? false);
-  if (![...series.keys(), ...points.keys()].some(known)) return { points, dropped: [] };
+  const behind = (key: string) => established?.get(key) ?? 0;
   const fresh = [...points]
     .filter(([key]) => !known(key))
-    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  if (fresh.length <= max) return { points, dropped: [] };
-  const dropped = fresh.slice(max).map(([key]) => key);
+    .sort((a, b) => behind(b[0]) - behind(a[0]) || b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const admitted = fresh.filter(([key]) => !established?.has(key) || behind(key) > 0).slice(0, max);
+  if (admitted.length === fresh.length) return { points, dropped: [] };
+  const keep = new Set(admitted.map(([key]) => key));
+  const dropped = fresh.filter(([key]) => !keep.has(key)).map(([key]) => key);
   const kept = new Map(points);
   for (const key of dropped) kept.delete(key);
   return { points: kept, dropped };

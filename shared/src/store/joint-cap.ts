@@ -11,7 +11,9 @@
  * `core_postgresql` and one new column of each `plugin_core__<plugin>` (new cells of known rows),
  * a new plugin x.y one new row of its plugin's table. A flood of invented versions still mints at
  * most `max` rows a group a night, and each new cell of a known row needs at least K
- * (`SMALL_CELL_K`) installations behind it.
+ * (`SMALL_CELL_K`) installations behind it. Every group is capped, a new plugin's too, but on the
+ * deployment's first summarized day; the joint cells count established installations only
+ * (summary/rule.ts), so fakes must post for weeks before they count at all.
  */
 
 import { jointRowOf } from "../summary/joint";
@@ -27,10 +29,6 @@ export function capNewRows(
   const knownRows = new Set<string>();
   for (const key of previousKeys) knownRows.add(jointRowOf(key));
   for (const [key, old] of series) if (old.some((p) => p[0] < day)) knownRows.add(jointRowOf(key));
-  // A group with nothing before the day (the first summary, a new plugin) is not capped.
-  if (![...series.keys(), ...points.keys()].some((key) => knownRows.has(jointRowOf(key)))) {
-    return { points, dropped: [] };
-  }
   const fresh = new Map<string, number>();
   for (const [key, value] of points) {
     const row = jointRowOf(key);

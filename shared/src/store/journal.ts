@@ -13,6 +13,7 @@ const JournalSchema = z.object({
     z.object({
       day: z.int(),
       points: z.array(z.tuple([z.string(), z.number()])),
+      established: z.optional(z.array(z.tuple([z.string(), z.number()]))),
     }),
   ),
 });
@@ -20,7 +21,11 @@ const JournalSchema = z.object({
 export function serializeJournal(days: readonly DayPoints[]): string {
   return JSON.stringify({
     v: 1,
-    days: days.map((d) => ({ day: d.day, points: [...d.points] })),
+    days: days.map((d) => ({
+      day: d.day,
+      points: [...d.points],
+      ...(d.established ? { established: [...d.established] } : {}),
+    })),
   });
 }
 
@@ -29,6 +34,10 @@ export function parseJournal(text: string): DayPoints[] | null {
   const journal = JournalSchema.safeParse(parseJson(text));
   if (!journal.success) return null;
   return journal.data.days
-    .map((d) => ({ day: d.day, points: new Map(d.points) }))
+    .map((d) => ({
+      day: d.day,
+      points: new Map(d.points),
+      ...(d.established ? { established: new Map(d.established) } : {}),
+    }))
     .sort((a, b) => a.day - b.day);
 }

@@ -23,13 +23,20 @@ export {
   versionsKey,
   versionsXyzKey,
 } from "./keys";
-export type { DayPartial, DaySummary, SummaryConfig, SystemRecord } from "./rule";
+export type {
+  DayPartial,
+  DaySummary,
+  EstablishedRule,
+  SummaryConfig,
+  SystemRecord,
+} from "./rule";
 export {
   bucket,
   checkInDaysOf,
   DaySummarizer,
   DEFAULT_PERSISTENT_MIN_AGE_DAYS,
   DEFAULT_PUBLISHED_COMPONENTS,
+  isEstablished,
   parseSummaryConfig,
   postgresqlMajor,
   roundMean,

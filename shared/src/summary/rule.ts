@@ -16,7 +16,11 @@
  */
 import { type Facts, RBAC_MEASURES, rbacValue } from "../checkin/schema";
 import { DAY_MS } from "../config/names";
-import { SMALL_CELL_K } from "../config/privacy";
+import {
+  ESTABLISHED_MIN_AGE_DAYS,
+  ESTABLISHED_MIN_CHECK_IN_DAYS,
+  SMALL_CELL_K,
+} from "../config/privacy";
 import { startOfUtcDay } from "../config/time";
 import { jointCells, publishJoint } from "./joint";
 import {
@@ -58,9 +62,17 @@ export const DEFAULT_PERSISTENT_MIN_AGE_DAYS = 1;
 
 const UNKNOWN = "unknown";
 
+/** Who is established on a day (config/privacy.ts). */
+export interface EstablishedRule {
+  minAgeDays: number;
+  minCheckInDays: number;
+}
+
 export interface SummaryConfig {
   persistentMinAgeDays: number;
   publishedComponents: ReadonlySet<string>;
+  /** Absent: every persistent installation counts as established (tests of the other rules). */
+  established?: EstablishedRule;
 }
 
 /** One installation as RAW knows it. */
@@ -84,6 +96,12 @@ export interface DaySummary {
   persistent: number;
   /** Series key → value on D; a key absent here has no point on D. */
   points: Map<string, number>;
+  /**
+   * Count series key (versions, PostgreSQL, RBAC) → the established installations among its
+   * count, 0 included: what ranks, and admits, a series SUMMARY does not have yet
+   * (store/apply.ts, `capNewSeries`).
+   */
+  established: Map<string, number>;
 }
 
 /**
@@ -93,13 +111,32 @@ export interface DaySummary {
 export function parseSummaryConfig(vars: {
   persistentMinAgeDays?: string | undefined;
   publishedComponents?: string | undefined;
+  establishedMinAgeDays?: string | undefined;
+  establishedMinCheckInDays?: string | undefined;
 }): SummaryConfig {
-  const age = vars.persistentMinAgeDays?.trim();
-  let persistentMinAgeDays = DEFAULT_PERSISTENT_MIN_AGE_DAYS;
-  if (age !== undefined && age !== "") {
-    if (!/^\d+$/.test(age)) throw new Error(`PERSISTENT_MIN_AGE_DAYS must be a whole number`);
-    persistentMinAgeDays = Number(age);
-  }
+  const whole = (name: string, value: string | undefined, unset: number) => {
+    const text = value?.trim();
+    if (text === undefined || text === "") return unset;
+    if (!/^\d+$/.test(text)) throw new Error(`${name} must be a whole number`);
+    return Number(text);
+  };
+  const persistentMinAgeDays = whole(
+    "PERSISTENT_MIN_AGE_DAYS",
+    vars.persistentMinAgeDays,
+    DEFAULT_PERSISTENT_MIN_AGE_DAYS,
+  );
+  const established = {
+    minAgeDays: whole(
+      "ESTABLISHED_MIN_AGE_DAYS",
+      vars.establishedMinAgeDays,
+      ESTABLISHED_MIN_AGE_DAYS,
+    ),
+    minCheckInDays: whole(
+      "ESTABLISHED_MIN_CHECK_IN_DAYS",
+      vars.establishedMinCheckInDays,
+      ESTABLISHED_MIN_CHECK_IN_DAYS,
+    ),
+  };
   const names =
     vars.publishedComponents === undefined
       ? DEFAULT_PUBLISHED_COMPONENTS
@@ -107,7 +144,26 @@ export function parseSummaryConfig(vars: {
   return {
     persistentMinAgeDays,
     publishedComponents: new Set(names.filter((name) => name !== "")),
+    established,
   };
+}
+
+/**
+ * Whether `system` is established on `day`: first seen at least `minAgeDays` before it, and
+ * checked in on at least `minCheckInDays` of the `minAgeDays` days up to it (at least D itself).
+ * Only days up to D count, so a rerun of D later decides as the first run did.
+ */
+export function isEstablished(
+  day: number,
+  system: SystemRecord,
+  rule: EstablishedRule | undefined,
+): boolean {
+  if (!rule) return true;
+  if (ageDays(day, system.firstSeen) < rule.minAgeDays) return false;
+  const from = day - (Math.max(rule.minAgeDays, 1) - 1) * DAY_MS;
+  let days = 0;
+  for (const d of checkInDaysOf(system)) if (d >= from && d <= day) days++;
+  return days >= rule.minCheckInDays;
 }
 
 /** The days a system is known to have checked in on. */
@@ -244,8 +300,10 @@ export interface DayPartial {
   persistent: number;
   /** Count series key → systems. */
   counts: Array<[string, number]>;
-  /** Raw joint cell → systems. */
+  /** Raw joint cell → systems (established ones only). */
   joint: Array<[string, number]>;
+  /** Count series key → established systems. */
+  established: Array<[string, number]>;
   /** Measure key → [value, systems with it]. */
   stats: Array<[string, Array<[number, number]>]>;
 }
@@ -257,6 +315,7 @@ export interface DayPartial {
 export class DaySummarizer {
   private readonly counts = new Map<string, number>();
   private readonly joint = new Map<string, number>();
+  private readonly established = new Map<string, number>();
   // Running stats, not value lists: a count of systems per value (process counts take few
   // distinct values), from which the mean, extremes and exact percentiles all follow.
   private readonly stats = new Map<string, Map<number, number>>();
@@ -280,7 +339,17 @@ export class DaySummarizer {
     if (age < this.config.persistentMinAgeDays) return;
     this.persistent++;
     for (const key of keys.counted) this.increment(key);
-    for (const key of keys.joint) this.joint.set(key, (this.joint.get(key) ?? 0) + 1);
+    // The joint series and new series' admission count established installations only: what
+    // a stranger cannot make by posting for a day or two (config/privacy.ts).
+    const established = isEstablished(this.day, system, this.config.established) ? 1 : 0;
+    if (established) {
+      for (const key of keys.joint) this.joint.set(key, (this.joint.get(key) ?? 0) + 1);
+    }
+    // Every count series a system can name (versions, PostgreSQL, RBAC) gets an entry, 0 when
+    // none of its systems is established; ages and stats have names nobody can invent.
+    for (const key of keys.counted) {
+      this.established.set(key, (this.established.get(key) ?? 0) + established);
+    }
     for (const [key, value] of keys.measured) {
       const values = this.stats.get(key) ?? new Map<number, number>();
       this.stats.set(key, values);
@@ -296,6 +365,7 @@ export class DaySummarizer {
       persistent: this.persistent,
       counts: [...this.counts],
       joint: [...this.joint],
+      established: [...this.established],
       stats: [...this.stats].map(([key, values]) => [key, [...values]]),
     };
   }
@@ -307,6 +377,9 @@ export class DaySummarizer {
     this.persistent += partial.persistent;
     for (const [key, n] of partial.counts) this.counts.set(key, (this.counts.get(key) ?? 0) + n);
     for (const [key, n] of partial.joint) this.joint.set(key, (this.joint.get(key) ?? 0) + n);
+    for (const [key, n] of partial.established) {
+      this.established.set(key, (this.established.get(key) ?? 0) + n);
+    }
     for (const [key, values] of partial.stats) {
       const mine = this.stats.get(key) ?? new Map<number, number>();
       this.stats.set(key, mine);
@@ -332,7 +405,14 @@ export class DaySummarizer {
     // The site refuses keys outside SERIES_KEY; a version string that cannot be one is dropped
     // here rather than written where nobody can read it.
     for (const key of points.keys()) if (!isSeriesKey(key)) points.delete(key);
-    return { day: this.day, systems: this.total, persistent: this.persistent, points };
+    const established = new Map([...this.established].filter(([key]) => points.has(key)));
+    return {
+      day: this.day,
+      systems: this.total,
+      persistent: this.persistent,
+      points,
+      established,
+    };
   }
 
   private increment(key: string): void {

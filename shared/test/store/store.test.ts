@@ -366,9 +366,69 @@ describe("capNewSeries", () => {
     expect(capped.dropped).toEqual(["versions__core__1000.0", "versions__core__1001.0"]);
   });
 
-  it("does not cap a group's first series", () => {
-    const first = points({ "versions__core__3.49": 1, "versions__core__3.50": 1 });
-    expect(capNewSeries(first, d1, new Map(), new Set(), 1).points).toBe(first);
+  it("caps a group's first series too", () => {
+    const first = points({ "versions__core__3.49": 1, "versions__core__3.50": 2 });
+    expect(capNewSeries(first, d1, new Map(), new Set(), 1).dropped).toEqual([
+      "versions__core__3.49",
+    ]);
+  });
+
+  it("ranks new series by their established installations, and admits none without one", () => {
+    // 25 junk versions carried by 5 fakes each, none established; a real release of 3
+    // installations that have checked in for weeks (issue 25's flood).
+    const counts: Record<string, number> = { "versions__core__3.90": 3 };
+    const established = new Map([["versions__core__3.90", 3]]);
+    for (let i = 0; i < 25; i++) {
+      counts[`versions__core__${100 + i}.0`] = 5;
+      established.set(`versions__core__${100 + i}.0`, 0);
+    }
+    const known = new Map<string, Point[]>([["versions__core__3.49", [[d1 - 86_400_000, 7]]]]);
+    const capped = capNewSeries(points(counts), d1, known, new Set(), 20, established);
+    expect([...capped.points.keys()]).toEqual(["versions__core__3.90"]);
+    expect(capped.dropped).toHaveLength(25);
+    // Established fakes rank by their established count first, then by count: two junk
+    // versions of 2 established each come after a real one of 3, and before one of 1.
+    const mixed = capNewSeries(
+      points({
+        "versions__core__9.0": 50,
+        "versions__core__8.0": 50,
+        "versions__core__3.91": 3,
+        "versions__core__3.92": 40,
+      }),
+      d1,
+      known,
+      new Set(),
+      3,
+      new Map([
+        ["versions__core__9.0", 2],
+        ["versions__core__8.0", 2],
+        ["versions__core__3.91", 3],
+        ["versions__core__3.92", 1],
+      ]),
+    );
+    expect(mixed.dropped).toEqual(["versions__core__3.92"]);
+    // Names nobody can invent (ages, stats) are not in the map and need no established count.
+    const ages = capNewSeries(points({ "age__5-8": 4 }), d1, known, new Set(), 20, new Map());
+    expect(ages.dropped).toEqual([]);
+  });
+
+  it("takes every new series on the deployment's first summarized day only", async () => {
+    const kv = memoryKV();
+    const many: Record<string, number> = { systems__total: 30 };
+    for (let i = 0; i < 30; i++) many[`versions__core__3.${i}`] = 1;
+    const first = await applyDays(kv, [D("2026-11-26", many)], {
+      now: NOW,
+      maxNewSeriesPerGroup: 20,
+    });
+    expect(first.capped).toEqual([]);
+    const more: Record<string, number> = { systems__total: 30 };
+    for (let i = 0; i < 30; i++) more[`versions_xyz__file__1.${i}.0`] = 1;
+    const second = await applyDays(kv, [D("2026-11-27", more)], {
+      now: NOW,
+      maxNewSeriesPerGroup: 20,
+    });
+    // A group with no series yet, on a later day: capped like any other.
+    expect(second.capped).toHaveLength(10);
   });
 
   it("applies through applyDays and reports what it left out, rerun after rerun alike", async () => {
@@ -384,7 +444,7 @@ describe("capNewSeries", () => {
     expect(result.capped).toHaveLength(30);
     const core = parseChunk(kv.data.get(chunkKey("versions__core", 2026)));
     expect(core.size).toBe(21);
-    // Another group is untouched by core's flood (and has no series yet: not capped at all).
+    // Another group is untouched by core's flood (one new series: within its own cap).
     expect(
       parseChunk(kv.data.get(chunkKey("versions__file", 2026))).has("versions__file__7.7"),
     ).toBe(true);

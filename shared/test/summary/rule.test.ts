@@ -6,6 +6,7 @@ import {
   bucket,
   DEFAULT_PERSISTENT_MIN_AGE_DAYS,
   DEFAULT_PUBLISHED_COMPONENTS,
+  isEstablished,
   parseSummaryConfig,
   postgresqlMajor,
   roundMean,
@@ -322,6 +323,77 @@ describe("summarizeDay", () => {
 
   it("gives an empty day no points at all", () => {
     const summary = summarizeDay(D, [], config);
-    expect(summary).toEqual({ day: D, systems: 0, persistent: 0, points: new Map() });
+    expect(summary).toEqual({
+      day: D,
+      systems: 0,
+      persistent: 0,
+      points: new Map(),
+      established: new Map(),
+    });
+  });
+});
+
+describe("established installations (config/privacy.ts)", () => {
+  const rule = { minAgeDays: 14, minCheckInDays: 7 };
+  const daily = (from: number, to: number) =>
+    Array.from({ length: to - from + 1 }, (_, i) => D - (to - i) * DAY_MS).filter(
+      (d) => d <= D - from * DAY_MS,
+    );
+  const system = (firstSeenDaysAgo: number, days: number[]): SystemRecord => ({
+    firstSeen: D - firstSeenDaysAgo * DAY_MS + HOUR,
+    lastCheckIn: (days[days.length - 1] as number) + HOUR,
+    days,
+    facts: facts({}),
+  });
+
+  it("needs the age and the check-in days, counting only days up to D", () => {
+    // 14 days old with a check-in on each of the last 7 days up to D: established.
+    expect(isEstablished(D, system(14, daily(0, 6)), rule)).toBe(true);
+    // Six check-in days are one short; 13 days old is a day short.
+    expect(isEstablished(D, system(14, daily(0, 5)), rule)).toBe(false);
+    expect(isEstablished(D, system(13, daily(0, 6)), rule)).toBe(false);
+    // Check-in days after D do not count for D (a rerun of D later decides as the first run).
+    const later = [...daily(0, 2), D + DAY_MS, D + 2 * DAY_MS, D + 3 * DAY_MS, D + 4 * DAY_MS];
+    expect(
+      isEstablished(
+        D,
+        system(
+          30,
+          later.sort((a, b) => a - b),
+        ),
+        rule,
+      ),
+    ).toBe(false);
+    // Nor do days before the 14 up to D.
+    expect(isEstablished(D, system(60, daily(14, 30)), rule)).toBe(false);
+    // No rule: every installation is.
+    expect(isEstablished(D, system(0, [D]), undefined)).toBe(true);
+  });
+
+  it("padding a rare cell with fresh installations does not make it publishable", () => {
+    const withPg = (record: SystemRecord, core: string, pg: number): SystemRecord => ({
+      ...record,
+      facts: facts({ components: [{ name: "core", version: core }], postgresqlVersion: pg }),
+    });
+    // 20 established installations on core 3.49 × PostgreSQL 15; one established installation
+    // on a rare core 3.21 × PostgreSQL 9.6, the setup a stranger wants to follow.
+    const real = [
+      ...Array.from({ length: 20 }, () => withPg(system(40, daily(0, 13)), "3.49.1", 150004)),
+      withPg(system(40, daily(0, 13)), "3.21.0", 90624),
+    ];
+    // Four fakes with the same setup, posting on two days: K − 1 of padding.
+    const fakes = Array.from({ length: 4 }, () => withPg(system(1, daily(0, 1)), "3.21.0", 90624));
+    const production = { ...config, established: rule };
+    const padded = summarizeDay(D, [...real, ...fakes], production).points;
+    // Counted over everyone, the cell would be 5 = K and published (the attack).
+    const everyone = summarizeDay(D, [...real, ...fakes], config).points;
+    expect(everyone.get("core_postgresql__3.21__9.6")).toBe(5);
+    // Counted over established installations, it is 1: hidden, and the row stays exact.
+    expect(padded.has("core_postgresql__3.21__9.6")).toBe(false);
+    expect(padded.get("core_postgresql__3.21__other")).toBe(1);
+    // The marginal of the same population: the table's total.
+    expect(padded.get("installed__core")).toBe(21);
+    // The single-fact series still count every persistent installation, fakes included.
+    expect(padded.get("versions__core__3.21")).toBe(5);
   });
 });

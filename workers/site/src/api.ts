@@ -34,7 +34,7 @@ export const Dictionary = z.object({
       pattern: z.string(),
       counts: z.string(),
       unit: z.string(),
-      population: z.enum(["all", "persistent"]),
+      population: z.enum(["all", "persistent", "established"]),
       field: z.string(),
       since: z.string(),
       points: z.enum(["count", "statistic"]),

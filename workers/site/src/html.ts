@@ -98,6 +98,7 @@ export const PAGE_HTML = `<!doctype html>
   <section class="about" id="about" aria-labelledby="about-title">
     <h2 id="about-title">What is collected, and how to opt out</h2>
     <p>Once a day each Pulp installation sends a random installation id (not linked to anything else), the versions of its Pulp components, how many workers and content apps are online (and on how many hosts), its PostgreSQL version, and counts of users, groups, domains, custom roles and customized access policies. No host names, IP addresses, content or user names are stored. Only the daily aggregates shown here are published; an installation's record expires 60 days after its last check-in.</p>
+    <p>Combinations of facts (core with PostgreSQL, a plugin with core) count only installations that checked in on at least 7 of the last 14 days, and a combination of fewer than 5 of them is never published on its own. That keeps one installation's setup out of what readers see. It cannot stop someone who runs several installations of their own for weeks with a chosen setup from learning whether another installation shares it.</p>
     <p>To opt out, set <code>ANALYTICS = False</code> in the pulpcore settings.</p>
     <h3 id="open-data">Open data</h3>
     <p>Every chart's numbers are linked next to it as JSON and CSV, and here: ${OPEN_DATA}. Longer ranges than 90 days add one file of weekly points per year (<code>/api/v1/page/weekly/&lt;year&gt;</code>); the series and the CSV have every day.</p>

@@ -122,10 +122,13 @@ export interface RunHost {
   sums(day: number): Promise<DayPartial[]>;
 }
 
-function summaryConfig(env: SummarizerEnv): SummaryConfig {
+/** The summary rule's configuration from the worker's variables. */
+export function summaryConfig(env: SummarizerEnv): SummaryConfig {
   return parseSummaryConfig({
     persistentMinAgeDays: env[VAR.PERSISTENT_MIN_AGE_DAYS],
     publishedComponents: env[VAR.PUBLISHED_COMPONENTS],
+    establishedMinAgeDays: env[VAR.ESTABLISHED_MIN_AGE_DAYS],
+    establishedMinCheckInDays: env[VAR.ESTABLISHED_MIN_CHECK_IN_DAYS],
   });
 }
 
@@ -215,7 +218,7 @@ export async function runNight(
       for (const d of batch) summaries.push(mergeDay(d, config, await host.sums(d)));
       const result = await applyDays(
         summaryStore(countingKV(env[BINDING.SUMMARY], counter)),
-        summaries.map((s) => ({ day: s.day, points: s.points })),
+        summaries.map((s) => ({ day: s.day, points: s.points, established: s.established })),
         { now: plan.now, journal: true, maxNewSeriesPerGroup: MAX_NEW_SERIES_PER_GROUP },
       );
       const mine = summaries.find((s) => s.day === day);

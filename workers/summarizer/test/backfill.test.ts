@@ -3,13 +3,9 @@ import { DAY_MS, isoDay } from "@pulp-analytics/shared/config";
 import { healthOf } from "@pulp-analytics/shared/opendata";
 import { encodeMeta } from "@pulp-analytics/shared/raw";
 import { PAGE_KEY, type PageData } from "@pulp-analytics/shared/store";
-import {
-  parseSummaryConfig,
-  type SystemRecord,
-  summarizeDay,
-} from "@pulp-analytics/shared/summary";
+import { type SystemRecord, summarizeDay } from "@pulp-analytics/shared/summary";
 import { afterEach, expect, it } from "vitest";
-import { summarize } from "../src/run";
+import { summarize, summaryConfig } from "../src/run";
 import { daysAgo, dumpSummary, seriesIn, systemId, testEnv, variedSystem } from "./helpers";
 
 afterEach(() => reset());
@@ -17,11 +13,7 @@ afterEach(() => reset());
 const isJoint = (key: string) => /^(core_postgresql|plugin_core|installed|together)__/.test(key);
 
 const D = daysAgo(1);
-const config = () =>
-  parseSummaryConfig({
-    persistentMinAgeDays: testEnv.PERSISTENT_MIN_AGE_DAYS,
-    publishedComponents: testEnv.PUBLISHED_COMPONENTS,
-  });
+const config = () => summaryConfig(testEnv);
 
 /** A system that checked in on `days` (00:00 UTC, ascending), as ingest records it in RAW. */
 function checkedIn(i: number, days: number[]): { id: string; record: SystemRecord } {

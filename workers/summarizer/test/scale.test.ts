@@ -8,10 +8,10 @@ import {
   unpackBlock,
   weeklyKey,
 } from "@pulp-analytics/shared/store";
-import { parseSummaryConfig, summarizeDay } from "@pulp-analytics/shared/summary";
+import { summarizeDay } from "@pulp-analytics/shared/summary";
 import { expect, it } from "vitest";
 import worker from "../src/index";
-import type { RunReport } from "../src/run";
+import { type RunReport, summaryConfig } from "../src/run";
 import {
   daysAgo,
   dumpSummary,
@@ -40,10 +40,7 @@ it("summarizes thousands of systems from list pages alone, then reruns without a
     record: variedSystem(i, D),
   }));
   await seedRaw(systems);
-  const config = parseSummaryConfig({
-    persistentMinAgeDays: testEnv.PERSISTENT_MIN_AGE_DAYS,
-    publishedComponents: testEnv.PUBLISHED_COMPONENTS,
-  });
+  const config = summaryConfig(testEnv);
   const expected = summarizeDay(
     D,
     systems.map((s) => s.record),

@@ -94,7 +94,7 @@ export function plannerCard(page: PageData, range: () => RangeId): HTMLElement {
   const note = el("p", {
     className: "note",
     textContent:
-      "Counts of persistent installations from the joint series. Cells of fewer than 5 installations are not published on their own: each row's remainder is published instead, so where a remainder may hold affected installations the count is a range, exact at both ends. Installations that do not report PostgreSQL (core older than 3.22) are counted apart.",
+      "Counts of established installations (checked in on at least 7 of the last 14 days) from the joint series. Cells of fewer than 5 installations are not published on their own: each row's remainder is published instead, so where a remainder may hold affected installations the count is a range, exact at both ends. Installations that do not report PostgreSQL (core older than 3.22) are counted apart.",
   });
   const together = el("div", { className: "together" });
   fold.append(
