@@ -186,21 +186,34 @@ describe.each(ENVIRONMENTS)("in %s", (env) => {
   });
 });
 
-describe("ingest's rate limiter (docs/contract.md#2-ingest-of-check-ins)", () => {
-  const limiter = (env: Environment) =>
-    (effective("ingest", env).ratelimits ?? []).find((r) => r.name === BINDING.CHECKIN_LIMITER);
+describe("ingest's rate limiters (docs/contract.md#rate-limit)", () => {
+  const LIMITERS = [
+    BINDING.CHECKIN_LIMITER,
+    BINDING.CHECKIN_LIMITER_56,
+    BINDING.CHECKIN_LIMITER_48,
+  ] as const;
+  const limiter = (env: Environment, name: string) =>
+    (effective("ingest", env).ratelimits ?? []).find((r) => r.name === name);
 
-  it("production allows 100 check-ins a minute per address", () => {
-    expect(limiter("production")?.simple).toEqual({ limit: 100, period: 60 });
+  it("production allows 100 check-ins a minute per address or IPv6 /64, 200 per /56, 1,000 per /48", () => {
+    expect(LIMITERS.map((name) => limiter("production", name)?.simple)).toEqual([
+      { limit: 100, period: 60 },
+      { limit: 200, period: 60 },
+      { limit: 1000, period: 60 },
+    ]);
   });
 
-  it("dev allows more in a minute than the load test sends in all", () => {
+  it.each(LIMITERS)("dev's %s allows more in a minute than the load test sends in all", (name) => {
     // scripts/load.ts: 20,000 + 1,000 + 10,000 check-ins and a few more, from one address.
-    expect(limiter("dev")?.simple.limit).toBeGreaterThan(31_000 * 3);
+    expect(limiter("dev", name)?.simple.limit).toBeGreaterThan(31_000 * 3);
   });
 
-  it("dev and production count apart", () => {
-    expect(limiter("dev")?.namespace_id).not.toBe(limiter("production")?.namespace_id);
+  it("every limiter of every environment counts apart", () => {
+    const ids = ENVIRONMENTS.flatMap((env) =>
+      LIMITERS.map((name) => limiter(env, name)?.namespace_id),
+    );
+    expect(ids.every((id) => id !== undefined)).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
   });
 
   it("the other workers have no limiter", () => {

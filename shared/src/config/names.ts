@@ -13,8 +13,12 @@ export const BINDING = {
   SITE: "SITE",
   /** Service binding from ingest to the summarizer: dev environment only. */
   SUMMARIZER: "SUMMARIZER",
-  /** Workers Rate Limiting binding of ingest: check-ins per client address (see RATE_LIMIT). */
+  /** Workers Rate Limiting binding of ingest: check-ins per client address (IPv6: per /64). */
   CHECKIN_LIMITER: "CHECKIN_LIMITER",
+  /** Workers Rate Limiting binding of ingest: check-ins per IPv6 /56. */
+  CHECKIN_LIMITER_56: "CHECKIN_LIMITER_56",
+  /** Workers Rate Limiting binding of ingest: check-ins per IPv6 /48. */
+  CHECKIN_LIMITER_48: "CHECKIN_LIMITER_48",
   /** Durable Object of the summarizer: one summary run at a time per SUMMARY. */
   SUMMARY_LOCK: "SUMMARY_LOCK",
 } as const;

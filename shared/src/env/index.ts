@@ -14,6 +14,9 @@ export interface IngestEnv {
   [BINDING.SUMMARIZER]?: Fetcher;
   /** Check-ins per client address (wrangler `ratelimits`; both environments). */
   [BINDING.CHECKIN_LIMITER]?: RateLimit;
+  /** Check-ins per IPv6 /56 and per IPv6 /48 (both environments). */
+  [BINDING.CHECKIN_LIMITER_56]?: RateLimit;
+  [BINDING.CHECKIN_LIMITER_48]?: RateLimit;
   [VAR.ENVIRONMENT]: string;
   [VAR.ALLOW_SIMULATED_TIME]?: string;
   [VAR.LOCAL_STACK]?: string;

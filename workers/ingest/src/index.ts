@@ -18,7 +18,7 @@ import type { IngestEnv } from "@pulp-analytics/shared/env";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { authorizeTrigger } from "./auth";
-import { limiterKey } from "./limiter";
+import { ipv6Prefix, limiterKey } from "./limiter";
 import { type Outcome, storeCheckIn } from "./raw";
 
 const app = new Hono<{ Bindings: IngestEnv }>();
@@ -54,24 +54,15 @@ app.post(
   "/",
   async (c, next) => {
     // Before the body is read: a client over its limit costs no parsing and no KV call. The
-    // address is the limiter's key and nothing else (docs/contract.md#2-ingest-of-check-ins: never stored or logged).
-    const limiter = c.env[BINDING.CHECKIN_LIMITER];
-    if (!limiter) return next();
-    let allowed = true;
-    try {
-      ({ success: allowed } = await limiter.limit({
-        key: limiterKey(c.req.header("CF-Connecting-IP")),
-      }));
-    } catch {
-      // The limiter failing must not cost real installations their check-in: let it through.
-    }
-    if (allowed) return next();
+    // address is the limiters' key and nothing else (docs/contract.md#2-ingest-of-check-ins:
+    // never stored or logged). IPv6 clients count per /64, /56 and /48 at once.
+    if (await withinRate(c.env, c.req.header("CF-Connecting-IP"))) return next();
     return answer({
       status: 429,
       outcome: "limited",
       problem: {
         status: 429,
-        error: `too many check-ins from this address; retry in ${RATE_LIMIT_RETRY_SECONDS} seconds`,
+        error: `too many check-ins from this address or its network; retry in ${RATE_LIMIT_RETRY_SECONDS} seconds`,
       },
     });
   },
@@ -148,6 +139,31 @@ app.onError((error) => {
     ),
   );
 });
+
+/**
+ * Whether every limiter that applies lets this address post now. A limiter failing must not cost
+ * real installations their check-in: it counts as a yes.
+ */
+async function withinRate(env: IngestEnv, address: string | undefined): Promise<boolean> {
+  const checks: [RateLimit | undefined, string | null][] = [
+    [env[BINDING.CHECKIN_LIMITER], limiterKey(address)],
+    [env[BINDING.CHECKIN_LIMITER_56], ipv6Prefix(address, 56)],
+    [env[BINDING.CHECKIN_LIMITER_48], ipv6Prefix(address, 48)],
+  ];
+  const answers = await Promise.all(
+    checks.map(([limiter, key]) =>
+      limiter && key !== null
+        ? Promise.resolve(key)
+            .then((k) => limiter.limit({ key: k }))
+            .then(
+              (outcome) => outcome.success,
+              () => true,
+            )
+        : true,
+    ),
+  );
+  return answers.every(Boolean);
+}
 
 /**
  * The check-in time: the clock, or, where the local stack enabled it (never in production), the
