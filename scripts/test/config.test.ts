@@ -43,6 +43,7 @@ interface EffectiveConfig {
   triggers: { crons?: string[] };
   observability?: { enabled?: boolean };
   ratelimits?: { name: string; namespace_id: string; simple: { limit: number; period: number } }[];
+  migrations?: unknown[];
 }
 
 const effective = (worker: Worker, env: Environment): EffectiveConfig =>
@@ -118,7 +119,14 @@ describe.each(cases)("$worker in $env", ({ worker, env }) => {
 
   it("uses only binding names defined in shared/src/names.ts", () => {
     const known: string[] = Object.values(BINDING);
-    for (const name of [...kvBindings(worker, env), ...serviceBindings(worker, env)]) {
+    const durableObjects = storageBindings(worker, env, "durable_objects.bindings") as {
+      name: string;
+    }[];
+    for (const name of [
+      ...kvBindings(worker, env),
+      ...serviceBindings(worker, env),
+      ...durableObjects.map((d) => d.name),
+    ]) {
       expect(known).toContain(name);
     }
   });
@@ -165,7 +173,19 @@ describe.each(ENVIRONMENTS)("in %s", (env) => {
           : [];
       expect(storageBindings("summarizer", env, kind), kind).toEqual(expected);
     }
-    expect(storageBindings("ingest", env, "durable_objects.bindings")).toEqual([]);
+  });
+
+  it("ingest's only other storage is its admission budget, a SQLite Durable Object of its own", () => {
+    for (const kind of STORAGE_BINDINGS) {
+      const expected =
+        kind === "durable_objects.bindings"
+          ? [{ name: BINDING.ADMISSION, class_name: "AdmissionBudget" }]
+          : [];
+      expect(storageBindings("ingest", env, kind), kind).toEqual(expected);
+    }
+    expect(effective("ingest", env).migrations).toEqual([
+      { tag: "v1", new_sqlite_classes: ["AdmissionBudget"] },
+    ]);
   });
 
   it("ingest and the summarizer share one RAW namespace", () => {
@@ -220,6 +240,35 @@ describe("ingest's rate limiters (docs/contract.md#rate-limit)", () => {
     for (const env of ENVIRONMENTS) {
       expect(effective("site", env).ratelimits ?? []).toEqual([]);
       expect(effective("summarizer", env).ratelimits ?? []).toEqual([]);
+    }
+  });
+});
+
+describe("ingest's budget of new installations (docs/architecture.md#admission)", () => {
+  const vars = (env: Environment) => effective("ingest", env).vars;
+
+  it("production admits 50 a network a day, and the larger of 1,000 and 5% of yesterday's known", () => {
+    expect(vars("production")).toMatchObject({
+      [VAR.ADMISSION_PER_NETWORK]: "50",
+      [VAR.ADMISSION_FLOOR]: "1000",
+      [VAR.ADMISSION_SHARE]: "0.05",
+    });
+  });
+
+  it("dev admits more from one address in a day than the load test and the demo post", () => {
+    // scripts/load.ts: over 31,000 new ids from 127.0.0.1; the demo: 150 systems (--systems N).
+    expect(Number(vars("dev")[VAR.ADMISSION_PER_NETWORK])).toBeGreaterThan(31_000 * 3);
+    expect(Number(vars("dev")[VAR.ADMISSION_FLOOR])).toBeGreaterThan(31_000 * 3);
+    expect(Number(vars("dev")[VAR.ADMISSION_SHARE])).toBeGreaterThanOrEqual(0);
+  });
+
+  it("the other workers have no such variables", () => {
+    for (const env of ENVIRONMENTS) {
+      for (const worker of ["site", "summarizer"] as const) {
+        for (const name of [VAR.ADMISSION_PER_NETWORK, VAR.ADMISSION_FLOOR, VAR.ADMISSION_SHARE]) {
+          expect(effective(worker, env).vars).not.toHaveProperty(name);
+        }
+      }
     }
   });
 });

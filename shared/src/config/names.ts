@@ -19,6 +19,11 @@ export const BINDING = {
   CHECKIN_LIMITER_56: "CHECKIN_LIMITER_56",
   /** Workers Rate Limiting binding of ingest: check-ins per IPv6 /48. */
   CHECKIN_LIMITER_48: "CHECKIN_LIMITER_48",
+  /**
+   * Durable Object of ingest (`AdmissionBudget`): new installations admitted per network and
+   * UTC day, and in all (docs/architecture.md#admission).
+   */
+  ADMISSION: "ADMISSION",
   /** Durable Object of the summarizer: one summary run at a time per SUMMARY. */
   SUMMARY_LOCK: "SUMMARY_LOCK",
 } as const;
@@ -38,6 +43,15 @@ export const VAR = {
    * may set it): the dev `PUT /` then asks for no token.
    */
   LOCAL_STACK: "LOCAL_STACK",
+  /** Ingest: new installations admitted per IPv4 /24 or IPv6 /48 per UTC day (whole number). */
+  ADMISSION_PER_NETWORK: "ADMISSION_PER_NETWORK",
+  /** Ingest: new installations admitted per UTC day in all, at least (whole number). */
+  ADMISSION_FLOOR: "ADMISSION_FLOOR",
+  /**
+   * Ingest: new installations admitted per UTC day in all, as a share of the known ones that
+   * checked in the day before, when that is more than the floor (a decimal, e.g. `0.05`).
+   */
+  ADMISSION_SHARE: "ADMISSION_SHARE",
 } as const;
 
 /** Secrets (`wrangler secret put`), never in a config file. */
