@@ -44,6 +44,7 @@ interface EffectiveConfig {
   observability?: { enabled?: boolean };
   ratelimits?: { name: string; namespace_id: string; simple: { limit: number; period: number } }[];
   migrations?: unknown[];
+  limits?: { cpu_ms?: number };
 }
 
 const effective = (worker: Worker, env: Environment): EffectiveConfig =>
@@ -82,6 +83,9 @@ function kvId(worker: Worker, env: Environment, binding: string): string | undef
 /** The name a worker deploys under in `env` (`env.<env>.name`, or wrangler's `<name>-<env>`). */
 const deployedName = (worker: Worker, env: Environment) => effective(worker, env).name;
 
+/** CPU ms per invocation, top-level in each config and inherited by both environments. */
+const CPU_MS: Record<Worker, number> = { ingest: 200, site: 15_000, summarizer: 30_000 };
+
 const cases = ENVIRONMENTS.flatMap((env) => WORKERS.map((worker) => ({ worker, env })));
 
 describe.each(cases)("$worker in $env", ({ worker, env }) => {
@@ -106,6 +110,10 @@ describe.each(cases)("$worker in $env", ({ worker, env }) => {
   it("uses only rate limiter names defined in shared/src/names.ts", () => {
     const known: string[] = Object.values(BINDING);
     for (const { name } of config.ratelimits ?? []) expect(known).toContain(name);
+  });
+
+  it("sets its CPU limit deliberately (docs/operations.md#quotas-and-cost)", () => {
+    expect(config.limits?.cpu_ms).toBe(CPU_MS[worker]);
   });
 
   it("says which environment it is", () => {
