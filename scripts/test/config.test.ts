@@ -43,6 +43,8 @@ interface EffectiveConfig {
   triggers: { crons?: string[] };
   observability?: { enabled?: boolean };
   ratelimits?: { name: string; namespace_id: string; simple: { limit: number; period: number } }[];
+  migrations?: unknown[];
+  limits?: { cpu_ms?: number };
 }
 
 const effective = (worker: Worker, env: Environment): EffectiveConfig =>
@@ -81,6 +83,9 @@ function kvId(worker: Worker, env: Environment, binding: string): string | undef
 /** The name a worker deploys under in `env` (`env.<env>.name`, or wrangler's `<name>-<env>`). */
 const deployedName = (worker: Worker, env: Environment) => effective(worker, env).name;
 
+/** CPU ms per invocation, top-level in each config and inherited by both environments. */
+const CPU_MS: Record<Worker, number> = { ingest: 200, site: 15_000, summarizer: 30_000 };
+
 const cases = ENVIRONMENTS.flatMap((env) => WORKERS.map((worker) => ({ worker, env })));
 
 describe.each(cases)("$worker in $env", ({ worker, env }) => {
@@ -107,6 +112,10 @@ describe.each(cases)("$worker in $env", ({ worker, env }) => {
     for (const { name } of config.ratelimits ?? []) expect(known).toContain(name);
   });
 
+  it("sets its CPU limit deliberately (docs/operations.md#quotas-and-cost)", () => {
+    expect(config.limits?.cpu_ms).toBe(CPU_MS[worker]);
+  });
+
   it("says which environment it is", () => {
     expect(config.vars[VAR.ENVIRONMENT]).toBe(env);
   });
@@ -118,7 +127,14 @@ describe.each(cases)("$worker in $env", ({ worker, env }) => {
 
   it("uses only binding names defined in shared/src/names.ts", () => {
     const known: string[] = Object.values(BINDING);
-    for (const name of [...kvBindings(worker, env), ...serviceBindings(worker, env)]) {
+    const durableObjects = storageBindings(worker, env, "durable_objects.bindings") as {
+      name: string;
+    }[];
+    for (const name of [
+      ...kvBindings(worker, env),
+      ...serviceBindings(worker, env),
+      ...durableObjects.map((d) => d.name),
+    ]) {
       expect(known).toContain(name);
     }
   });
@@ -168,7 +184,19 @@ describe.each(ENVIRONMENTS)("in %s", (env) => {
             : [];
       expect(storageBindings("summarizer", env, kind), kind).toEqual(expected);
     }
-    expect(storageBindings("ingest", env, "durable_objects.bindings")).toEqual([]);
+  });
+
+  it("ingest's only other storage is its admission budget, a SQLite Durable Object of its own", () => {
+    for (const kind of STORAGE_BINDINGS) {
+      const expected =
+        kind === "durable_objects.bindings"
+          ? [{ name: BINDING.ADMISSION, class_name: "AdmissionBudget" }]
+          : [];
+      expect(storageBindings("ingest", env, kind), kind).toEqual(expected);
+    }
+    expect(effective("ingest", env).migrations).toEqual([
+      { tag: "v1", new_sqlite_classes: ["AdmissionBudget"] },
+    ]);
   });
 
   it("ingest and the summarizer share one RAW namespace", () => {
@@ -189,27 +217,69 @@ describe.each(ENVIRONMENTS)("in %s", (env) => {
   });
 });
 
-describe("ingest's rate limiter (docs/contract.md#2-ingest-of-check-ins)", () => {
-  const limiter = (env: Environment) =>
-    (effective("ingest", env).ratelimits ?? []).find((r) => r.name === BINDING.CHECKIN_LIMITER);
+describe("ingest's rate limiters (docs/contract.md#rate-limit)", () => {
+  const LIMITERS = [
+    BINDING.CHECKIN_LIMITER,
+    BINDING.CHECKIN_LIMITER_56,
+    BINDING.CHECKIN_LIMITER_48,
+  ] as const;
+  const limiter = (env: Environment, name: string) =>
+    (effective("ingest", env).ratelimits ?? []).find((r) => r.name === name);
 
-  it("production allows 100 check-ins a minute per address", () => {
-    expect(limiter("production")?.simple).toEqual({ limit: 100, period: 60 });
+  it("production allows 100 check-ins a minute per address or IPv6 /64, 200 per /56, 1,000 per /48", () => {
+    expect(LIMITERS.map((name) => limiter("production", name)?.simple)).toEqual([
+      { limit: 100, period: 60 },
+      { limit: 200, period: 60 },
+      { limit: 1000, period: 60 },
+    ]);
   });
 
-  it("dev allows more in a minute than the load test sends in all", () => {
+  it.each(LIMITERS)("dev's %s allows more in a minute than the load test sends in all", (name) => {
     // scripts/load.ts: 20,000 + 1,000 + 10,000 check-ins and a few more, from one address.
-    expect(limiter("dev")?.simple.limit).toBeGreaterThan(31_000 * 3);
+    expect(limiter("dev", name)?.simple.limit).toBeGreaterThan(31_000 * 3);
   });
 
-  it("dev and production count apart", () => {
-    expect(limiter("dev")?.namespace_id).not.toBe(limiter("production")?.namespace_id);
+  it("every limiter of every environment counts apart", () => {
+    const ids = ENVIRONMENTS.flatMap((env) =>
+      LIMITERS.map((name) => limiter(env, name)?.namespace_id),
+    );
+    expect(ids.every((id) => id !== undefined)).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
   });
 
   it("the other workers have no limiter", () => {
     for (const env of ENVIRONMENTS) {
       expect(effective("site", env).ratelimits ?? []).toEqual([]);
       expect(effective("summarizer", env).ratelimits ?? []).toEqual([]);
+    }
+  });
+});
+
+describe("ingest's budget of new installations (docs/architecture.md#admission)", () => {
+  const vars = (env: Environment) => effective("ingest", env).vars;
+
+  it("production admits 50 a network a day, and the larger of 1,000 and 5% of yesterday's known", () => {
+    expect(vars("production")).toMatchObject({
+      [VAR.ADMISSION_PER_NETWORK]: "50",
+      [VAR.ADMISSION_FLOOR]: "1000",
+      [VAR.ADMISSION_SHARE]: "0.05",
+    });
+  });
+
+  it("dev admits more from one address in a day than the load test and the demo post", () => {
+    // scripts/load.ts: over 31,000 new ids from 127.0.0.1; the demo: 150 systems (--systems N).
+    expect(Number(vars("dev")[VAR.ADMISSION_PER_NETWORK])).toBeGreaterThan(31_000 * 3);
+    expect(Number(vars("dev")[VAR.ADMISSION_FLOOR])).toBeGreaterThan(31_000 * 3);
+    expect(Number(vars("dev")[VAR.ADMISSION_SHARE])).toBeGreaterThanOrEqual(0);
+  });
+
+  it("the other workers have no such variables", () => {
+    for (const env of ENVIRONMENTS) {
+      for (const worker of ["site", "summarizer"] as const) {
+        for (const name of [VAR.ADMISSION_PER_NETWORK, VAR.ADMISSION_FLOOR, VAR.ADMISSION_SHARE]) {
+          expect(effective(worker, env).vars).not.toHaveProperty(name);
+        }
+      }
     }
   });
 });

@@ -13,8 +13,17 @@ export const BINDING = {
   SITE: "SITE",
   /** Service binding from ingest to the summarizer: dev environment only. */
   SUMMARIZER: "SUMMARIZER",
-  /** Workers Rate Limiting binding of ingest: check-ins per client address (see RATE_LIMIT). */
+  /** Workers Rate Limiting binding of ingest: check-ins per client address (IPv6: per /64). */
   CHECKIN_LIMITER: "CHECKIN_LIMITER",
+  /** Workers Rate Limiting binding of ingest: check-ins per IPv6 /56. */
+  CHECKIN_LIMITER_56: "CHECKIN_LIMITER_56",
+  /** Workers Rate Limiting binding of ingest: check-ins per IPv6 /48. */
+  CHECKIN_LIMITER_48: "CHECKIN_LIMITER_48",
+  /**
+   * Durable Object of ingest (`AdmissionBudget`): new installations admitted per network and
+   * UTC day, and in all (docs/architecture.md#admission).
+   */
+  ADMISSION: "ADMISSION",
   /** Durable Object of the summarizer: one summary run at a time per SUMMARY. */
   SUMMARY_LOCK: "SUMMARY_LOCK",
   /** Workflow of the summarizer: every summary run, one step per invocation. */
@@ -42,6 +51,15 @@ export const VAR = {
    * may set it): the dev `PUT /` then asks for no token.
    */
   LOCAL_STACK: "LOCAL_STACK",
+  /** Ingest: new installations admitted per IPv4 /24 or IPv6 /48 per UTC day (whole number). */
+  ADMISSION_PER_NETWORK: "ADMISSION_PER_NETWORK",
+  /** Ingest: new installations admitted per UTC day in all, at least (whole number). */
+  ADMISSION_FLOOR: "ADMISSION_FLOOR",
+  /**
+   * Ingest: new installations admitted per UTC day in all, as a share of the known ones that
+   * checked in the day before, when that is more than the floor (a decimal, e.g. `0.05`).
+   */
+  ADMISSION_SHARE: "ADMISSION_SHARE",
 } as const;
 
 /** Secrets (`wrangler secret put`), never in a config file. */

@@ -14,8 +14,16 @@ export interface IngestEnv {
   [BINDING.SUMMARIZER]?: Fetcher;
   /** Check-ins per client address (wrangler `ratelimits`; both environments). */
   [BINDING.CHECKIN_LIMITER]?: RateLimit;
+  /** Check-ins per IPv6 /56 and per IPv6 /48 (both environments). */
+  [BINDING.CHECKIN_LIMITER_56]?: RateLimit;
+  [BINDING.CHECKIN_LIMITER_48]?: RateLimit;
+  /** New installations' budgets (ingest's `AdmissionBudget` Durable Object). */
+  [BINDING.ADMISSION]: DurableObjectNamespace;
   [VAR.ENVIRONMENT]: string;
   [VAR.ALLOW_SIMULATED_TIME]?: string;
+  [VAR.ADMISSION_PER_NETWORK]?: string;
+  [VAR.ADMISSION_FLOOR]?: string;
+  [VAR.ADMISSION_SHARE]?: string;
   [VAR.LOCAL_STACK]?: string;
   /** Which components' facts the RAW metadata carries (as the summarizer's variable). */
   [VAR.PUBLISHED_COMPONENTS]?: string;

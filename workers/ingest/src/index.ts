@@ -1,7 +1,8 @@
 /**
  * The ingest worker: the front door of the analytics origin (docs/contract.md#1-one-origin-three-workers, #2-ingest-of-check-ins). A thin shell around
- * shared/: limit the client's rate, read the body, decode and validate it, store it in RAW with
- * compact metadata. Every answer of its own carries the security headers.
+ * shared/: limit the client's rate, read the body, decode and validate it, admit a new
+ * installation against its budgets (./admission.ts), store it in RAW with compact metadata. Every
+ * answer of its own carries the security headers.
  */
 
 import {
@@ -11,15 +12,19 @@ import {
   type Problem,
   parseCheckInTime,
   problemResponse,
+  startOfUtcDay,
   VAR,
   withSecurityHeaders,
 } from "@pulp-analytics/shared/config";
 import type { IngestEnv } from "@pulp-analytics/shared/env";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { ADMISSION_NAME, type AdmissionBudget, readBudgets } from "./admission";
 import { authorizeTrigger } from "./auth";
-import { limiterKey } from "./limiter";
-import { type Outcome, storeCheckIn } from "./raw";
+import { admissionNetwork, ipv6Prefix, limiterKey } from "./limiter";
+import { type Admission, type Outcome, storeCheckIn } from "./raw";
+
+export { AdmissionBudget } from "./admission";
 
 const app = new Hono<{ Bindings: IngestEnv }>();
 
@@ -54,24 +59,15 @@ app.post(
   "/",
   async (c, next) => {
     // Before the body is read: a client over its limit costs no parsing and no KV call. The
-    // address is the limiter's key and nothing else (docs/contract.md#2-ingest-of-check-ins: never stored or logged).
-    const limiter = c.env[BINDING.CHECKIN_LIMITER];
-    if (!limiter) return next();
-    let allowed = true;
-    try {
-      ({ success: allowed } = await limiter.limit({
-        key: limiterKey(c.req.header("CF-Connecting-IP")),
-      }));
-    } catch {
-      // The limiter failing must not cost real installations their check-in: let it through.
-    }
-    if (allowed) return next();
+    // address is the limiters' key and nothing else (docs/contract.md#2-ingest-of-check-ins:
+    // never stored or logged). IPv6 clients count per /64, /56 and /48 at once.
+    if (await withinRate(c.env, c.req.header("CF-Connecting-IP"))) return next();
     return answer({
       status: 429,
       outcome: "limited",
       problem: {
         status: 429,
-        error: `too many check-ins from this address; retry in ${RATE_LIMIT_RETRY_SECONDS} seconds`,
+        error: `too many check-ins from this address or its network; retry in ${RATE_LIMIT_RETRY_SECONDS} seconds`,
       },
     });
   },
@@ -108,7 +104,8 @@ app.post(
     const body = new Uint8Array(await c.req.arrayBuffer());
     const now = checkInTime(c.env, c.req.header(HEADER.SIMULATED_TIME));
     if (typeof now !== "number") return answer({ status: 400, outcome: "rejected", problem: now });
-    const outcome = await storeCheckIn(c.env[BINDING.RAW], {
+    const admission = admissionOf(c.env, c.req.header("CF-Connecting-IP"), now);
+    const outcome = await storeCheckIn(c.env[BINDING.RAW], admission, {
       body,
       contentType: c.req.header("Content-Type") ?? null,
       now,
@@ -150,6 +147,56 @@ app.onError((error) => {
 });
 
 /**
+ * The admission budget as this check-in sees it: its network and UTC day, the one
+ * `AdmissionBudget` instance, the environment's budgets. The network goes to the Durable Object
+ * as an argument and nowhere else: it hashes it under a daily key and forgets it.
+ */
+function admissionOf(env: IngestEnv, address: string | undefined, now: number): Admission {
+  const day = startOfUtcDay(now);
+  const stub = () => {
+    const namespace = env[BINDING.ADMISSION];
+    return namespace.get(
+      namespace.idFromName(ADMISSION_NAME),
+    ) as DurableObjectStub<AdmissionBudget>;
+  };
+  return {
+    admit: async () => stub().admit(day, admissionNetwork(address), readBudgets(env)),
+    seen: () =>
+      Promise.resolve()
+        .then(() => stub().seen(day))
+        .catch((error: unknown) => {
+          // The day's population is one short: its next day's global budget may be too.
+          console.log(JSON.stringify({ event: "admission", error: String(error) }));
+        }),
+  };
+}
+
+/**
+ * Whether every limiter that applies lets this address post now. A limiter failing must not cost
+ * real installations their check-in: it counts as a yes.
+ */
+async function withinRate(env: IngestEnv, address: string | undefined): Promise<boolean> {
+  const checks: [RateLimit | undefined, string | null][] = [
+    [env[BINDING.CHECKIN_LIMITER], limiterKey(address)],
+    [env[BINDING.CHECKIN_LIMITER_56], ipv6Prefix(address, 56)],
+    [env[BINDING.CHECKIN_LIMITER_48], ipv6Prefix(address, 48)],
+  ];
+  const answers = await Promise.all(
+    checks.map(([limiter, key]) =>
+      limiter && key !== null
+        ? Promise.resolve(key)
+            .then((k) => limiter.limit({ key: k }))
+            .then(
+              (outcome) => outcome.success,
+              () => true,
+            )
+        : true,
+    ),
+  );
+  return answers.every(Boolean);
+}
+
+/**
  * The check-in time: the clock, or, where the local stack enabled it (never in production), the
  * simulated time of the X-Pulp-Analytics-Time header (docs/contract.md#7-simulated-check-in-time).
  */
@@ -179,10 +226,14 @@ function answer(outcome: Outcome, bytes?: number, headers?: Record<string, strin
     outcome: outcome.outcome,
     format: outcome.format,
     bytes,
+    budget: "budget" in outcome ? outcome.budget : undefined,
     error: problem?.error,
   });
   if (!problem) return Response.json({ status: "ok" });
-  const retryAfter = RETRY_AFTER[problem.status];
+  const retryAfter =
+    "retryAfter" in outcome && outcome.retryAfter !== undefined
+      ? String(outcome.retryAfter)
+      : RETRY_AFTER[problem.status];
   return problemResponse(problem, {
     ...headers,
     ...(retryAfter ? { "Retry-After": retryAfter } : {}),

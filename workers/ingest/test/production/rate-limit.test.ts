@@ -1,6 +1,8 @@
 /**
  * Contract §2: production limits how often one client address may post, with the Workers Rate
- * Limiting binding as configured in wrangler.jsonc (100 a minute; miniflare simulates it).
+ * Limiting binding as configured in wrangler.jsonc (100 a minute; miniflare simulates it). The
+ * /56 and /48 limiters are asked with their keys in ../rate.test.ts; their numbers are checked by
+ * scripts/test/config.test.ts.
  * Each test uses its own addresses: the limiter's counts outlive a test.
  */
 import { reset } from "cloudflare:test";
