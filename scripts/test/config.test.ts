@@ -41,7 +41,14 @@ interface EffectiveConfig {
   workers_dev?: boolean;
   preview_urls?: boolean;
   triggers: { crons?: string[] };
-  observability?: { enabled?: boolean };
+  observability?: {
+    enabled?: boolean;
+    head_sampling_rate?: number;
+    logs?: { enabled?: boolean; invocation_logs?: boolean; destinations?: string[] };
+    traces?: { enabled?: boolean };
+  };
+  logpush?: boolean;
+  tail_consumers?: unknown[];
   ratelimits?: { name: string; namespace_id: string; simple: { limit: number; period: number } }[];
   migrations?: unknown[];
   limits?: { cpu_ms?: number };
@@ -91,8 +98,16 @@ const cases = ENVIRONMENTS.flatMap((env) => WORKERS.map((worker) => ({ worker, e
 describe.each(cases)("$worker in $env", ({ worker, env }) => {
   const config = effective(worker, env);
 
-  it("has observability enabled", () => {
+  it("logs its own lines and never a request's headers or address", () => {
     expect(config.observability?.enabled).toBe(true);
+    expect(config.observability?.logs?.enabled).toBe(true);
+    // Invocation logs carry every request's headers (CF-Connecting-IP among them) and cf object;
+    // traces its metadata; Logpush and tail consumers would send the same elsewhere.
+    expect(config.observability?.logs?.invocation_logs).toBe(false);
+    expect(config.observability?.traces?.enabled).not.toBe(true);
+    expect(config.observability?.logs?.destinations ?? []).toEqual([]);
+    expect(config.logpush).not.toBe(true);
+    expect(config.tail_consumers ?? []).toEqual([]);
   });
 
   it("cannot enable simulated check-in time", () => {

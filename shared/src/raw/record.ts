@@ -10,6 +10,8 @@
  *   written, renewing the TTL.
  * - A check-in older than the stored last one (simulated time only) keeps the stored, later
  *   facts and time and adds its day to `d` (and may move first seen earlier).
+ * - Times are stored to the minute ({@link TIME_GRAIN_MS}): the summary reads days, and a time to
+ *   the millisecond could be matched against a request's time in any log that has one.
  */
 
 import { encodeCheckIn } from "../checkin/encode";
@@ -41,7 +43,13 @@ export interface Incoming {
 
 export type Plan = { write: true; value: Uint8Array; meta: RawMeta } | { write: false };
 
-export function planWrite(stored: Stored | null, incoming: Incoming): Plan {
+/** The finest time RAW keeps: a minute, which never moves a time to another UTC day. */
+export const TIME_GRAIN_MS = 60_000;
+
+const toGrain = (time: number) => Math.floor(time / TIME_GRAIN_MS) * TIME_GRAIN_MS;
+
+export function planWrite(stored: Stored | null, exact: Incoming): Plan {
+  const incoming = { ...exact, now: toGrain(exact.now) };
   const previous = stored?.value ? parseMeta(stored.metadata) : null;
   const value = encodeCheckIn(incoming.checkIn);
   if (!previous || !stored?.value) {
@@ -65,7 +73,7 @@ export function planWrite(stored: Stored | null, incoming: Incoming): Plan {
     meta: publishedMeta(
       factsOf(incoming.checkIn),
       {
-        firstSeen: Math.min(previous.f, incoming.now),
+        firstSeen: toGrain(Math.min(previous.f, incoming.now)),
         lastCheckIn: incoming.now,
         earlierDays: carryDays(previous, incoming.now),
       },
@@ -83,7 +91,7 @@ function olderCheckIn(previous: RawMeta, value: ArrayBuffer, incoming: Incoming)
   const back = Math.round((startOfUtcDay(previous.l) - startOfUtcDay(incoming.now)) / DAY_MS);
   const days = daysBefore(previous);
   const addsDay = back < CHECK_IN_DAYS && !days.includes(back);
-  const firstSeen = Math.min(previous.f, incoming.now);
+  const firstSeen = toGrain(Math.min(previous.f, incoming.now));
   if (!addsDay && firstSeen === previous.f) return { write: false };
   const earlierDays = [...days, ...(addsDay ? [back] : [])].filter((d) => d !== 0);
   const times = { firstSeen, lastCheckIn: previous.l, earlierDays };

@@ -115,21 +115,36 @@ describe("planWrite", () => {
   it("rewrites once an entry stored verbatim by an older ingest, the same day", () => {
     const first = encodeMeta(facts, { firstSeen: day, lastCheckIn: day }, "j");
     const verbatim = new TextEncoder().encode(JSON.stringify(checkIn));
-    const plan = planWrite(stored(first, verbatim), incoming(day + 1));
-    expect(plan).toMatchObject({ write: true, meta: { f: day, l: day + 1 } });
+    const plan = planWrite(stored(first, verbatim), incoming(day + 60_000));
+    expect(plan).toMatchObject({ write: true, meta: { f: day, l: day + 60_000 } });
     expect(plan.write && plan.value).toEqual(value);
   });
 
   it("writes different facts the same day, carrying first seen", () => {
     const first = encodeMeta(facts, { firstSeen: day - 86_400_000 * 9, lastCheckIn: day }, "p");
     const changed = { ...checkIn, postgresqlVersion: 170001 };
-    const plan = planWrite(stored(first), incoming(day + 1, changed));
-    expect(plan).toMatchObject({ write: true, meta: { f: day - 86_400_000 * 9, l: day + 1 } });
+    const plan = planWrite(stored(first), incoming(day + 60_000, changed));
+    expect(plan).toMatchObject({ write: true, meta: { f: day - 86_400_000 * 9, l: day + 60_000 } });
   });
 
   it("rewrites when the stored metadata is not ours, starting first seen afresh", () => {
     const plan = planWrite(stored({ junk: true }), incoming(day));
     expect(plan).toMatchObject({ write: true, meta: { f: day, l: day } });
+  });
+
+  it("stores times to the minute, never finer", () => {
+    const at = Date.parse("2026-11-01T09:41:27.913Z");
+    const plan = planWrite(null, incoming(at));
+    const minute = Date.parse("2026-11-01T09:41:00Z");
+    expect(plan).toMatchObject({ write: true, meta: { f: minute, l: minute } });
+    // A first seen stored to the millisecond by an older ingest is cut too at the next write.
+    const old = encodeMeta(
+      facts,
+      { firstSeen: at - 86_400_000, lastCheckIn: at - 86_400_000 },
+      "p",
+    );
+    const next = planWrite(stored(old), incoming(at));
+    expect(next).toMatchObject({ write: true, meta: { f: minute - 86_400_000, l: minute } });
   });
 
   it("keeps only the published components in c", () => {
