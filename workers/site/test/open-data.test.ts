@@ -8,6 +8,7 @@ import { CHUNK_PREFIX, seriesFromChunks } from "@pulp-analytics/shared/store";
 import type { Point } from "@pulp-analytics/shared/summary";
 import { afterEach, describe, expect, it } from "vitest";
 import app from "../src/index";
+import { jointGroups, jointYears } from "../src/joint";
 import { counting, day, freshOrigin, summarize, summary, worker } from "./helpers";
 
 afterEach(() => reset());
@@ -297,29 +298,47 @@ describe("GET /api/v1/export.csv", () => {
 });
 
 describe("GET /api/v1/joint/<group>/<YYYY>", () => {
-  it("is one read of the group's year chunk, as stored, and a 404 for other names", async () => {
-    await summarize(history(), GENERATED);
-    const { env, reads } = counting("dev");
+  it("is one read of the group's year chunk, as stored; a published plugin's empty year is 200", async () => {
+    // rpm has joint series; file is a published plugin whose table has no points yet.
+    await summarize({ ...history(), "versions__file__1.0": [[day("2026-01-05"), 7]] }, GENERATED);
+    const { env, reads } = counting("production");
     const at = freshOrigin();
     const res = await view(env, at("/api/v1/joint/core_postgresql/2025"));
     expect(res.status).toBe(200);
     expectSecurityHeaders(res);
-    expect(reads()).toBe(1);
+    // The key list (a list and a bulk read), the page data, then the chunk.
+    expect(reads()).toBe(4);
     expect(await res.text()).toBe(await summary.get("c:core_postgresql:2025", "text"));
     const rpm = await view(env, at("/api/v1/joint/plugin_core__rpm/2026"));
     expect(rpm.status).toBe(200);
-    expect(reads()).toBe(2);
-    // A year before the joint series began is an empty year (the planner asks for each year of
-    // its range), after one read.
-    const before = await view(env, at("/api/v1/joint/core_postgresql/2019"));
-    expect(before.status).toBe(200);
-    expect(await before.json()).toEqual({
+    expect(reads()).toBe(5);
+    // A year SUMMARY holds without the group's series is an empty year (the planner asks for
+    // each year of its range), after one read.
+    const empty = await view(env, at("/api/v1/joint/plugin_core__file/2024"));
+    expect(empty.status).toBe(200);
+    expect(await empty.json()).toEqual({
       v: 2,
-      year: 2019,
-      start: Date.UTC(2019, 0, 1),
+      year: 2024,
+      start: Date.UTC(2024, 0, 1),
       series: {},
     });
+    expect(reads()).toBe(6);
+  });
+
+  it("is a 404, unread and not cached, for groups not published and years outside the data", async () => {
+    await summarize(history(), GENERATED);
+    const { env, reads } = counting("production");
+    const at = freshOrigin();
+    expect((await view(env, at("/api/v1/joint/installed/2026"))).status).toBe(200);
+    const warm = reads();
+    const next = new Date().getUTCFullYear() + 1;
     for (const path of [
+      "/api/v1/joint/plugin_core__x1234/0042",
+      "/api/v1/joint/plugin_core__x1234/2025",
+      "/api/v1/joint/plugin_core__file/2025",
+      "/api/v1/joint/core_postgresql/0042",
+      "/api/v1/joint/core_postgresql/2023",
+      `/api/v1/joint/core_postgresql/${next}`,
       "/api/v1/joint/versions__core/2025",
       "/api/v1/joint/systems/2025",
       "/api/v1/joint/plugin_core__Bad!/2025",
@@ -327,8 +346,40 @@ describe("GET /api/v1/joint/<group>/<YYYY>", () => {
       const missing = await view(env, at(path));
       expect(missing.status, path).toBe(404);
       expect((await missing.json()) as object, path).toHaveProperty("error");
+      expect(await caches.default.match(new Request(at(path))), path).toBeUndefined();
     }
-    // Only the year that does not exist was looked up; the other names are refused unread.
-    expect(reads()).toBe(3);
+    // Decided from the cached key list and page data: no read per invented path.
+    expect(reads()).toBe(warm);
+  });
+
+  it("is a 404 for every group before the first summary", async () => {
+    const { env } = counting("production");
+    const res = await view(env, freshOrigin()("/api/v1/joint/core_postgresql/2026"));
+    expect(res.status).toBe(404);
+  });
+});
+
+describe("which joint groups and years exist", () => {
+  it("the fixed groups, every published joint group and each published plugin's table", () => {
+    const groups = jointGroups([
+      "systems__total",
+      "versions__core__3.49",
+      "versions__rpm__3.28",
+      "versions_xyz__ansible__0.21.1",
+      "plugin_core__container__2.19__3.49",
+    ]);
+    expect([...groups].sort()).toEqual([
+      "core_postgresql",
+      "installed",
+      "plugin_core__container",
+      "plugin_core__rpm",
+      "together",
+    ]);
+  });
+
+  it("years from the first SUMMARY holds to the current one, or a later one it holds", () => {
+    expect([...jointYears([2024, 2025], 2026)]).toEqual([2024, 2025, 2026]);
+    expect([...jointYears([2027], 2026)]).toEqual([2027]);
+    expect([...jointYears([], 2026)]).toEqual([]);
   });
 });
