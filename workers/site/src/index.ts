@@ -8,7 +8,6 @@ import {
   DATA_CSP,
   problemResponse,
   SECURITY_HEADERS,
-  VAR,
 } from "@pulp-analytics/shared/config";
 import type { ReadOnlyKV, SiteEnv } from "@pulp-analytics/shared/env";
 import {
@@ -64,7 +63,7 @@ import { dictionaryPage } from "./dictionary-page";
 import { atomFeed } from "./feed";
 import { PAGE_HTML } from "./html";
 import { jointGroups, jointYears } from "./joint";
-import { PAGE_CSP } from "./policy";
+import { cachePolicy, PAGE_CSP } from "./policy";
 import { streamedAnswer, textStream } from "./stream";
 
 const app = new Hono<{ Bindings: SiteEnv }>();
@@ -97,7 +96,7 @@ const notFound = (error: string, message: string) =>
 
 /** Every answer below goes through the cache policy of the environment (cache.ts). */
 const answer = (c: Context<{ Bindings: SiteEnv }>, produce: () => Promise<Produced>) =>
-  cachedAnswer(c.req.raw, c.req.path, c.executionCtx, c.env[VAR.ENVIRONMENT], produce);
+  cachedAnswer(c.req.raw, c.req.path, c.executionCtx, cachePolicy(c.env), produce);
 
 app.get("/", describeRoute(ROUTES.page), (c) =>
   answer(c, async () => ({
@@ -166,7 +165,7 @@ async function summaryYears(c: Context<{ Bindings: SiteEnv }>): Promise<Set<numb
     new Request(new URL(PAGE_PATH, c.req.url)),
     PAGE_PATH,
     c.executionCtx,
-    c.env[VAR.ENVIRONMENT],
+    cachePolicy(c.env),
     () => pageData(c.env[BINDING.SUMMARY]),
   );
   const page = (await res.json()) as PageData;
@@ -230,7 +229,7 @@ async function publishedKeys(c: Context<{ Bindings: SiteEnv }>): Promise<Set<str
     new Request(new URL(KEY_LIST_PATH, c.req.url)),
     KEY_LIST_PATH,
     c.executionCtx,
-    c.env[VAR.ENVIRONMENT],
+    cachePolicy(c.env),
     () => keyList(c.env[BINDING.SUMMARY]),
   );
   return new Set(((await res.json()) as { keys: string[] }).keys);
@@ -342,7 +341,7 @@ app.get("/metrics", describeRoute(ROUTES.metrics), (c) =>
 // Every series, every day, as one CSV, streamed: a list of `c:` and one bulk read per ten chunks,
 // rows written group by group as the chunks arrive (shared/src/export.ts, src/stream.ts).
 app.get("/api/v1/export.csv", describeRoute(ROUTES.export), (c) =>
-  streamedAnswer(c.req.raw, c.req.path, c.env[VAR.ENVIRONMENT], async () => {
+  streamedAnswer(c.req.raw, c.req.path, cachePolicy(c.env), async () => {
     const { list, getMany } = summaryReader(c.env[BINDING.SUMMARY]);
     const chunks = exportChunks(await list(CHUNK_PREFIX));
     const headers = {

@@ -150,7 +150,7 @@ describe("GET /metrics", () => {
     expect(again.status).toBe(304);
   });
 
-  it("costs three KV reads uncached and none cached in production; three per view in dev", async () => {
+  it("costs three KV reads uncached and none cached when deployed; three per view locally", async () => {
     await summarize(history(), GENERATED);
     const production = counting("production");
     const at = freshOrigin();
@@ -165,10 +165,18 @@ describe("GET /metrics", () => {
     await view(production.env, at("/m%65trics"));
     expect(production.reads()).toBe(3);
 
+    // The deployed dev worker: cached too, for a minute.
     const dev = counting("dev");
-    await view(dev.env, at("/metrics"));
-    await view(dev.env, at("/metrics"));
-    expect(dev.reads()).toBe(6);
+    const other = freshOrigin();
+    const devFirst = await view(dev.env, other("/metrics"));
+    expect(devFirst.headers.get("Cache-Control")).toBe("public, max-age=60");
+    await view(dev.env, other("/metrics"));
+    expect(dev.reads()).toBe(3);
+
+    const local = counting("local");
+    await view(local.env, at("/metrics"));
+    await view(local.env, at("/metrics"));
+    expect(local.reads()).toBe(6);
   });
 
   it("is read-only: other methods are 405", async () => {
@@ -240,17 +248,20 @@ describe("GET /api/v1/export.csv", () => {
     expect(csv).toContain("\r\n2024-12-21,online_workers__processes__mean,2.25\r\n");
   });
 
-  it("reads a list and one bulk read per ten chunks; in production nothing once cached", async () => {
+  it("reads a list and one bulk read per ten chunks; deployed, nothing once cached", async () => {
     await summarize(history(), GENERATED);
     const chunks = (await summary.list({ prefix: CHUNK_PREFIX })).keys.length;
     // Eight single-fact groups and four joint ones over three calendar years.
     expect(chunks).toBe(36);
     const expected = 1 + Math.ceil(chunks / 10);
 
-    const dev = counting("dev");
+    const local = counting("local");
     const at = freshOrigin();
-    const fresh = await bodyText(await view(dev.env, at("/api/v1/export.csv")));
-    expect(dev.reads()).toBe(expected);
+    const uncached = await view(local.env, at("/api/v1/export.csv"));
+    expect(uncached.headers.get("Cache-Control")).toBe("no-cache");
+    const fresh = await bodyText(uncached);
+    await view(local.env, at("/api/v1/export.csv"));
+    expect(local.reads()).toBe(2 * expected);
 
     const production = counting("production");
     const first = await view(production.env, at("/api/v1/export.csv"));
@@ -264,6 +275,16 @@ describe("GET /api/v1/export.csv", () => {
       expectSecurityHeaders(cached);
       expect(await bodyText(cached)).toBe(fresh);
     }
+
+    // The deployed dev worker lists and reads SUMMARY once a minute, not once a view.
+    const dev = counting("dev");
+    const devAt = freshOrigin();
+    const devFirst = await view(dev.env, devAt("/api/v1/export.csv"));
+    expect(devFirst.headers.get("Cache-Control")).toBe("public, max-age=60");
+    expect(await bodyText(devFirst)).toBe(fresh);
+    const devAgain = await view(dev.env, devAt("/api/v1/export.csv"));
+    expect(await bodyText(devAgain)).toBe(fresh);
+    expect(dev.reads()).toBe(expected);
   });
 
   it("follows the list cursor past 1,000 chunk names", async () => {
@@ -276,7 +297,7 @@ describe("GET /api/v1/export.csv", () => {
       puts.push(summary.put(`c:${group}:2026`, JSON.stringify(chunk)));
     }
     await Promise.all(puts);
-    const { env, reads } = counting("dev");
+    const { env, reads } = counting("local");
     const csv = await bodyText(await view(env, freshOrigin()("/api/v1/export.csv")));
     expect(reads()).toBe(2 + Math.ceil(1001 / 10));
     const lines = csv.slice(0, -2).split("\r\n");
@@ -289,7 +310,7 @@ describe("GET /api/v1/export.csv", () => {
 
   it("answers HEAD without reading a chunk", async () => {
     await summarize(history(), GENERATED);
-    const { env, reads } = counting("dev");
+    const { env, reads } = counting("local");
     const res = await view(env, freshOrigin()("/api/v1/export.csv"), { method: "HEAD" });
     expect(res.status).toBe(200);
     expect(await bodyText(res)).toBe("");
