@@ -11,6 +11,9 @@
  * body, so only the local stack needs this.
  *
  * What it does, and nothing more:
+ * - answers only requests addressed to itself, `Host` 127.0.0.1, localhost or [::1] on its port
+ *   (DNS rebinding), and but for reads only those from no `Origin` or a loopback one
+ *   (cross-site writes): 403;
  * - reads each request body to its end before forwarding it, with a Content-Length; a client
  *   that hangs up first is dropped here and wrangler never sees it;
  * - stops reading a body after `maxBodyBytes + 1` bytes and forwards just those, so ingest's
@@ -125,7 +128,7 @@ function readBody(req: IncomingMessage, maxBodyBytes: number): Promise<Body | nu
 }
 
 interface Refusal {
-  status: 400 | 404 | 405 | 408 | 414 | 417 | 431 | 502;
+  status: 400 | 403 | 404 | 405 | 408 | 414 | 417 | 431 | 502;
   error: string;
   headers?: Record<string, string>;
 }
@@ -192,11 +195,44 @@ function isCdnCgi(pathname: string): boolean {
   return normal === "/cdn-cgi" || normal.startsWith("/cdn-cgi/");
 }
 
+/** The loopback names the front answers to, on its own port, and their origins (lower case). */
+function loopback(port: number): Loopback {
+  const hosts = ["127.0.0.1", "localhost", "[::1]"].map((name) => `${name}:${port}`);
+  return { hosts: new Set(hosts), origins: new Set(hosts.map((host) => `http://${host}`)) };
+}
+
+interface Loopback {
+  hosts: ReadonlySet<string>;
+  origins: ReadonlySet<string>;
+}
+
+/**
+ * A page the developer visits can make the browser send requests here: to 127.0.0.1 itself
+ * (cross-site, with its own `Origin`), or to its own name once that resolves to 127.0.0.1 (DNS
+ * rebinding: its own `Host`, and the answers readable as same-origin). Only requests addressed
+ * to a loopback name on this port pass, and but for reads only from no origin or a loopback one
+ * (pulpcore, curl and the stack's scripts send none).
+ */
+function foreign(req: IncomingMessage, host: string, allowed: Loopback): Refusal | null {
+  if (!allowed.hosts.has(host.toLowerCase())) {
+    return {
+      status: 403,
+      error: "the local stack answers only requests to 127.0.0.1, localhost or [::1] on its port",
+    };
+  }
+  const origin = req.headers.origin;
+  const read = req.method === "GET" || req.method === "HEAD";
+  if (!read && origin !== undefined && !allowed.origins.has(origin.toLowerCase())) {
+    return { status: 403, error: "the local stack takes no requests but reads from another site" };
+  }
+  return null;
+}
+
 /**
  * Where to forward a request to, in origin form, with the host an absolute-form target names;
  * or why the front answers it itself.
  */
-function route(req: IncomingMessage): { path: string; host?: string } | Refusal {
+function route(req: IncomingMessage, allowed: Loopback): { path: string; host?: string } | Refusal {
   const target = req.url ?? "";
   if (Buffer.byteLength(target) > MAX_TARGET_BYTES) {
     return { status: 414, error: `the request target is longer than ${MAX_TARGET_BYTES} bytes` };
@@ -237,6 +273,8 @@ function route(req: IncomingMessage): { path: string; host?: string } | Refusal 
   } catch {
     return { status: 400, error: "the request target is not a valid path" };
   }
+  const refused = foreign(req, host ?? req.headers.host ?? "", allowed);
+  if (refused) return refused;
   if (isCdnCgi(pathname)) return { status: 404, error: "not found" };
   return { path, host };
 }
@@ -245,9 +283,10 @@ export async function startFront(options: FrontOptions): Promise<Front> {
   const target = new URL(options.target);
   // Keep-alive to wrangler: the load test sends tens of thousands of requests through here.
   const agent = new Agent({ keepAlive: true, maxSockets: 128 });
+  const allowed = loopback(options.port);
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const where = route(req);
+    const where = route(req, allowed);
     if ("status" in where) {
       await refuse(res, where);
       return;

@@ -18,7 +18,6 @@ interface Seen {
 
 let upstream: Server;
 let front: Front;
-let port: number;
 const seen: Seen[] = [];
 
 async function listen(server: Server): Promise<number> {
@@ -35,6 +34,9 @@ async function sparePort(): Promise<number> {
   return free;
 }
 
+// Known before the tests are collected: the requests below name it in their Host.
+const port = await sparePort();
+
 beforeAll(async () => {
   // wrangler dev (workerd) takes a request head of up to 64 KiB.
   upstream = createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => {
@@ -49,7 +51,6 @@ beforeAll(async () => {
     });
   });
   const upstreamPort = await listen(upstream);
-  port = await sparePort();
   front = await startFront({
     host: "127.0.0.1",
     port,
@@ -111,7 +112,8 @@ function send(chunks: Array<string | Buffer>, toPort = port): Promise<Answer> {
 const CLOSE = "Connection: close";
 /** One request; the front closes after it (forwarded ones ask it to, refusals always do). */
 const request = (head: string, body = "") => send([`${head}\r\n${CLOSE}\r\n\r\n${body}`]);
-const HOST = "Host: 127.0.0.1";
+/** The front's own name, as every client of the stack sends it. */
+const HOST = `Host: 127.0.0.1:${port}`;
 
 /** The front's own answer: a status, JSON `{error, issues}`, every security header, closed. */
 function expectRefusal(answer: Answer, status: number): { error: string } {
@@ -152,7 +154,7 @@ describe("requests the front answers itself, forwarding nothing", () => {
     ["wrangler's binding proxy", `POST /cdn-cgi/platform-proxy HTTP/1.1\r\n${HOST}`, 404],
     [
       "an absolute-form scheduled handler",
-      `GET http://127.0.0.1/cdn-cgi/handler/scheduled HTTP/1.1\r\n${HOST}`,
+      `GET http://127.0.0.1:${port}/cdn-cgi/handler/scheduled HTTP/1.1\r\n${HOST}`,
       404,
     ],
     ["no Host in HTTP/1.1", "GET / HTTP/1.1", 400],
@@ -168,6 +170,59 @@ describe("requests the front answers itself, forwarding nothing", () => {
   it("OPTIONS * names what the stack allows", async () => {
     const answer = await request(`OPTIONS * HTTP/1.1\r\n${HOST}`);
     expect(answer.headers.get("allow")).toBe("GET, HEAD, POST, PUT");
+  });
+});
+
+describe("only requests addressed to the stack, and no cross-site writes", () => {
+  it.each([
+    ["a foreign Host", "GET / HTTP/1.1\r\nHost: evil.example"],
+    [
+      "a rebound name on the stack's port",
+      `GET /api/v1/series HTTP/1.1\r\nHost: attacker.test:${port}`,
+    ],
+    ["a rebound PUT", `PUT /?day=2026-12-03 HTTP/1.1\r\nHost: attacker.test:${port}`],
+    ["a loopback name on another port", `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port + 1}`],
+    ["a loopback name without the port", "GET / HTTP/1.1\r\nHost: localhost"],
+    ["a foreign absolute-form target", `GET http://evil.example/ HTTP/1.1\r\n${HOST}`],
+    ["HTTP/1.0 without Host", "GET / HTTP/1.0"],
+    [
+      "a POST from another site",
+      `POST / HTTP/1.1\r\n${HOST}\r\nOrigin: https://evil.example\r\nContent-Length: 2`,
+    ],
+    ["a PUT from another site", `PUT /?day=2026-12-03 HTTP/1.1\r\n${HOST}\r\nOrigin: null`],
+    [
+      "a POST from the stack's name on another port",
+      `POST / HTTP/1.1\r\n${HOST}\r\nOrigin: http://127.0.0.1:${port + 1}\r\nContent-Length: 2`,
+    ],
+  ])("%s is 403", async (_name, head) => {
+    const body = head.includes("Content-Length") ? "ab" : "";
+    expect(expectRefusal(await request(head, body), 403).error).toMatch(/local stack/);
+    expect(seen).toEqual([]);
+  });
+
+  it.each([`127.0.0.1:${port}`, `localhost:${port}`, `LOCALHOST:${port}`, `[::1]:${port}`])(
+    "Host %s is forwarded",
+    async (host) => {
+      expect((await request(`GET /api/v1/series HTTP/1.1\r\nHost: ${host}`)).status).toBe(200);
+      expect(seen).toHaveLength(1);
+    },
+  );
+
+  it.each([
+    ["without Origin (pulpcore, curl)", ""],
+    ["from the stack's own page", `\r\nOrigin: http://127.0.0.1:${port}`],
+    ["from its page at localhost", `\r\nOrigin: http://localhost:${port}`],
+  ])("a POST %s is forwarded", async (_name, origin) => {
+    const answer = await request(`POST / HTTP/1.1\r\n${HOST}${origin}\r\nContent-Length: 2`, "ab");
+    expect(answer.status).toBe(200);
+    expect(seen.map((s) => s.method)).toEqual(["POST"]);
+  });
+
+  it("a read from another site is forwarded: the open data is for every page", async () => {
+    const answer = await request(
+      `GET /api/v1/series HTTP/1.1\r\n${HOST}\r\nOrigin: https://evil.example`,
+    );
+    expect(answer.status).toBe(200);
   });
 });
 
@@ -223,12 +278,12 @@ describe("size limits of the request head", () => {
 describe("what the front forwards", () => {
   it("an absolute-form target in origin form, with its host", async () => {
     const answer = await request(
-      `POST http://analytics.example:8787/?day=2026-12-03 HTTP/1.1\r\n${HOST}\r\nContent-Length: 2`,
+      `POST http://localhost:${port}/?day=2026-12-03 HTTP/1.1\r\n${HOST}\r\nContent-Length: 2`,
       "ab",
     );
     expect(answer.status).toBe(200);
     expect(seen).toMatchObject([
-      { method: "POST", url: "/?day=2026-12-03", headers: { host: "analytics.example:8787" } },
+      { method: "POST", url: "/?day=2026-12-03", headers: { host: `localhost:${port}` } },
     ]);
     expect(seen[0]?.headers["content-length"]).toBe("2");
   });
@@ -256,7 +311,8 @@ it("answers 502 in JSON with the security headers when wrangler dev is not there
     maxBodyBytes: 16 * 1024,
   });
   try {
-    const answer = await send([`GET / HTTP/1.1\r\n${HOST}\r\n${CLOSE}\r\n\r\n`], lonely);
+    const head = `GET / HTTP/1.1\r\nHost: 127.0.0.1:${lonely}\r\n${CLOSE}\r\n\r\n`;
+    const answer = await send([head], lonely);
     expect(expectRefusal(answer, 502).error).toMatch(/could not reach wrangler dev/);
   } finally {
     await orphan.close();
@@ -291,7 +347,10 @@ it("sends a request once more when wrangler closed the kept-alive socket it went
   });
   try {
     for (let i = 0; i < 3; i++) {
-      const answer = await send([`GET /${i} HTTP/1.1\r\n${HOST}\r\n${CLOSE}\r\n\r\n`], port);
+      const answer = await send(
+        [`GET /${i} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n${CLOSE}\r\n\r\n`],
+        port,
+      );
       expect([answer.status, answer.body]).toEqual([200, "ok"]);
     }
     // Each later request met a reset socket first, then went out on a new connection.

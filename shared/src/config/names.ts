@@ -47,8 +47,10 @@ export const VAR = {
   /** Comma-separated component names that may be published (the summarizer and ingest). */
   PUBLISHED_COMPONENTS: "PUBLISHED_COMPONENTS",
   /**
-   * "true" on the local stack only (scripts/lib/stack.ts passes it with --var; no config file
-   * may set it): the dev `PUT /` then asks for no token.
+   * "true" on the local stack only: the dev `PUT /` then asks for no token, and the site caches
+   * nothing. scripts/lib/stack.ts passes it to ingest with --var, which wrangler dev gives only
+   * its first worker; the site reads it from workers/site/.dev.vars.dev, which only wrangler dev
+   * reads. No wrangler.jsonc may set it.
    */
   LOCAL_STACK: "LOCAL_STACK",
   /** Ingest: new installations admitted per IPv4 /24 or IPv6 /48 per UTC day (whole number). */

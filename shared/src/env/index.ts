@@ -48,4 +48,6 @@ export interface SummarizerEnv {
 export interface SiteEnv {
   [BINDING.SUMMARY]: ReadOnlyKV;
   [VAR.ENVIRONMENT]: string;
+  /** "true" under wrangler dev (workers/site/.dev.vars.dev): nothing is cached. */
+  [VAR.LOCAL_STACK]?: string;
 }

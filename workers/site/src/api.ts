@@ -198,7 +198,7 @@ export const ROUTES = {
   joint: {
     summary: "One calendar year of one joint group, as stored, for the page's planner",
     description:
-      "The group is `core_postgresql`, `installed`, `together`, or `plugin_core__<plugin>` (docs/contract.md#joint-series). Packed like the weekly history.",
+      "The group is `core_postgresql`, `installed`, `together`, or `plugin_core__<plugin>` of a published plugin (docs/contract.md#joint-series); the year one from the first SUMMARY holds to the current one, an empty year when the group has no series in it. Packed like the weekly history.",
     tags: ["page"],
     parameters: [
       {
@@ -217,7 +217,7 @@ export const ROUTES = {
     responses: {
       200: json(Weekly, "the year of the group's series, every day; empty for a year without any"),
       304: notModified,
-      404: problem("not a joint group (no storage read)"),
+      404: problem("not a published joint group, or a year outside the data"),
     },
   },
   export: {

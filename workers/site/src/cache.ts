@@ -1,15 +1,15 @@
 /**
  * Repeated views from the edge cache, and conditional requests answered with 304.
  *
- * In production a cache miss runs the handler (a KV read or two) and stores its answer, 200 or
- * 404, with a strong ETag (a hash of the body), in the Cache API for five minutes (CACHE_CONTROL,
- * policy.ts): the page and every series are then at most five minutes old, together. In dev
- * (and the local stack) nothing is cached, so a `GET` after a summary run shows it at once
+ * Deployed (production, and dev for a shorter time: {@link cachePolicy}) a cache miss runs the
+ * handler (a KV read or two) and stores its answer, 200 or 404, with a strong ETag (a hash of the
+ * body), in the Cache API: the page and every series are then equally old, at most the policy's
+ * max-age. On the local stack nothing is cached, so a `GET` after a summary run shows it at once
  * (docs/contract.md#4-public-read-api); browsers still get ETags and 304s. An answer that sets its own Cache-Control
  * (the empty state) is passed through untouched. Every answer, fresh or cached, is then checked
  * against If-None-Match / If-Modified-Since.
  */
-import { CACHE_CONTROL, NO_CACHE } from "./policy";
+import type { CachePolicy } from "./policy";
 
 export interface Produced {
   response: Response;
@@ -28,10 +28,10 @@ export async function cachedAnswer(
   request: Request,
   path: string,
   ctx: ExecutionContext,
-  environment: string,
+  policy: CachePolicy,
   produce: () => Promise<Produced>,
 ): Promise<Response> {
-  const useCache = environment === "production";
+  const useCache = policy.edge;
   // Cache by origin and path only: no route reads the query string, so a query string must
   // not be a way to bypass the cache and cost a KV read.
   const cacheKey = new Request(new URL(path, request.url).href);
@@ -45,7 +45,7 @@ export async function cachedAnswer(
     ) {
       return produced.response;
     }
-    response = await withValidators(produced, useCache ? CACHE_CONTROL : NO_CACHE);
+    response = await withValidators(produced, policy.cacheControl);
     if (useCache) ctx.waitUntil(cache.put(cacheKey, response.clone()));
   }
   if (response.status !== 200) return new Response(response.body, response);

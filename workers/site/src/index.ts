@@ -8,7 +8,6 @@ import {
   DATA_CSP,
   problemResponse,
   SECURITY_HEADERS,
-  VAR,
 } from "@pulp-analytics/shared/config";
 import type { ReadOnlyKV, SiteEnv } from "@pulp-analytics/shared/env";
 import {
@@ -63,7 +62,8 @@ import { cachedAnswer, type Produced } from "./cache";
 import { dictionaryPage } from "./dictionary-page";
 import { atomFeed } from "./feed";
 import { PAGE_HTML } from "./html";
-import { PAGE_CSP } from "./policy";
+import { jointGroups, jointYears } from "./joint";
+import { cachePolicy, PAGE_CSP } from "./policy";
 import { streamedAnswer, textStream } from "./stream";
 
 const app = new Hono<{ Bindings: SiteEnv }>();
@@ -96,7 +96,7 @@ const notFound = (error: string, message: string) =>
 
 /** Every answer below goes through the cache policy of the environment (cache.ts). */
 const answer = (c: Context<{ Bindings: SiteEnv }>, produce: () => Promise<Produced>) =>
-  cachedAnswer(c.req.raw, c.req.path, c.executionCtx, c.env[VAR.ENVIRONMENT], produce);
+  cachedAnswer(c.req.raw, c.req.path, c.executionCtx, cachePolicy(c.env), produce);
 
 app.get("/", describeRoute(ROUTES.page), (c) =>
   answer(c, async () => ({
@@ -105,13 +105,17 @@ app.get("/", describeRoute(ROUTES.page), (c) =>
 );
 
 // The page's default view in one read: the `_page` key passed through as it is stored.
-app.get("/api/v1/page", describeRoute(ROUTES.pageData), (c) =>
-  answer(c, async () => {
-    const text = await c.env[BINDING.SUMMARY].get(PAGE_KEY, "text");
-    if (text === null) return { response: uncached(json(JSON.stringify(EMPTY_PAGE))) };
-    const page = JSON.parse(text) as PageData;
-    return { response: json(text), lastModified: page.generatedAt };
-  }),
+const PAGE_PATH = "/api/v1/page";
+
+async function pageData(kv: ReadOnlyKV): Promise<Produced> {
+  const text = await kv.get(PAGE_KEY, "text");
+  if (text === null) return { response: uncached(json(JSON.stringify(EMPTY_PAGE))) };
+  const page = JSON.parse(text) as PageData;
+  return { response: json(text), lastModified: page.generatedAt };
+}
+
+app.get(PAGE_PATH, describeRoute(ROUTES.pageData), (c) =>
+  answer(c, () => pageData(c.env[BINDING.SUMMARY])),
 );
 
 // One year of weekly history, for the longer ranges: one read of `h:<year>` as stored.
@@ -127,15 +131,23 @@ app.get("/api/v1/page/weekly/:year{[0-9]{4}}", describeRoute(ROUTES.weekly), (c)
 );
 
 // One year of one joint group (docs/contract.md#joint-series), as stored: one read of
-// `c:<group>:<year>`, for the page's planner, which fetches it when opened.
-app.get("/api/v1/joint/:group/:year{[0-9]{4}}", describeRoute(ROUTES.joint), (c) => {
+// `c:<group>:<year>`, for the page's planner, which fetches it when opened. Only groups that
+// exist and years SUMMARY holds are read: which they are comes from the published key list and
+// the page data, the two cached answers every view shares, so an invented group or year is a
+// 404 that reads nothing once they are cached, and adds no cache entry of its own.
+app.get("/api/v1/joint/:group/:year{[0-9]{4}}", describeRoute(ROUTES.joint), async (c) => {
   const group = c.req.param("group");
   const year = Number(c.req.param("year"));
   const missing = () =>
-    notFound("no joint series", `${JSON.stringify(group)} is not a joint group`);
+    notFound("no joint series", `${JSON.stringify(group)} is not a published joint group`);
   // A family, or `plugin_core__` and a component name (docs/contract.md#validation-rules).
   const shaped = /^[a-z_]+(__[a-z0-9][a-z0-9_.-]{0,63})?$/.test(group);
   if (!shaped || !isJointGroup(group)) return missing();
+  if (!jointGroups(await publishedKeys(c)).has(group)) return missing();
+  const years = await summaryYears(c);
+  if (!years.has(year)) {
+    return notFound("no joint series", `SUMMARY holds no year ${year}`);
+  }
   return answer(c, async () => {
     const text = await c.env[BINDING.SUMMARY].get(chunkKey(group, year), "text");
     // A year the group has no series in is an empty year, not an error: the planner asks for
@@ -143,6 +155,22 @@ app.get("/api/v1/joint/:group/:year{[0-9]{4}}", describeRoute(ROUTES.joint), (c)
     return { response: json(text ?? emptyYear(year)) };
   });
 });
+
+/**
+ * The years a joint route may answer: from the first year with weekly history (the page data's
+ * `years`, through its cache entry) to the current one, or the last one SUMMARY holds if later.
+ */
+async function summaryYears(c: Context<{ Bindings: SiteEnv }>): Promise<Set<number>> {
+  const res = await cachedAnswer(
+    new Request(new URL(PAGE_PATH, c.req.url)),
+    PAGE_PATH,
+    c.executionCtx,
+    cachePolicy(c.env),
+    () => pageData(c.env[BINDING.SUMMARY]),
+  );
+  const page = (await res.json()) as PageData;
+  return jointYears(page.asOf === null ? [] : page.years, new Date().getUTCFullYear());
+}
 
 // For uptime monitors: 200 when the latest summary is fresh, 503 when stale or empty (docs/contract.md#4-public-read-api).
 app.get("/api/v1/health", describeRoute(ROUTES.health), (c) =>
@@ -201,7 +229,7 @@ async function publishedKeys(c: Context<{ Bindings: SiteEnv }>): Promise<Set<str
     new Request(new URL(KEY_LIST_PATH, c.req.url)),
     KEY_LIST_PATH,
     c.executionCtx,
-    c.env[VAR.ENVIRONMENT],
+    cachePolicy(c.env),
     () => keyList(c.env[BINDING.SUMMARY]),
   );
   return new Set(((await res.json()) as { keys: string[] }).keys);
@@ -313,7 +341,7 @@ app.get("/metrics", describeRoute(ROUTES.metrics), (c) =>
 // Every series, every day, as one CSV, streamed: a list of `c:` and one bulk read per ten chunks,
 // rows written group by group as the chunks arrive (shared/src/export.ts, src/stream.ts).
 app.get("/api/v1/export.csv", describeRoute(ROUTES.export), (c) =>
-  streamedAnswer(c.req.raw, c.req.path, c.env[VAR.ENVIRONMENT], async () => {
+  streamedAnswer(c.req.raw, c.req.path, cachePolicy(c.env), async () => {
     const { list, getMany } = summaryReader(c.env[BINDING.SUMMARY]);
     const chunks = exportChunks(await list(CHUNK_PREFIX));
     const headers = {

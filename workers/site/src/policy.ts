@@ -4,6 +4,8 @@
  * (`@pulp-analytics/shared/config`); the static assets get them from public/_headers (the asset
  * router serves them without running this worker).
  */
+import { VAR } from "@pulp-analytics/shared/config";
+import type { SiteEnv } from "@pulp-analytics/shared/env";
 import { CHART_INLINE_STYLES } from "../page/model";
 
 /**
@@ -43,8 +45,33 @@ export const PAGE_CSP = (): Promise<string> => {
  * and in the edge cache, costs at most five minutes of staleness; browsers then revalidate
  * with the ETag and usually get a 304.
  */
-const CACHE_SECONDS = 300;
-export const CACHE_CONTROL = `public, max-age=${CACHE_SECONDS}`;
+const CACHE_CONTROL = "public, max-age=300";
 
-/** Dev and the local stack: a summary run shows at once; browsers revalidate every time. */
-export const NO_CACHE = "no-cache";
+/**
+ * The deployed dev worker is as public as production, so it is cached too (each uncached export
+ * lists and reads all of SUMMARY), for one minute: a dev summary run (`PUT /`) shows within it.
+ */
+const DEV_CACHE_CONTROL = "public, max-age=60";
+
+/** The local stack: a summary run shows at once; browsers revalidate every time. */
+const NO_CACHE = "no-cache";
+
+/** How the site's answers are cached: in the edge cache or not, and the Cache-Control sent. */
+export interface CachePolicy {
+  edge: boolean;
+  cacheControl: string;
+}
+
+/**
+ * The policy of an environment: production five minutes, the deployed dev worker one, and the
+ * local stack (`LOCAL_STACK`, which `wrangler dev` reads from workers/site/.dev.vars.dev) none.
+ * Any other environment is cached as dev: a missing variable must not make every view cost KV
+ * reads.
+ */
+export function cachePolicy(
+  env: Pick<SiteEnv, typeof VAR.ENVIRONMENT | typeof VAR.LOCAL_STACK>,
+): CachePolicy {
+  if (env[VAR.LOCAL_STACK] === "true") return { edge: false, cacheControl: NO_CACHE };
+  if (env[VAR.ENVIRONMENT] === "production") return { edge: true, cacheControl: CACHE_CONTROL };
+  return { edge: true, cacheControl: DEV_CACHE_CONTROL };
+}

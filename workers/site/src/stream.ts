@@ -1,18 +1,18 @@
 /**
- * Answers too big to hold in memory (`/api/v1/export.csv`): written as they are produced, and, in
- * production, kept in the edge cache without buffering them in the worker.
+ * Answers too big to hold in memory (`/api/v1/export.csv`): written as they are produced, and,
+ * deployed, kept in the edge cache without buffering them in the worker.
  *
  * cache.ts hashes a whole body for its ETag, which a streamed export cannot afford (hundreds
- * of MB at 100,000 installations × 10 years). Here, in production, a cache miss streams the body
+ * of MB at 100,000 installations × 10 years). Here, deployed, a cache miss streams the body
  * straight into the Cache API (`cache.put` reads it as fast as the cache takes it, so memory stays
  * at one group of chunks) and then answers from the cache entry; later views for five minutes
  * cost no KV read. Teeing the body to the client and the cache at once would buffer the whole
  * body for whichever reader is slower (a slow download), so the first view waits for the file to
  * be built instead. No ETag (there is no hash without reading the body twice); the answer carries
- * the same Cache-Control as the others, so browsers and proxies keep it five minutes too.
- * In dev nothing is cached (`no-cache`), as with every other route.
+ * the same Cache-Control as the others, so browsers and proxies keep it as long too.
+ * On the local stack nothing is cached (`no-cache`), as with every other route.
  */
-import { CACHE_CONTROL, NO_CACHE } from "./policy";
+import type { CachePolicy } from "./policy";
 
 /** Strings from `parts` as a byte stream, produced only as fast as the reader reads. */
 export function textStream(parts: AsyncGenerator<string>): ReadableStream<Uint8Array> {
@@ -40,19 +40,21 @@ export function textStream(parts: AsyncGenerator<string>): ReadableStream<Uint8A
 }
 
 /**
- * `produce`'s answer through the edge cache in production (see above), keyed like cache.ts by
+ * `produce`'s answer through the edge cache when deployed (see above), keyed like cache.ts by
  * origin and routed path. An answer that sets its own Cache-Control (the empty state) is passed
  * through untouched.
  */
 export async function streamedAnswer(
   request: Request,
   path: string,
-  environment: string,
+  policy: CachePolicy,
   produce: () => Promise<Response>,
 ): Promise<Response> {
-  if (environment !== "production") {
+  if (!policy.edge) {
     const response = await produce();
-    if (!response.headers.has("Cache-Control")) response.headers.set("Cache-Control", NO_CACHE);
+    if (!response.headers.has("Cache-Control")) {
+      response.headers.set("Cache-Control", policy.cacheControl);
+    }
     return response;
   }
   const cache = caches.default;
@@ -61,7 +63,7 @@ export async function streamedAnswer(
   if (hit) return new Response(hit.body, hit);
   const response = await produce();
   if (response.status !== 200 || response.headers.has("Cache-Control")) return response;
-  response.headers.set("Cache-Control", CACHE_CONTROL);
+  response.headers.set("Cache-Control", policy.cacheControl);
   try {
     await cache.put(cacheKey, response);
     const stored = await cache.match(cacheKey);
@@ -73,6 +75,6 @@ export async function streamedAnswer(
   }
   // The cache would not keep it: build it again, straight to the client.
   const again = await produce();
-  again.headers.set("Cache-Control", CACHE_CONTROL);
+  again.headers.set("Cache-Control", policy.cacheControl);
   return again;
 }

@@ -1,5 +1,5 @@
 import { env, exports } from "cloudflare:workers";
-import { BINDING } from "@pulp-analytics/shared/config";
+import { BINDING, VAR } from "@pulp-analytics/shared/config";
 import type { SiteEnv } from "@pulp-analytics/shared/env";
 import {
   applyDays,
@@ -58,12 +58,19 @@ export async function snapshot(): Promise<Record<string, string | null>> {
   return out;
 }
 
-/** The real SUMMARY binding in an env of the given environment, with its KV operations counted. */
-export function counting(environment: string): { env: SiteEnv; reads: () => number } {
+/**
+ * The real SUMMARY binding in an env of the given environment, with its KV operations counted.
+ * `local`: the dev environment as the local stack runs it (`LOCAL_STACK`), where nothing is cached.
+ */
+export function counting(environment: "production" | "dev" | "local"): {
+  env: SiteEnv;
+  reads: () => number;
+} {
   let reads = 0;
   const kv = summary;
   const env = {
-    ENVIRONMENT: environment,
+    ENVIRONMENT: environment === "local" ? "dev" : environment,
+    ...(environment === "local" ? { [VAR.LOCAL_STACK]: "true" } : {}),
     [BINDING.SUMMARY]: {
       get: ((...args: Parameters<KVNamespace["get"]>) => {
         reads++;

@@ -8,6 +8,7 @@ import { CHUNK_PREFIX, seriesFromChunks } from "@pulp-analytics/shared/store";
 import type { Point } from "@pulp-analytics/shared/summary";
 import { afterEach, describe, expect, it } from "vitest";
 import app from "../src/index";
+import { jointGroups, jointYears } from "../src/joint";
 import { counting, day, freshOrigin, summarize, summary, worker } from "./helpers";
 
 afterEach(() => reset());
@@ -149,7 +150,7 @@ describe("GET /metrics", () => {
     expect(again.status).toBe(304);
   });
 
-  it("costs three KV reads uncached and none cached in production; three per view in dev", async () => {
+  it("costs three KV reads uncached and none cached when deployed; three per view locally", async () => {
     await summarize(history(), GENERATED);
     const production = counting("production");
     const at = freshOrigin();
@@ -164,10 +165,18 @@ describe("GET /metrics", () => {
     await view(production.env, at("/m%65trics"));
     expect(production.reads()).toBe(3);
 
+    // The deployed dev worker: cached too, for a minute.
     const dev = counting("dev");
-    await view(dev.env, at("/metrics"));
-    await view(dev.env, at("/metrics"));
-    expect(dev.reads()).toBe(6);
+    const other = freshOrigin();
+    const devFirst = await view(dev.env, other("/metrics"));
+    expect(devFirst.headers.get("Cache-Control")).toBe("public, max-age=60");
+    await view(dev.env, other("/metrics"));
+    expect(dev.reads()).toBe(3);
+
+    const local = counting("local");
+    await view(local.env, at("/metrics"));
+    await view(local.env, at("/metrics"));
+    expect(local.reads()).toBe(6);
   });
 
   it("is read-only: other methods are 405", async () => {
@@ -239,17 +248,20 @@ describe("GET /api/v1/export.csv", () => {
     expect(csv).toContain("\r\n2024-12-21,online_workers__processes__mean,2.25\r\n");
   });
 
-  it("reads a list and one bulk read per ten chunks; in production nothing once cached", async () => {
+  it("reads a list and one bulk read per ten chunks; deployed, nothing once cached", async () => {
     await summarize(history(), GENERATED);
     const chunks = (await summary.list({ prefix: CHUNK_PREFIX })).keys.length;
     // Eight single-fact groups and four joint ones over three calendar years.
     expect(chunks).toBe(36);
     const expected = 1 + Math.ceil(chunks / 10);
 
-    const dev = counting("dev");
+    const local = counting("local");
     const at = freshOrigin();
-    const fresh = await bodyText(await view(dev.env, at("/api/v1/export.csv")));
-    expect(dev.reads()).toBe(expected);
+    const uncached = await view(local.env, at("/api/v1/export.csv"));
+    expect(uncached.headers.get("Cache-Control")).toBe("no-cache");
+    const fresh = await bodyText(uncached);
+    await view(local.env, at("/api/v1/export.csv"));
+    expect(local.reads()).toBe(2 * expected);
 
     const production = counting("production");
     const first = await view(production.env, at("/api/v1/export.csv"));
@@ -263,6 +275,16 @@ describe("GET /api/v1/export.csv", () => {
       expectSecurityHeaders(cached);
       expect(await bodyText(cached)).toBe(fresh);
     }
+
+    // The deployed dev worker lists and reads SUMMARY once a minute, not once a view.
+    const dev = counting("dev");
+    const devAt = freshOrigin();
+    const devFirst = await view(dev.env, devAt("/api/v1/export.csv"));
+    expect(devFirst.headers.get("Cache-Control")).toBe("public, max-age=60");
+    expect(await bodyText(devFirst)).toBe(fresh);
+    const devAgain = await view(dev.env, devAt("/api/v1/export.csv"));
+    expect(await bodyText(devAgain)).toBe(fresh);
+    expect(dev.reads()).toBe(expected);
   });
 
   it("follows the list cursor past 1,000 chunk names", async () => {
@@ -275,7 +297,7 @@ describe("GET /api/v1/export.csv", () => {
       puts.push(summary.put(`c:${group}:2026`, JSON.stringify(chunk)));
     }
     await Promise.all(puts);
-    const { env, reads } = counting("dev");
+    const { env, reads } = counting("local");
     const csv = await bodyText(await view(env, freshOrigin()("/api/v1/export.csv")));
     expect(reads()).toBe(2 + Math.ceil(1001 / 10));
     const lines = csv.slice(0, -2).split("\r\n");
@@ -288,7 +310,7 @@ describe("GET /api/v1/export.csv", () => {
 
   it("answers HEAD without reading a chunk", async () => {
     await summarize(history(), GENERATED);
-    const { env, reads } = counting("dev");
+    const { env, reads } = counting("local");
     const res = await view(env, freshOrigin()("/api/v1/export.csv"), { method: "HEAD" });
     expect(res.status).toBe(200);
     expect(await bodyText(res)).toBe("");
@@ -297,29 +319,47 @@ describe("GET /api/v1/export.csv", () => {
 });
 
 describe("GET /api/v1/joint/<group>/<YYYY>", () => {
-  it("is one read of the group's year chunk, as stored, and a 404 for other names", async () => {
-    await summarize(history(), GENERATED);
-    const { env, reads } = counting("dev");
+  it("is one read of the group's year chunk, as stored; a published plugin's empty year is 200", async () => {
+    // rpm has joint series; file is a published plugin whose table has no points yet.
+    await summarize({ ...history(), "versions__file__1.0": [[day("2026-01-05"), 7]] }, GENERATED);
+    const { env, reads } = counting("production");
     const at = freshOrigin();
     const res = await view(env, at("/api/v1/joint/core_postgresql/2025"));
     expect(res.status).toBe(200);
     expectSecurityHeaders(res);
-    expect(reads()).toBe(1);
+    // The key list (a list and a bulk read), the page data, then the chunk.
+    expect(reads()).toBe(4);
     expect(await res.text()).toBe(await summary.get("c:core_postgresql:2025", "text"));
     const rpm = await view(env, at("/api/v1/joint/plugin_core__rpm/2026"));
     expect(rpm.status).toBe(200);
-    expect(reads()).toBe(2);
-    // A year before the joint series began is an empty year (the planner asks for each year of
-    // its range), after one read.
-    const before = await view(env, at("/api/v1/joint/core_postgresql/2019"));
-    expect(before.status).toBe(200);
-    expect(await before.json()).toEqual({
+    expect(reads()).toBe(5);
+    // A year SUMMARY holds without the group's series is an empty year (the planner asks for
+    // each year of its range), after one read.
+    const empty = await view(env, at("/api/v1/joint/plugin_core__file/2024"));
+    expect(empty.status).toBe(200);
+    expect(await empty.json()).toEqual({
       v: 2,
-      year: 2019,
-      start: Date.UTC(2019, 0, 1),
+      year: 2024,
+      start: Date.UTC(2024, 0, 1),
       series: {},
     });
+    expect(reads()).toBe(6);
+  });
+
+  it("is a 404, unread and not cached, for groups not published and years outside the data", async () => {
+    await summarize(history(), GENERATED);
+    const { env, reads } = counting("production");
+    const at = freshOrigin();
+    expect((await view(env, at("/api/v1/joint/installed/2026"))).status).toBe(200);
+    const warm = reads();
+    const next = new Date().getUTCFullYear() + 1;
     for (const path of [
+      "/api/v1/joint/plugin_core__x1234/0042",
+      "/api/v1/joint/plugin_core__x1234/2025",
+      "/api/v1/joint/plugin_core__file/2025",
+      "/api/v1/joint/core_postgresql/0042",
+      "/api/v1/joint/core_postgresql/2023",
+      `/api/v1/joint/core_postgresql/${next}`,
       "/api/v1/joint/versions__core/2025",
       "/api/v1/joint/systems/2025",
       "/api/v1/joint/plugin_core__Bad!/2025",
@@ -327,8 +367,40 @@ describe("GET /api/v1/joint/<group>/<YYYY>", () => {
       const missing = await view(env, at(path));
       expect(missing.status, path).toBe(404);
       expect((await missing.json()) as object, path).toHaveProperty("error");
+      expect(await caches.default.match(new Request(at(path))), path).toBeUndefined();
     }
-    // Only the year that does not exist was looked up; the other names are refused unread.
-    expect(reads()).toBe(3);
+    // Decided from the cached key list and page data: no read per invented path.
+    expect(reads()).toBe(warm);
+  });
+
+  it("is a 404 for every group before the first summary", async () => {
+    const { env } = counting("production");
+    const res = await view(env, freshOrigin()("/api/v1/joint/core_postgresql/2026"));
+    expect(res.status).toBe(404);
+  });
+});
+
+describe("which joint groups and years exist", () => {
+  it("the fixed groups, every published joint group and each published plugin's table", () => {
+    const groups = jointGroups([
+      "systems__total",
+      "versions__core__3.49",
+      "versions__rpm__3.28",
+      "versions_xyz__ansible__0.21.1",
+      "plugin_core__container__2.19__3.49",
+    ]);
+    expect([...groups].sort()).toEqual([
+      "core_postgresql",
+      "installed",
+      "plugin_core__container",
+      "plugin_core__rpm",
+      "together",
+    ]);
+  });
+
+  it("years from the first SUMMARY holds to the current one, or a later one it holds", () => {
+    expect([...jointYears([2024, 2025], 2026)]).toEqual([2024, 2025, 2026]);
+    expect([...jointYears([2027], 2026)]).toEqual([2027]);
+    expect([...jointYears([], 2026)]).toEqual([]);
   });
 });

@@ -1,10 +1,12 @@
 import { createExecutionContext, reset, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import type { BINDING } from "@pulp-analytics/shared/config";
 import type { SiteEnv } from "@pulp-analytics/shared/env";
 import { PAGE_KEY } from "@pulp-analytics/shared/store";
 import type { Point } from "@pulp-analytics/shared/summary";
 import { afterEach, describe, expect, expectTypeOf, it } from "vitest";
 import app from "../src/index";
+import { cachePolicy } from "../src/policy";
 import { counting, day, freshOrigin, snapshot, summarize, summary, worker } from "./helpers";
 
 afterEach(() => reset());
@@ -363,9 +365,9 @@ describe("KV reads per view", () => {
     expect(reads()).toBe(3);
   });
 
-  it("in dev reads on every view, so a GET after a summary run shows it at once", async () => {
+  it("on the local stack reads on every view, so a GET after a summary run shows it at once", async () => {
     await summarize(SERIES, GENERATED);
-    const { env, reads } = counting("dev");
+    const { env, reads } = counting("local");
     const at = freshOrigin();
     await view(env, at, ["/api/v1/page"]);
     const D3 = day("2026-04-03");
@@ -380,6 +382,44 @@ describe("KV reads per view", () => {
     expect(((await page.json()) as { asOf: number }).asOf).toBe(D3);
     // The page, then the series (the key list and the group's chunks: 4), then the page again.
     expect(reads()).toBe(1 + 4 + 1);
+  });
+});
+
+describe("caching per environment", () => {
+  it("production five minutes, the deployed dev worker one, the local stack nothing", () => {
+    expect(cachePolicy({ ENVIRONMENT: "production" })).toEqual({
+      edge: true,
+      cacheControl: "public, max-age=300",
+    });
+    expect(cachePolicy({ ENVIRONMENT: "dev" })).toEqual({
+      edge: true,
+      cacheControl: "public, max-age=60",
+    });
+    expect(cachePolicy({ ENVIRONMENT: "dev", LOCAL_STACK: "true" })).toEqual({
+      edge: false,
+      cacheControl: "no-cache",
+    });
+    // A missing or unknown environment is cached: it must not make every view cost reads.
+    expect(cachePolicy({ ENVIRONMENT: "" }).edge).toBe(true);
+  });
+
+  it("the deployed dev worker keeps an answer a minute, reading SUMMARY once", async () => {
+    await summarize(SERIES, GENERATED);
+    const { env, reads } = counting("dev");
+    const at = freshOrigin();
+    const ctx = createExecutionContext();
+    const first = await app.fetch(new Request(at("/api/v1/page")), env, ctx);
+    expect(first.headers.get("Cache-Control")).toBe("public, max-age=60");
+    const asOf = ((await first.json()) as { asOf: number }).asOf;
+    await waitOnExecutionContext(ctx);
+    await summarize({ systems__total: [[day("2026-04-03"), 15]] }, GENERATED + 86_400_000);
+    const again = await app.fetch(new Request(at("/api/v1/page")), env, createExecutionContext());
+    expect(((await again.json()) as { asOf: number }).asOf).toBe(asOf);
+    expect(reads()).toBe(1);
+  });
+
+  it("wrangler dev runs the site as the local stack (workers/site/.dev.vars.dev)", () => {
+    expect((env as unknown as SiteEnv).LOCAL_STACK).toBe("true");
   });
 });
 

@@ -181,13 +181,17 @@ const firstDay = (asOf: number, range: RangeId): number => {
   return span === null ? Number.NEGATIVE_INFINITY : asOf - (span - 1) * DAY_MS;
 };
 
-/** The calendar years of joint chunks the planner fetches for `range` (`years`: the page's). */
+/**
+ * The calendar years of joint chunks the planner fetches for `range` (`years`: the page's), none
+ * before the first year SUMMARY holds: the joint route answers those 404.
+ */
 export function planYears(asOf: number, range: RangeId, years: readonly number[]): number[] {
   const first = firstDay(asOf, range);
   const last = new Date(asOf).getUTCFullYear();
   if (first === Number.NEGATIVE_INFINITY) return [...new Set([...years, last])].sort();
   const out: number[] = [];
-  for (let year = new Date(first).getUTCFullYear(); year <= last; year++) out.push(year);
+  const from = Math.max(new Date(first).getUTCFullYear(), years[0] ?? last);
+  for (let year = from; year <= last; year++) out.push(year);
   return out;
 }
 

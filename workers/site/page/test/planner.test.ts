@@ -12,6 +12,7 @@ import {
   planSummary,
   planText,
   planTrend,
+  planYears,
   togetherOn,
 } from "../model";
 import { day } from "./fixtures";
@@ -190,5 +191,15 @@ describe("installed together", () => {
     ]);
     // A day without the pair's point: not listed.
     expect(togetherOn(series, D0)).toEqual([]);
+  });
+});
+
+describe("planYears", () => {
+  const asOf = day("2026-02-10");
+  it("the years of the range, none before the first one SUMMARY holds", () => {
+    expect(planYears(asOf, "90d", [2024, 2025, 2026])).toEqual([2025, 2026]);
+    expect(planYears(asOf, "1y", [2026])).toEqual([2026]);
+    expect(planYears(asOf, "30d", [2025, 2026])).toEqual([2026]);
+    expect(planYears(asOf, "all", [2024, 2025, 2026])).toEqual([2024, 2025, 2026]);
   });
 });
