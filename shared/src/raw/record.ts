@@ -44,7 +44,7 @@ export interface Incoming {
 export type Plan = { write: true; value: Uint8Array; meta: RawMeta } | { write: false };
 
 /** The finest time RAW keeps: a minute, which never moves a time to another UTC day. */
-export const TIME_GRAIN_MS = 60_000;
+const TIME_GRAIN_MS = 60_000;
 
 const toGrain = (time: number) => Math.floor(time / TIME_GRAIN_MS) * TIME_GRAIN_MS;
 
