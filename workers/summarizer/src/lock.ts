@@ -109,18 +109,31 @@ export class SummaryLock extends DurableObject {
     });
   }
 
-  /** The texts every slice stored for `day`, one per slice, in slice order. */
-  async partialsOf(token: string, day: number): Promise<string[]> {
+  /**
+   * The texts the slices after `afterSlice` stored for `day`, one per slice in slice order, at
+   * most `maxSlices` of them, so a caller merges them a few at a time, never all at once; `last`
+   * is the last slice returned (null: none left).
+   */
+  async partialsOf(
+    token: string,
+    day: number,
+    afterSlice: number,
+    maxSlices: number,
+  ): Promise<{ texts: string[]; last: number | null }> {
     await this.requireLease(token);
-    const rows = this.ctx.storage.sql
-      .exec<{ slice: number; body: string }>(
-        "SELECT slice, body FROM partial WHERE day = ? ORDER BY slice, part",
-        day,
-      )
-      .toArray();
+    const rows = this.ctx.storage.sql.exec<{ slice: number; body: string }>(
+      "SELECT slice, body FROM partial WHERE day = ? AND slice > ? ORDER BY slice, part",
+      day,
+      afterSlice,
+    );
     const texts = new Map<number, string>();
-    for (const row of rows) texts.set(row.slice, (texts.get(row.slice) ?? "") + row.body);
-    return [...texts.values()];
+    let last: number | null = null;
+    for (const row of rows) {
+      if (row.slice !== last && texts.size === maxSlices) break;
+      texts.set(row.slice, (texts.get(row.slice) ?? "") + row.body);
+      last = row.slice;
+    }
+    return { texts: [...texts.values()], last };
   }
 
   /** The days any slice stored sums for, ascending. */

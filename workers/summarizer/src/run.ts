@@ -69,7 +69,7 @@ export const RUN_BUDGET: RunBudget = {
   listLimit: 1000,
   pagesPerSlice: 400,
   valueReadsPerSlice: 100,
-  msPerSlice: 10_000,
+  msPerSlice: 20_000,
   daysPerApply: 8,
 };
 
@@ -118,8 +118,11 @@ export interface RunHost {
   step<T>(name: string, work: (counter: OpCounter) => Promise<T>): Promise<T>;
   /** Inside a scan step: keeps slice `slice`'s sums (replacing what a retry kept before). */
   keep(slice: number, partials: DayPartial[]): Promise<void>;
-  /** Inside an apply step: every slice's sums of `day`. */
-  sums(day: number): Promise<DayPartial[]>;
+  /**
+   * Inside an apply step: hands every slice's sums of `day` to `absorb`, a few slices at a time,
+   * so memory follows one day's sums, not the number of slices.
+   */
+  sums(day: number, absorb: (partial: DayPartial) => void): Promise<void>;
 }
 
 /** The summary rule's configuration from the worker's variables. */
@@ -215,7 +218,11 @@ export async function runNight(
     const batch = ordered.slice(i * budget.daysPerApply, (i + 1) * budget.daysPerApply);
     const done = await step(`apply ${i}`, async (counter) => {
       const summaries: DaySummary[] = [];
-      for (const d of batch) summaries.push(mergeDay(d, config, await host.sums(d)));
+      for (const d of batch) {
+        const summarizer = new DaySummarizer(d, config);
+        await host.sums(d, (partial) => summarizer.absorb(partial));
+        summaries.push(summarizer.result());
+      }
       const result = await applyDays(
         summaryStore(countingKV(env[BINDING.SUMMARY], counter)),
         summaries.map((s) => ({ day: s.day, points: s.points, established: s.established })),
@@ -249,13 +256,6 @@ export async function runNight(
   };
 }
 
-/** Day `day`'s summary from every slice's sums. */
-function mergeDay(day: number, config: SummaryConfig, partials: DayPartial[]): DaySummary {
-  const summarizer = new DaySummarizer(day, config);
-  for (const partial of partials) summarizer.absorb(partial);
-  return summarizer.result();
-}
-
 export interface RunOptions {
   /** Stamped into `_page` as `generatedAt`; defaults to the clock. */
   now?: number;
@@ -279,8 +279,10 @@ export function summarize(
       async keep(slice, partials) {
         kept.set(slice, partials);
       },
-      async sums(day) {
-        return [...kept.values()].flatMap((partials) => partials.filter((p) => p.day === day));
+      async sums(day, absorb) {
+        for (const partials of kept.values()) {
+          for (const partial of partials) if (partial.day === day) absorb(partial);
+        }
       },
     },
     day,

@@ -52,6 +52,9 @@ const WAIT_FOR_LEASE = {
 } as const;
 const NO_RETRY = { retries: { limit: 0, delay: 0 } } as const;
 
+/** Slices' sums read from the lock at once by an apply step: its memory follows these, not RAW. */
+const SLICES_PER_READ = 4;
+
 export class SummaryRun extends WorkflowEntrypoint<SummarizerEnv, RunParams> {
   override async run(
     event: Readonly<WorkflowEvent<RunParams>>,
@@ -114,8 +117,14 @@ export class SummaryRun extends WorkflowEntrypoint<SummarizerEnv, RunParams> {
               slice,
               partials.map((p) => [p.day, JSON.stringify(p)]),
             ),
-          sums: async (d) =>
-            (await lock.partialsOf(token, d)).map((text) => JSON.parse(text) as DayPartial),
+          async sums(d, absorb) {
+            for (let after = -1; ; ) {
+              const { texts, last } = await lock.partialsOf(token, d, after, SLICES_PER_READ);
+              for (const text of texts) absorb(JSON.parse(text) as DayPartial);
+              if (last === null || texts.length < SLICES_PER_READ) return;
+              after = last;
+            }
+          },
         },
         day,
         { now, budget },
