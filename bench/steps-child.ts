@@ -32,6 +32,7 @@ export interface StepCost {
 
 const [mode, summaryFile, entriesArg, earlierArg, dayArg, capArg] = process.argv.slice(2);
 const day = Number(dayArg);
+const pagesPerSlice = process.env.STEPS_PAGES_PER_SLICE;
 const MB = 2 ** 20;
 
 const summary = new Map<string, Buffer>();
@@ -96,7 +97,14 @@ if (mode === "steps") {
       },
     },
     day,
-    { now: day + DAY_MS },
+    {
+      now: day + DAY_MS,
+      // A smaller slice than production's, to see what many slices cost (STEPS_PAGES_PER_SLICE).
+      budget: {
+        ...run.RUN_BUDGET,
+        pagesPerSlice: Number(pagesPerSlice) || run.RUN_BUDGET.pagesPerSlice,
+      },
+    },
   );
   const { invocations, systems, backfilled, kvOps } = result.report;
   console.log(

@@ -9,6 +9,8 @@
  * Every installation checked in on the day and on nine in ten of the 59 days before; SUMMARY
  * has those days unless nights were missed, which the run then fills.
  * Alone: `node scripts/run.mjs bench/steps.ts [ENTRIES[xMISSED] …]`, e.g. `10000000 100000x59`.
+ * To experiment: `STEPS_HEAP_CAP_MB=64` (does every step fit the budget?), `STEPS_PAGES_PER_SLICE=20`
+ * (smaller slices: more of them), `STEPS_NO_ONE_PASS=1` (the steps only).
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
@@ -18,10 +20,7 @@ import { RUN_BUDGET } from "../workers/summarizer/src/run";
 import { childScript, DAY, extractBaseline, history, writeTsv } from "./nightly";
 import type { StepCost } from "./steps-child";
 
-/**
- * A Worker's memory: does a step (or the one-pass run) fit at all? `STEPS_HEAP_CAP_MB=64` checks
- * that the steps fit in the 64 MB budget (the peak sampled under 128 includes garbage).
- */
+/** A Worker's memory: does a step (or the one-pass run) fit at all? */
 const HEAP_CAP_MB = Number(process.env.STEPS_HEAP_CAP_MB ?? 128);
 /** What a step should stay under: half the Worker's memory, its KV operations, its CPU. */
 const BUDGET = { heapMB: 64, kvOps: 1000, cpuMs: 30_000 };
@@ -99,7 +98,7 @@ export async function benchSteps(sizes = DEFAULT_SIZES): Promise<StepsRun[]> {
       writeTsv(summaryFile, await history(HISTORY_YEARS, entries, missed));
       const args = [summaryFile, String(entries), String(EARLIER_DAYS), String(DAY)];
       const run: StepsRun = { entries, missed, steps: runChild(child, ["steps", ...args]) };
-      if (onePass) {
+      if (onePass && !process.env.STEPS_NO_ONE_PASS) {
         run.onePass = runChild(onePass, ["one-pass", ...args, String(ONE_PASS_CPU_CAP_S)]);
       }
       runs.push(run);
