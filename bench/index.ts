@@ -12,6 +12,7 @@ import { benchDecode } from "./decode";
 import { benchIngest } from "./ingest";
 import { benchNightly, HEAP_CAP_MB, nightlyTable } from "./nightly";
 import { benchSite } from "./site";
+import { benchSteps, STEPS_SETUP, stepDetails, stepsTable } from "./steps";
 import { benchSummarizer, type Measured, NAIVE, OURS } from "./summarizer";
 
 const COMMAND = "npm run bench";
@@ -77,6 +78,15 @@ section(
   "Summarizer: a night at 1, 5 and 10 years of history (Node, heap capped)",
   `\`node scripts/run.mjs bench/nightly.ts\` alone. SUMMARY holds the last 1, 5 or 10 years of one ten-year calendar of Pulp-like releases (\`fixtures/src/calendar.ts\`: core at about 14 x.y a year, 13 published plugins at 2–8), so the current year, all a night touches, is the same in every row; RAW holds the day's installations (\`fixtures/src/population.ts\`), as ingest writes their metadata. Each run is a Node process with \`--max-old-space-size=${HEAP_CAP_MB}\` (half a Worker's 128 MB) over in-memory bindings that keep values outside the heap (\`bench/kv-namespace.ts\`); the peak heap is sampled at every KV call (an upper bound: it includes garbage not yet collected). The last two rows miss the whole retention window (59 nights, recorded in RAW) and fill it in one run.`,
   nightlyTable(nightly),
+);
+
+const steps = await benchSteps();
+section(
+  "The nightly run in steps, 100,000 to 10,000,000 RAW entries (Node, heap capped)",
+  `\`node scripts/run.mjs bench/steps.ts\` alone. ${STEPS_SETUP}`,
+  stepsTable(steps),
+  "Every step:",
+  stepDetails(steps),
 );
 
 const summarizer = await benchSummarizer();

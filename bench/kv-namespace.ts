@@ -14,6 +14,8 @@ export interface Traffic {
   rawBytesRead: number;
   /** Largest `process.memoryUsage().heapUsed` seen at a KV call, bytes. */
   peakHeap: number;
+  /** Called at every KV call, after it is counted (a benchmark's time cap). */
+  onCall?: () => void;
 }
 
 export const newTraffic = (): Traffic => ({
@@ -24,9 +26,11 @@ export const newTraffic = (): Traffic => ({
   peakHeap: 0,
 });
 
-function sample(traffic: Traffic): void {
+/** Counts a call and samples the heap. */
+export function sample(traffic: Traffic): void {
   traffic.ops++;
   traffic.peakHeap = Math.max(traffic.peakHeap, process.memoryUsage().heapUsed);
+  traffic.onCall?.();
 }
 
 /** Positions of the lines of a newline-separated Buffer, without copying it. */

@@ -10,7 +10,7 @@
  * Alone: `node scripts/run.mjs bench/nightly.ts [YEARSxINSTALLATIONS[xMISSED] …]`, e.g. `10x100000`.
  */
 import { execSync, spawnSync } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { ReleaseCalendar } from "@pulp-analytics/fixtures/calendar";
@@ -21,13 +21,14 @@ import { applyDays, parseChunk, parseChunkKey, yearOf } from "@pulp-analytics/sh
 import type { Point } from "@pulp-analytics/shared/summary";
 import { memoryKV } from "@pulp-analytics/shared/testing";
 import { build, type Plugin } from "esbuild";
+import { earlierDays } from "./generated-raw";
 
 /** Half a Worker's 128 MB: the target for one run's peak heap. */
 export const HEAP_CAP_MB = 64;
 /** The baseline is held to the Worker's own limit: does it fit at all? */
 const BASELINE_HEAP_CAP_MB = 128;
 /** The summarized day; the history ends the day before. */
-const DAY = Date.UTC(2026, 10, 20);
+export const DAY = Date.UTC(2026, 10, 20);
 
 export interface NightlyRun extends ChildResult {
   years: number;
@@ -55,10 +56,16 @@ interface Measured {
 }
 
 /**
- * The child script, with this checkout's summarizer or, given a `baseline` folder holding an
- * earlier commit's `shared/` and `workers/summarizer/`, with that one.
+ * A child script (`entry`, bench/nightly-child.ts unless said), with this checkout's summarizer
+ * or, given a `baseline` folder holding an earlier commit's `shared/` and `workers/summarizer/`,
+ * with that one.
  */
-async function childScript(dir: string, name: string, baseline?: string): Promise<string> {
+export async function childScript(
+  dir: string,
+  name: string,
+  baseline?: string,
+  entry = "bench/nightly-child.ts",
+): Promise<string> {
   const outfile = join(dir, `${name}.mjs`);
   const redirect: Plugin = {
     name: "baseline",
@@ -67,15 +74,16 @@ async function childScript(dir: string, name: string, baseline?: string): Promis
       build.onResolve({ filter: /workers\/summarizer\/src\/run$/ }, () => ({
         path: join(baseline, "workers/summarizer/src/run.ts"),
       }));
-      build.onResolve({ filter: /^@pulp-analytics\/shared\// }, (args) =>
-        args.importer.startsWith(baseline)
-          ? { path: join(baseline, "shared/src", `${args.path.split("/").pop()}.ts`) }
-          : undefined,
-      );
+      // A face of the shared package: one file before it was regrouped, a folder after.
+      build.onResolve({ filter: /^@pulp-analytics\/shared\// }, (args) => {
+        if (!args.importer.startsWith(baseline)) return undefined;
+        const face = join(baseline, "shared/src", args.path.split("/").pop() ?? "");
+        return { path: existsSync(`${face}.ts`) ? `${face}.ts` : join(face, "index.ts") };
+      });
     },
   };
   await build({
-    entryPoints: [resolve("bench/nightly-child.ts")],
+    entryPoints: [resolve(entry)],
     outfile,
     bundle: true,
     platform: "node",
@@ -94,11 +102,12 @@ async function childScript(dir: string, name: string, baseline?: string): Promis
  */
 const BASELINE_COMMIT = "77874d3";
 
-function extractBaseline(dir: string): string | null {
-  const target = join(dir, "baseline");
+/** `commit`'s `shared/` and `workers/summarizer/` from git into a folder of `dir`; null without git. */
+export function extractBaseline(dir: string, commit = BASELINE_COMMIT): string | null {
+  const target = join(dir, `baseline-${commit}`);
   mkdirSync(target, { recursive: true });
   try {
-    execSync(`git archive ${BASELINE_COMMIT} shared workers/summarizer | tar -x -C ${target}`, {
+    execSync(`git archive ${commit} shared workers/summarizer | tar -x -C ${target}`, {
       stdio: ["ignore", "ignore", "pipe"],
     });
     return target;
@@ -129,7 +138,7 @@ const CALENDAR_YEARS = 10;
  * {@link DAY}: the same service after one, five or ten years, so the current year (all a night
  * touches) is the same and any difference between the rows is the history behind it.
  */
-async function history(
+export async function history(
   years: number,
   installations: number,
   missed: number,
@@ -156,13 +165,10 @@ function rawLines(installations: number, missed: number): string {
   const out: string[] = [];
   for (let i = 0; i < installations; i++) {
     const record = recordOf(i, DAY);
-    const earlierDays = Array.from({ length: missed }, (_, k) => k + 1).filter(
-      (k) => (i * 7 + k * 13) % 10 !== 0,
-    );
     out.push(
       JSON.stringify({
         name: systemId(i),
-        metadata: encodeMeta(record.facts, { ...record, earlierDays }, "p"),
+        metadata: encodeMeta(record.facts, { ...record, earlierDays: earlierDays(i, missed) }, "p"),
         expiration: Math.floor(record.lastCheckIn / 1000) + RAW_TTL_SECONDS,
       }),
     );
@@ -204,7 +210,7 @@ function runChild(child: string, capMB: number, summaryFile: string, rawFile: st
   }
 }
 
-const writeTsv = (file: string, data: Map<string, string>) =>
+export const writeTsv = (file: string, data: Map<string, string>) =>
   writeFileSync(file, [...data].map(([k, v]) => `${k}\t${v}\n`).join(""));
 
 export async function benchNightly(sizes = DEFAULT_SIZES): Promise<NightlyRun[]> {

@@ -1,0 +1,148 @@
+/**
+ * One nightly run measured step by step, in its own Node process started by bench/steps.ts with
+ * the heap capped. SUMMARY comes from the parent's file (`key<TAB>value` lines), RAW is generated
+ * as it is listed (bench/generated-raw.ts).
+ *
+ * `steps`: `runNight` with a host that runs each step in turn and measures it: KV operations (the
+ * step's counter), CPU (`process.cpuUsage()` around it), wall time and peak heap (sampled at each
+ * KV call and at the step's end, after a `gc()` before it); the slices' sums are kept as JSON
+ * per slice and day, as the lock's Durable Object keeps them (in Buffers: outside the heap).
+ * `one-pass`: `summarize` as one invocation. The parent bundles this file with an earlier commit's
+ * summarizer for it (bench/nightly.ts `childScript`), whose run.ts has no `runNight`: hence the
+ * namespace import. It stops at a CPU cap, reporting what it had done by then.
+ * Prints one JSON line.
+ */
+import { readFileSync } from "node:fs";
+import { DAY_MS } from "@pulp-analytics/shared/config";
+import type { SummarizerEnv } from "@pulp-analytics/shared/env";
+import type { DayPartial } from "@pulp-analytics/shared/summary";
+import * as run from "../workers/summarizer/src/run";
+import { generatedRaw } from "./generated-raw";
+import { lines, newTraffic, summaryNamespace } from "./kv-namespace";
+
+export interface StepCost {
+  name: string;
+  kvOps: number;
+  cpuMs: number;
+  wallMs: number;
+  /** Heap after the `gc()` before the step, and the largest sampled within it, MB. */
+  baseHeapMB: number;
+  peakHeapMB: number;
+}
+
+const [mode, summaryFile, entriesArg, earlierArg, dayArg, capArg] = process.argv.slice(2);
+const day = Number(dayArg);
+const pagesPerSlice = process.env.STEPS_PAGES_PER_SLICE;
+const MB = 2 ** 20;
+
+const summary = new Map<string, Buffer>();
+for (const line of lines(readFileSync(summaryFile as string))) {
+  const tab = line.indexOf(9);
+  summary.set(line.subarray(0, tab).toString(), Buffer.from(line.subarray(tab + 1)));
+}
+const traffic = newTraffic();
+const env = {
+  RAW: generatedRaw(Number(entriesArg), day, Number(earlierArg), traffic),
+  SUMMARY: summaryNamespace(summary, traffic),
+  ENVIRONMENT: "production",
+  PERSISTENT_MIN_AGE_DAYS: "1",
+} as SummarizerEnv;
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+const cpuMs = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+};
+
+/** Runs `work` as one measured step. */
+async function measured<T>(name: string, work: () => Promise<T>): Promise<[T, StepCost]> {
+  gc();
+  const base = process.memoryUsage().heapUsed;
+  traffic.peakHeap = base;
+  const ops = traffic.ops;
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const value = await work();
+  const cost: StepCost = {
+    name,
+    kvOps: traffic.ops - ops,
+    cpuMs: cpuMs(cpu),
+    wallMs: performance.now() - started,
+    baseHeapMB: base / MB,
+    peakHeapMB: Math.max(traffic.peakHeap, process.memoryUsage().heapUsed) / MB,
+  };
+  return [value, cost];
+}
+
+if (mode === "steps") {
+  const steps: StepCost[] = [];
+  // slice → day → that day's sums as JSON, as the Durable Object keeps them: in Buffers, outside
+  // the heap, since they are in the Durable Object's storage, not in the step's memory.
+  const kept = new Map<number, Map<number, Buffer>>();
+  const result = await run.runNight(
+    env,
+    {
+      async step(name, work) {
+        const [value, cost] = await measured(name, () => work({ ops: 0 }));
+        steps.push(cost);
+        return value;
+      },
+      async keep(slice, partials) {
+        kept.set(slice, new Map(partials.map((p) => [p.day, Buffer.from(JSON.stringify(p))])));
+      },
+      async sums(d) {
+        return [...kept.values()].flatMap((days) => {
+          const json = days.get(d);
+          return json === undefined ? [] : [JSON.parse(json.toString()) as DayPartial];
+        });
+      },
+    },
+    day,
+    {
+      now: day + DAY_MS,
+      // A smaller slice than production's, to see what many slices cost (STEPS_PAGES_PER_SLICE).
+      budget: {
+        ...run.RUN_BUDGET,
+        pagesPerSlice: Number(pagesPerSlice) || run.RUN_BUDGET.pagesPerSlice,
+      },
+    },
+  );
+  const { invocations, systems, backfilled, kvOps } = result.report;
+  console.log(
+    JSON.stringify({
+      steps,
+      report: { invocations, systems, backfilled: backfilled.length, kvOps },
+    }),
+  );
+} else {
+  // The one-pass run gives up at the cap: its figures so far, and that it did not finish.
+  const capMs = Number(capArg) * 1000;
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  traffic.onCall = () => {
+    if (cpuMs(cpu) < capMs) return;
+    const stopped: StepCost = {
+      name: "one pass (stopped)",
+      kvOps: traffic.ops,
+      cpuMs: cpuMs(cpu),
+      wallMs: performance.now() - started,
+      baseHeapMB: 0,
+      peakHeapMB: traffic.peakHeap / MB,
+    };
+    console.log(JSON.stringify({ steps: [stopped], stopped: true }));
+    process.exit(0);
+  };
+  const [result, cost] = await measured("one pass", () =>
+    run.summarize(env, day, { now: day + DAY_MS }),
+  );
+  console.log(
+    JSON.stringify({
+      steps: [cost],
+      report: {
+        invocations: 1,
+        systems: result.report.systems,
+        backfilled: result.report.backfilled.length,
+        kvOps: result.report.kvOps,
+      },
+    }),
+  );
+}
