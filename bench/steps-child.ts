@@ -89,11 +89,12 @@ if (mode === "steps") {
       async keep(slice, partials) {
         kept.set(slice, new Map(partials.map((p) => [p.day, Buffer.from(JSON.stringify(p))])));
       },
-      async sums(d) {
-        return [...kept.values()].flatMap((days) => {
+      async sums(d, absorb) {
+        // One slice's sums parsed at a time, as the Workflow reads them from the lock.
+        for (const days of kept.values()) {
           const json = days.get(d);
-          return json === undefined ? [] : [JSON.parse(json.toString()) as DayPartial];
-        });
+          if (json !== undefined) absorb(JSON.parse(json.toString()) as DayPartial);
+        }
       },
     },
     day,
