@@ -11,7 +11,7 @@
  */
 import { JOURNAL_KEY, summaryProblems } from "@pulp-analytics/shared/store";
 import { writeBackup } from "./lib/backup";
-import { progressLine, startTool, TARGET_USAGE, targetName } from "./lib/target";
+import { liveRules, progressLine, startTool, TARGET_USAGE, targetName } from "./lib/target";
 import { WranglerSummaryKV } from "./lib/wrangler-kv";
 
 const USAGE = `usage: npm run backup -- ${TARGET_USAGE} FILE`;
@@ -52,7 +52,7 @@ const written = await writeBackup(file, entries, {
   source: targetName(target),
 }).catch((error: unknown) => fail(`cannot write ${file}: ${(error as Error).message}`));
 
-const problems = await summaryProblems(entries);
+const problems = await summaryProblems(entries, await liveRules(target, root));
 const seconds = (performance.now() - started) / 1000;
 const lines = [
   `Backed up ${where} to ${file}:`,

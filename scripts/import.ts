@@ -17,14 +17,12 @@
  * remote write asks first (or needs --yes).
  */
 
-import { VAR } from "@pulp-analytics/shared/config";
 import { HistoryImport, type ImportTally } from "@pulp-analytics/shared/history";
 import { applyDays } from "@pulp-analytics/shared/store";
-import { parseSummaryConfig } from "@pulp-analytics/shared/summary";
 import { isBackupFile } from "./lib/backup";
 import { readDump } from "./lib/dump-reader";
-import { confirm, progressLine, startTool, TARGET_USAGE } from "./lib/target";
-import { summarizerVars, WranglerSummaryKV } from "./lib/wrangler-kv";
+import { confirm, liveRules, progressLine, startTool, TARGET_USAGE } from "./lib/target";
+import { WranglerSummaryKV } from "./lib/wrangler-kv";
 
 const USAGE = `usage: npm run import -- FILE [--dry-run] ${TARGET_USAGE} [--replace-days] [--yes] [--skip-malformed]`;
 
@@ -40,18 +38,16 @@ if (await isBackupFile(file).catch(() => false)) {
   );
 }
 
-// The allowlist of the summarizer that publishes this namespace: history is published as it is.
-const vars = await summarizerVars(target.env, root);
-const { publishedComponents } = parseSummaryConfig({
-  publishedComponents: vars[VAR.PUBLISHED_COMPONENTS],
-});
+// The rules of the namespace's live check-ins (its summarizer's allowlist, the versions its
+// ingest accepts): history is published as it is, so it must follow them too.
+const rules = await liveRules(target, root);
 
 const started = performance.now();
 const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 const count = (n: number) => n.toLocaleString("en");
 const progress = progressLine();
 
-const history = new HistoryImport({ publishedComponents });
+const history = new HistoryImport(rules);
 const format = await readDump(file, history, {
   onProgress: ({ bytes, totalBytes, records, elapsedMs }) => {
     const seconds = elapsedMs / 1000;

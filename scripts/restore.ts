@@ -18,7 +18,7 @@
  */
 import { summaryProblems } from "@pulp-analytics/shared/store";
 import { planRestore, readBackup } from "./lib/backup";
-import { confirm, progressLine, startTool, TARGET_USAGE } from "./lib/target";
+import { confirm, liveRules, progressLine, startTool, TARGET_USAGE } from "./lib/target";
 import { WranglerSummaryKV } from "./lib/wrangler-kv";
 
 const USAGE = `usage: npm run restore -- ${TARGET_USAGE} [--dry-run] [--yes] FILE`;
@@ -36,8 +36,9 @@ const count = (n: number) => n.toLocaleString("en");
 const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 
 const backup = await readBackup(file).catch((error: unknown) => fail((error as Error).message));
-// A matching checksum proves the file is the one written, not that it holds a SUMMARY.
-const problems = await summaryProblems(backup.entries);
+// A matching checksum proves the file is the one written, not that it holds a SUMMARY, nor one
+// that follows the target's live rules (its allowlist, its versions).
+const problems = await summaryProblems(backup.entries, await liveRules(target, root));
 if (problems.length > 0) {
   fail(
     `${file} is not a SUMMARY this service could have written; nothing written:\n${problems.map((p) => `  ${p}`).join("\n")}`,

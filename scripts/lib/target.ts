@@ -11,9 +11,11 @@
 import { resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { ENVIRONMENTS, type Environment } from "@pulp-analytics/shared/config";
+import { ENVIRONMENTS, type Environment, VAR } from "@pulp-analytics/shared/config";
+import type { LiveRules } from "@pulp-analytics/shared/store";
+import { parseSummaryConfig } from "@pulp-analytics/shared/summary";
 import { repositoryRoot } from "./stack";
-import type { KvTarget } from "./wrangler-kv";
+import { type KvTarget, summarizerVars } from "./wrangler-kv";
 
 /** The `parseArgs` options every such tool takes. */
 const TARGET_OPTIONS = {
@@ -84,6 +86,19 @@ function describeTarget(target: KvTarget): string {
 /** The target in one word, as a backup file records it: `local`, `dev` or `production`. */
 export function targetName(target: KvTarget): string {
   return target.local ? "local" : target.env;
+}
+
+/**
+ * The rules live check-ins of the target follow, which an import or a restore applies too: the
+ * allowlist of the summarizer that publishes it (its wrangler config for that environment; the
+ * local stack runs dev's) and production's releases-only versions.
+ */
+export async function liveRules(target: KvTarget, root: string): Promise<LiveRules> {
+  const vars = await summarizerVars(target.env, root);
+  const { publishedComponents } = parseSummaryConfig({
+    publishedComponents: vars[VAR.PUBLISHED_COMPONENTS],
+  });
+  return { publishedComponents, releasesOnly: !target.local && target.env === "production" };
 }
 
 /**

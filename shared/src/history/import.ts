@@ -14,6 +14,7 @@ import { RBAC_MEASURES, type RbacMeasure } from "../checkin/schema";
 import { DAY_MS } from "../config/names";
 import { isoDay, parseIsoDay, startOfUtcDay } from "../config/time";
 import type { DayPoints } from "../store/apply";
+import { seriesRuleProblem, versionProblem } from "../store/check";
 import {
   AGE_PREFIX,
   ageKey,
@@ -155,6 +156,12 @@ class DayTotals {
 export interface ImportOptions {
   /** The summarizer's allowlist (`parseSummaryConfig(...).publishedComponents`). */
   publishedComponents: ReadonlySet<string>;
+  /**
+   * The target is production, whose ingest takes only plain releases `N.N.N`: an exact version
+   * of another shape is refused there, as ingest refuses it. Every environment refuses a
+   * version that is not canonical (`3.21.0+acmecorp`).
+   */
+  releasesOnly?: boolean;
   /** The clock: days after tomorrow are refused. Defaults to now. */
   now?: number;
 }
@@ -368,6 +375,12 @@ export class HistoryImport {
           this.tally.offAllowlist++;
           return;
         }
+        // What ingest would refuse never becomes a series (and an x.y row is never a release).
+        const refused = versionProblem(
+          version,
+          model === DJANGO_MODEL.xyzVersionCount && this.options.releasesOnly === true,
+        );
+        if (refused) return refused;
         const key =
           model === DJANGO_MODEL.xyVersionCount
             ? versionsKey(name, versionXY(version))
@@ -410,6 +423,11 @@ export class HistoryImport {
       this.tally.notOurs++;
       return;
     }
+    const refused = seriesRuleProblem(key, {
+      publishedComponents: this.options.publishedComponents,
+      releasesOnly: this.options.releasesOnly === true,
+    });
+    if (refused) return refused;
     let points = isRecord(value) && "value" in value ? value.value : value;
     if (typeof points === "string") {
       try {
@@ -511,7 +529,7 @@ export class HistoryImport {
   }
 
   private addCount(model: string, row: { totals: DayTotals; count: number }, key: string): void {
-    // A version string that cannot be a series key is dropped, as the summarizer drops it.
+    // Versions are canonical by now; a key that still cannot be a series key is dropped.
     if (!isSeriesKey(key)) {
       this.tally.notOurs++;
       return;
