@@ -11,6 +11,7 @@
  */
 import { JOURNAL_KEY, summaryProblems } from "@pulp-analytics/shared/store";
 import { writeBackup } from "./lib/backup";
+import { shown } from "./lib/shown";
 import { liveRules, progressLine, startTool, TARGET_USAGE, targetName } from "./lib/target";
 import { WranglerSummaryKV } from "./lib/wrangler-kv";
 
@@ -63,7 +64,7 @@ const lines = [
   ...(problems.length > 0
     ? [
         "  This backup holds what a restore refuses (it keeps everything, for a look; restore a good one):",
-        ...problems.map((problem) => `    ${problem}`),
+        ...problems.map((problem) => `    ${shown(problem)}`),
         ...(entries.has(JOURNAL_KEY)
           ? [
               `  ${JOURNAL_KEY}: a summary run's writes were incomplete; once the finishing cron (or a rerun) has finished them, back up again.`,

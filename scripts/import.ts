@@ -17,10 +17,10 @@
  * remote write asks first (or needs --yes).
  */
 
-import { HistoryImport, type ImportTally } from "@pulp-analytics/shared/history";
+import { HistoryImport } from "@pulp-analytics/shared/history";
 import { applyDays } from "@pulp-analytics/shared/store";
 import { isBackupFile } from "./lib/backup";
-import { readDump } from "./lib/dump-reader";
+import { readDump, tallyLines } from "./lib/dump-reader";
 import { confirm, liveRules, progressLine, startTool, TARGET_USAGE } from "./lib/target";
 import { WranglerSummaryKV } from "./lib/wrangler-kv";
 
@@ -85,7 +85,7 @@ for (const year of history.years()) {
   );
 }
 
-printTally(format, history.tally);
+process.stdout.write(`${tallyLines(format, history.tally).join("\n")}\n`);
 const plan = kv.heldWrites();
 const bytes = plan.puts.reduce((n, [, size]) => n + size, 0);
 const lines = [
@@ -122,20 +122,4 @@ process.stdout.write(
 function spanOf(days: string[]): string {
   const sorted = [...days].sort();
   return `${sorted[0]} … ${sorted[sorted.length - 1]}`;
-}
-
-function printTally(format: string, tally: ImportTally): void {
-  const rows = [
-    `Read a ${format === "django" ? "Django dumpdata" : "2022 worker dump"}: ${count(tally.records)} records.`,
-    ...Object.entries(tally.used).map(([what, n]) => `  used: ${what}: ${count(n)}`),
-    ...[...tally.ignoredModels].map(
-      ([model, n]) => `  ignored (not a summary table): ${model}: ${count(n)}`,
-    ),
-    `  components off the allowlist (not published): ${count(tally.offAllowlist)}`,
-    `  not one of our series: ${count(tally.notOurs)}`,
-    `  rows for days Django never summarized (no dailysummary row): ${count(tally.unsummarized)}`,
-    `  malformed: ${count(tally.malformed)}`,
-    ...tally.problems.map((problem) => `    ${problem}`),
-  ];
-  process.stdout.write(`${rows.join("\n")}\n`);
 }

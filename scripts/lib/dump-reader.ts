@@ -9,8 +9,10 @@ import {
   type DumpFormat,
   detectDumpFormat,
   type HistoryImport,
+  type ImportTally,
 } from "@pulp-analytics/shared/history";
 import { JSONParser } from "@streamparser/json";
+import { quoted, shown } from "./shown";
 
 interface ReadProgress {
   bytes: number;
@@ -77,4 +79,24 @@ export async function readDump(
   if (!parser.isEnded) parser.end();
   report();
   return format;
+}
+
+/**
+ * What an import read, for the operator: one line each. Model names and problems come from the
+ * dump, so they are escaped (scripts/lib/shown.ts).
+ */
+export function tallyLines(format: DumpFormat, tally: ImportTally): string[] {
+  const count = (n: number) => n.toLocaleString("en");
+  return [
+    `Read a ${format === "django" ? "Django dumpdata" : "2022 worker dump"}: ${count(tally.records)} records.`,
+    ...Object.entries(tally.used).map(([what, n]) => `  used: ${shown(what)}: ${count(n)}`),
+    ...[...tally.ignoredModels].map(
+      ([model, n]) => `  ignored (not a summary table): ${quoted(model)}: ${count(n)}`,
+    ),
+    `  components off the allowlist (not published): ${count(tally.offAllowlist)}`,
+    `  not one of our series: ${count(tally.notOurs)}`,
+    `  rows for days Django never summarized (no dailysummary row): ${count(tally.unsummarized)}`,
+    `  malformed: ${count(tally.malformed)}`,
+    ...tally.problems.map((problem) => `    ${shown(problem)}`),
+  ];
 }

@@ -14,6 +14,7 @@ import { type ParseArgsConfig, parseArgs } from "node:util";
 import { ENVIRONMENTS, type Environment, VAR } from "@pulp-analytics/shared/config";
 import type { LiveRules } from "@pulp-analytics/shared/store";
 import { parseSummaryConfig } from "@pulp-analytics/shared/summary";
+import { shown } from "./shown";
 import { repositoryRoot } from "./stack";
 import { type KvTarget, summarizerVars } from "./wrangler-kv";
 
@@ -61,7 +62,8 @@ export function startTool<const O extends NonNullable<ParseArgsConfig["options"]
   options: O,
 ) {
   const fail = (message: string): never => {
-    process.stderr.write(`\n${name}: ${message}\n`);
+    // A message may quote a file or wrangler: escaped line by line, whatever the caller did.
+    process.stderr.write(`\n${name}: ${message.split("\n").map(shown).join("\n")}\n`);
     process.exit(1);
   };
   const { values, positionals } = parseArgs({

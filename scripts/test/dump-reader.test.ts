@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HistoryImport } from "@pulp-analytics/shared/history";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readDump } from "../lib/dump-reader";
+import { readDump, tallyLines } from "../lib/dump-reader";
 
 let dir: string;
 beforeAll(async () => {
@@ -75,5 +75,31 @@ describe("readDump", () => {
       /neither a Django dumpdata/,
     );
     await expect(readDump(await file("empty.json", "  \n"), fresh())).rejects.toThrow(/empty/);
+  });
+
+  it("prints what it read escaped: names and problems from the dump cannot drive the terminal", async () => {
+    const history = fresh();
+    const path = await file(
+      "escapes.json",
+      JSON.stringify([
+        { model: "\u001b[2J\u001b[1;1HImported 5 years\r", pk: 1, fields: {} },
+        { model: "\u009b31m\u202eevil", pk: 2, fields: {} },
+        {
+          model: "pulpanalytics.agecount",
+          pk: 3,
+          fields: { summary: "\u001b]0;owned\u0007", age: 1, count: 1 },
+        },
+      ]),
+    );
+    await readDump(path, history);
+    const lines = tallyLines("django", history.tally);
+    const text = lines.join("\n");
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it is about
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+    expect(text).toContain(
+      '  ignored (not a summary table): "\\u001b[2j\\u001b[1;1himported 5 years\\r": 1',
+    );
+    expect(text).toContain('"\\u009b31m\\u202eevil"');
+    expect(text).toMatch(/summary is not a YYYY-MM-DD date: .*"summary":"\\u001b\]0;owned\\u0007"/);
   });
 });

@@ -264,7 +264,7 @@ export class HistoryImport {
     if (day === null) return `${field} is not a YYYY-MM-DD date`;
     return this.inRange(day)
       ? day
-      : `${field} ${value} is not a day from ${isoDay(FIRST_IMPORT_DAY)} to ${isoDay(this.lastDay)}`;
+      : `${field} ${JSON.stringify(value)} is not a day from ${isoDay(FIRST_IMPORT_DAY)} to ${isoDay(this.lastDay)}`;
   }
 
   private inRange(day: number): boolean {

@@ -243,9 +243,9 @@ describe("what cannot be a history of Pulp", () => {
     ]);
     expect(history.tally.malformed).toBe(7);
     expect(history.tally.problems[0]).toMatch(
-      /^pk 0000-01-01 is not a day from 2000-01-01 to 2026-12-05/,
+      /^pk "0000-01-01" is not a day from 2000-01-01 to 2026-12-05/,
     );
-    expect(history.tally.problems[6]).toMatch(/^summary 2100-01-01 is not a day from/);
+    expect(history.tally.problems[6]).toMatch(/^summary "2100-01-01" is not a day from/);
     expect(Object.keys(drain(history))).toEqual(["2000-01-01", "2026-12-05"]);
   });
 
