@@ -2,12 +2,12 @@
  * The streaming reader: both formats, records split across chunks, a byte-order mark, and a
  * truncated file (which must fail, not import half a year quietly).
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, open, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HistoryImport } from "@pulp-analytics/shared/history";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readDump, tallyLines } from "../lib/dump-reader";
+import { MAX_DUMP_RECORD_BYTES, readDump, tallyLines } from "../lib/dump-reader";
 
 let dir: string;
 beforeAll(async () => {
@@ -75,6 +75,44 @@ describe("readDump", () => {
       /neither a Django dumpdata/,
     );
     await expect(readDump(await file("empty.json", "  \n"), fresh())).rejects.toThrow(/empty/);
+  });
+
+  it("refuses a record over the limit without reading it, or the rest of the file, whole", async () => {
+    // 64 MiB of one string inside the second record; the first record is fine.
+    const path = join(dir, "huge-record.json");
+    const out = await open(path, "w");
+    await out.write(
+      '[{"model":"pulpanalytics.dailysummary","pk":"2024-01-01","fields":{}},\n{"model":"pulpanalytics.system","pk":1,"fields":{"name":"',
+    );
+    const block = Buffer.alloc(1 << 20, "a");
+    for (let i = 0; i < 64; i++) await out.write(block);
+    await out.write('"}}]');
+    await out.close();
+    const history = fresh();
+    const seen: number[] = [];
+    const before = process.memoryUsage().rss;
+    const error: Error = await readDump(path, history, {
+      progressEveryMs: 0,
+      onProgress: ({ bytes }) => seen.push(bytes),
+    }).then(
+      () => new Error("read"),
+      (e: Error) => e,
+    );
+    expect(error.message).toMatch(
+      /holds a record over 1 MiB .*not reading further \(nothing written\)/,
+    );
+    expect(history.tally.records).toBe(1);
+    // It stopped within a read chunk (1 MiB) of the limit, far from the file's end.
+    expect(Math.max(0, ...seen)).toBeLessThanOrEqual(MAX_DUMP_RECORD_BYTES + (1 << 20));
+    expect(process.memoryUsage().rss - before).toBeLessThan(48 * 2 ** 20);
+    // A record just under the limit is read.
+    const fits = fresh();
+    const name = "a".repeat(MAX_DUMP_RECORD_BYTES - 200);
+    await readDump(
+      await file("fits.json", JSON.stringify([{ model: "other", pk: 1, fields: { name } }])),
+      fits,
+    );
+    expect(fits.tally.ignoredModels.get("other")).toBe(1);
   });
 
   it("prints what it read escaped: names and problems from the dump cannot drive the terminal", async () => {

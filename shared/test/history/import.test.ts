@@ -5,7 +5,12 @@
 import { readFileSync } from "node:fs";
 import { DJANGO_EXPECTED, importDump } from "@pulp-analytics/fixtures/import";
 import { describe, expect, it } from "vitest";
-import { detectDumpFormat, HistoryImport, MAX_IMPORT_COUNT } from "../../src/history/import";
+import {
+  detectDumpFormat,
+  HistoryImport,
+  MAX_IMPORT_COUNT,
+  MAX_IMPORT_SERIES,
+} from "../../src/history/import";
 import type { DayPoints } from "../../src/store/apply";
 import { DEFAULT_PUBLISHED_COMPONENTS, parseSummaryConfig } from "../../src/summary/rule";
 
@@ -216,6 +221,18 @@ describe("what cannot be a history of Pulp", () => {
       /"3\.22\.0\.dev" is not a release N\.N\.N.*"pk":5/,
     );
     expect(drain(production)).toEqual({});
+  });
+
+  it("refuses a dump naming more series than any history of Pulp, instead of growing", () => {
+    const history = importAt([summary("2024-03-01")]);
+    const row = (pk: number) => ({
+      model: "pulpanalytics.xyzversioncount",
+      pk,
+      fields: { summary: "2024-03-01", name: "core", version: `1.${pk}.0`, count: 1 },
+    });
+    expect(() => {
+      for (let pk = 1; pk <= MAX_IMPORT_SERIES + 1; pk++) history.addDjangoRecord(row(pk));
+    }).toThrow(/names more than 100,000 series/);
   });
 
   it("refuses worker series ingest could not have made, naming the key", () => {
