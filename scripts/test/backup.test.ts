@@ -269,7 +269,8 @@ describe("npm run backup and npm run restore on the local stack's KV", { timeout
       const again = join(dir, "again.json");
       const backup = await runScript("backup", ["--persist-to", stack.persistTo, again]);
       expect(backup.code, backup.output).toBe(0);
-      expect((await readBackup(again)).sha256).toBe((await readBackup(file())).sha256);
+      // The same keys and values; the checksum differs, as it covers the new takenAt.
+      expect((await readBackup(again)).entries).toEqual((await readBackup(file())).entries);
     } finally {
       await stack.stop();
     }
