@@ -11,7 +11,8 @@
  */
 import { JOURNAL_KEY, summaryProblems } from "@pulp-analytics/shared/store";
 import { writeBackup } from "./lib/backup";
-import { progressLine, startTool, TARGET_USAGE, targetName } from "./lib/target";
+import { shown } from "./lib/shown";
+import { liveRules, progressLine, startTool, TARGET_USAGE, targetName } from "./lib/target";
 import { WranglerSummaryKV } from "./lib/wrangler-kv";
 
 const USAGE = `usage: npm run backup -- ${TARGET_USAGE} FILE`;
@@ -52,7 +53,7 @@ const written = await writeBackup(file, entries, {
   source: targetName(target),
 }).catch((error: unknown) => fail(`cannot write ${file}: ${(error as Error).message}`));
 
-const problems = await summaryProblems(entries);
+const problems = await summaryProblems(entries, await liveRules(target, root));
 const seconds = (performance.now() - started) / 1000;
 const lines = [
   `Backed up ${where} to ${file}:`,
@@ -63,7 +64,7 @@ const lines = [
   ...(problems.length > 0
     ? [
         "  This backup holds what a restore refuses (it keeps everything, for a look; restore a good one):",
-        ...problems.map((problem) => `    ${problem}`),
+        ...problems.map((problem) => `    ${shown(problem)}`),
         ...(entries.has(JOURNAL_KEY)
           ? [
               `  ${JOURNAL_KEY}: a summary run's writes were incomplete; once the finishing cron (or a rerun) has finished them, back up again.`,

@@ -17,14 +17,12 @@
  * remote write asks first (or needs --yes).
  */
 
-import { VAR } from "@pulp-analytics/shared/config";
-import { HistoryImport, type ImportTally } from "@pulp-analytics/shared/history";
+import { HistoryImport } from "@pulp-analytics/shared/history";
 import { applyDays } from "@pulp-analytics/shared/store";
-import { parseSummaryConfig } from "@pulp-analytics/shared/summary";
 import { isBackupFile } from "./lib/backup";
-import { readDump } from "./lib/dump-reader";
-import { confirm, progressLine, startTool, TARGET_USAGE } from "./lib/target";
-import { summarizerVars, WranglerSummaryKV } from "./lib/wrangler-kv";
+import { readDump, tallyLines } from "./lib/dump-reader";
+import { confirm, liveRules, progressLine, startTool, TARGET_USAGE } from "./lib/target";
+import { WranglerSummaryKV } from "./lib/wrangler-kv";
 
 const USAGE = `usage: npm run import -- FILE [--dry-run] ${TARGET_USAGE} [--replace-days] [--yes] [--skip-malformed]`;
 
@@ -40,18 +38,16 @@ if (await isBackupFile(file).catch(() => false)) {
   );
 }
 
-// The allowlist of the summarizer that publishes this namespace: history is published as it is.
-const vars = await summarizerVars(target.env, root);
-const { publishedComponents } = parseSummaryConfig({
-  publishedComponents: vars[VAR.PUBLISHED_COMPONENTS],
-});
+// The rules of the namespace's live check-ins (its summarizer's allowlist, the versions its
+// ingest accepts): history is published as it is, so it must follow them too.
+const rules = await liveRules(target, root);
 
 const started = performance.now();
 const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 const count = (n: number) => n.toLocaleString("en");
 const progress = progressLine();
 
-const history = new HistoryImport({ publishedComponents });
+const history = new HistoryImport(rules);
 const format = await readDump(file, history, {
   onProgress: ({ bytes, totalBytes, records, elapsedMs }) => {
     const seconds = elapsedMs / 1000;
@@ -89,7 +85,7 @@ for (const year of history.years()) {
   );
 }
 
-printTally(format, history.tally);
+process.stdout.write(`${tallyLines(format, history.tally).join("\n")}\n`);
 const plan = kv.heldWrites();
 const bytes = plan.puts.reduce((n, [, size]) => n + size, 0);
 const lines = [
@@ -126,20 +122,4 @@ process.stdout.write(
 function spanOf(days: string[]): string {
   const sorted = [...days].sort();
   return `${sorted[0]} … ${sorted[sorted.length - 1]}`;
-}
-
-function printTally(format: string, tally: ImportTally): void {
-  const rows = [
-    `Read a ${format === "django" ? "Django dumpdata" : "2022 worker dump"}: ${count(tally.records)} records.`,
-    ...Object.entries(tally.used).map(([what, n]) => `  used: ${what}: ${count(n)}`),
-    ...[...tally.ignoredModels].map(
-      ([model, n]) => `  ignored (not a summary table): ${model}: ${count(n)}`,
-    ),
-    `  components off the allowlist (not published): ${count(tally.offAllowlist)}`,
-    `  not one of our series: ${count(tally.notOurs)}`,
-    `  rows for days Django never summarized (no dailysummary row): ${count(tally.unsummarized)}`,
-    `  malformed: ${count(tally.malformed)}`,
-    ...tally.problems.map((problem) => `    ${problem}`),
-  ];
-  process.stdout.write(`${rows.join("\n")}\n`);
 }

@@ -18,7 +18,8 @@
  */
 import { summaryProblems } from "@pulp-analytics/shared/store";
 import { planRestore, readBackup } from "./lib/backup";
-import { confirm, progressLine, startTool, TARGET_USAGE } from "./lib/target";
+import { shown } from "./lib/shown";
+import { confirm, liveRules, progressLine, startTool, TARGET_USAGE } from "./lib/target";
 import { WranglerSummaryKV } from "./lib/wrangler-kv";
 
 const USAGE = `usage: npm run restore -- ${TARGET_USAGE} [--dry-run] [--yes] FILE`;
@@ -36,15 +37,16 @@ const count = (n: number) => n.toLocaleString("en");
 const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 
 const backup = await readBackup(file).catch((error: unknown) => fail((error as Error).message));
-// A matching checksum proves the file is the one written, not that it holds a SUMMARY.
-const problems = await summaryProblems(backup.entries);
+// A matching checksum proves the file is the one written, not that it holds a SUMMARY, nor one
+// that follows the target's live rules (its allowlist, its versions).
+const problems = await summaryProblems(backup.entries, await liveRules(target, root));
 if (problems.length > 0) {
   fail(
-    `${file} is not a SUMMARY this service could have written; nothing written:\n${problems.map((p) => `  ${p}`).join("\n")}`,
+    `${file} is not a SUMMARY this service could have written; nothing written:\n${problems.map((p) => `  ${shown(p)}`).join("\n")}`,
   );
 }
 process.stderr.write(
-  `${file}: a backup of ${backup.source} taken ${backup.takenAt}, ${count(backup.count)} keys, checksum and content verified\n`,
+  `${file}: a backup of ${shown(backup.source)} taken ${shown(backup.takenAt)}, ${count(backup.count)} keys, checksum and content verified\n`,
 );
 
 const kv = new WranglerSummaryKV(target, root, "restore");
@@ -69,12 +71,12 @@ const bytes = (key: string) => Buffer.byteLength(backup.entries.get(key) as stri
 const putBytes = plan.puts.reduce((n, key) => n + bytes(key), 0);
 const lines = [
   "",
-  `Plan for ${where}, to equal the backup (${backup.source}, ${backup.takenAt}):`,
+  `Plan for ${where}, to equal the backup (${shown(backup.source)}, ${shown(backup.takenAt)}):`,
   `  keys to put: ${count(plan.puts.length)} (${mb(putBytes)} MB); keys to delete: ${count(plan.deletes.length)}; unchanged: ${count(plan.unchanged)}`,
   ...plan.puts.map(
-    (key) => `    put ${key} (${count(bytes(key))} bytes${current.has(key) ? "" : ", new"})`,
+    (key) => `    put ${shown(key)} (${count(bytes(key))} bytes${current.has(key) ? "" : ", new"})`,
   ),
-  ...plan.deletes.map((key) => `    delete ${key}`),
+  ...plan.deletes.map((key) => `    delete ${shown(key)}`),
 ];
 process.stdout.write(`${lines.join("\n")}\n`);
 

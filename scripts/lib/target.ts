@@ -11,9 +11,12 @@
 import { resolve } from "node:path";
 import { createInterface } from "node:readline/promises";
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { ENVIRONMENTS, type Environment } from "@pulp-analytics/shared/config";
+import { ENVIRONMENTS, type Environment, VAR } from "@pulp-analytics/shared/config";
+import type { LiveRules } from "@pulp-analytics/shared/store";
+import { parseSummaryConfig } from "@pulp-analytics/shared/summary";
+import { shown } from "./shown";
 import { repositoryRoot } from "./stack";
-import type { KvTarget } from "./wrangler-kv";
+import { type KvTarget, summarizerVars } from "./wrangler-kv";
 
 /** The `parseArgs` options every such tool takes. */
 const TARGET_OPTIONS = {
@@ -59,7 +62,8 @@ export function startTool<const O extends NonNullable<ParseArgsConfig["options"]
   options: O,
 ) {
   const fail = (message: string): never => {
-    process.stderr.write(`\n${name}: ${message}\n`);
+    // A message may quote a file or wrangler: escaped line by line, whatever the caller did.
+    process.stderr.write(`\n${name}: ${message.split("\n").map(shown).join("\n")}\n`);
     process.exit(1);
   };
   const { values, positionals } = parseArgs({
@@ -84,6 +88,19 @@ function describeTarget(target: KvTarget): string {
 /** The target in one word, as a backup file records it: `local`, `dev` or `production`. */
 export function targetName(target: KvTarget): string {
   return target.local ? "local" : target.env;
+}
+
+/**
+ * The rules live check-ins of the target follow, which an import or a restore applies too: the
+ * allowlist of the summarizer that publishes it (its wrangler config for that environment; the
+ * local stack runs dev's) and production's releases-only versions.
+ */
+export async function liveRules(target: KvTarget, root: string): Promise<LiveRules> {
+  const vars = await summarizerVars(target.env, root);
+  const { publishedComponents } = parseSummaryConfig({
+    publishedComponents: vars[VAR.PUBLISHED_COMPONENTS],
+  });
+  return { publishedComponents, releasesOnly: !target.local && target.env === "production" };
 }
 
 /**

@@ -2,12 +2,12 @@
  * The streaming reader: both formats, records split across chunks, a byte-order mark, and a
  * truncated file (which must fail, not import half a year quietly).
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, open, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HistoryImport } from "@pulp-analytics/shared/history";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readDump } from "../lib/dump-reader";
+import { MAX_DUMP_RECORD_BYTES, readDump, tallyLines } from "../lib/dump-reader";
 
 let dir: string;
 beforeAll(async () => {
@@ -75,5 +75,69 @@ describe("readDump", () => {
       /neither a Django dumpdata/,
     );
     await expect(readDump(await file("empty.json", "  \n"), fresh())).rejects.toThrow(/empty/);
+  });
+
+  it("refuses a record over the limit without reading it, or the rest of the file, whole", async () => {
+    // 64 MiB of one string inside the second record; the first record is fine.
+    const path = join(dir, "huge-record.json");
+    const out = await open(path, "w");
+    await out.write(
+      '[{"model":"pulpanalytics.dailysummary","pk":"2024-01-01","fields":{}},\n{"model":"pulpanalytics.system","pk":1,"fields":{"name":"',
+    );
+    const block = Buffer.alloc(1 << 20, "a");
+    for (let i = 0; i < 64; i++) await out.write(block);
+    await out.write('"}}]');
+    await out.close();
+    const history = fresh();
+    const seen: number[] = [];
+    const before = process.memoryUsage().rss;
+    const error: Error = await readDump(path, history, {
+      progressEveryMs: 0,
+      onProgress: ({ bytes }) => seen.push(bytes),
+    }).then(
+      () => new Error("read"),
+      (e: Error) => e,
+    );
+    expect(error.message).toMatch(
+      /holds a record over 1 MiB .*not reading further \(nothing written\)/,
+    );
+    expect(history.tally.records).toBe(1);
+    // It stopped within a read chunk (1 MiB) of the limit, far from the file's end.
+    expect(Math.max(0, ...seen)).toBeLessThanOrEqual(MAX_DUMP_RECORD_BYTES + (1 << 20));
+    expect(process.memoryUsage().rss - before).toBeLessThan(48 * 2 ** 20);
+    // A record just under the limit is read.
+    const fits = fresh();
+    const name = "a".repeat(MAX_DUMP_RECORD_BYTES - 200);
+    await readDump(
+      await file("fits.json", JSON.stringify([{ model: "other", pk: 1, fields: { name } }])),
+      fits,
+    );
+    expect(fits.tally.ignoredModels.get("other")).toBe(1);
+  });
+
+  it("prints what it read escaped: names and problems from the dump cannot drive the terminal", async () => {
+    const history = fresh();
+    const path = await file(
+      "escapes.json",
+      JSON.stringify([
+        { model: "\u001b[2J\u001b[1;1HImported 5 years\r", pk: 1, fields: {} },
+        { model: "\u009b31m\u202eevil", pk: 2, fields: {} },
+        {
+          model: "pulpanalytics.agecount",
+          pk: 3,
+          fields: { summary: "\u001b]0;owned\u0007", age: 1, count: 1 },
+        },
+      ]),
+    );
+    await readDump(path, history);
+    const lines = tallyLines("django", history.tally);
+    const text = lines.join("\n");
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it is about
+    expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+    expect(text).toContain(
+      '  ignored (not a summary table): "\\u001b[2j\\u001b[1;1himported 5 years\\r": 1',
+    );
+    expect(text).toContain('"\\u009b31m\\u202eevil"');
+    expect(text).toMatch(/summary is not a YYYY-MM-DD date: .*"summary":"\\u001b\]0;owned\\u0007"/);
   });
 });

@@ -3,7 +3,7 @@
  * `--persist-to` directory (the local stack's KV on disk), and the fixtures of shared/test,
  * read back through the store as the site reads them.
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DJANGO_EXPECTED, importDump } from "@pulp-analytics/fixtures/import";
@@ -151,5 +151,56 @@ describe("npm run import beside a running npm start", { timeout: 180_000 }, () =
     };
     expect(keys.keys).toContain("versions__rpm__3.25");
     expect(keys.keys.filter((key) => key.includes("acme_internal"))).toEqual([]);
+  });
+});
+
+describe("what npm run import refuses, writing nothing", { timeout: 180_000 }, () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "pulp-analytics-import-refused-"));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it("a version ingest would refuse, naming the record", async () => {
+    const dump = join(dir, "acmecorp.json");
+    await writeFile(
+      dump,
+      JSON.stringify([
+        { model: "pulpanalytics.dailysummary", pk: "2024-03-01", fields: {} },
+        {
+          model: "pulpanalytics.agecount",
+          pk: 1,
+          fields: { summary: "2024-03-01", age: 3, count: 2 },
+        },
+        {
+          model: "pulpanalytics.xyzversioncount",
+          pk: 7,
+          fields: { summary: "2024-03-01", name: "core", version: "3.21.0+acmecorp", count: 2 },
+        },
+      ]),
+    );
+    const persistTo = join(dir, "state");
+    const run = await runScript("import", [dump, "--persist-to", persistTo]);
+    expect(run.code, run.output).toBe(1);
+    expect(run.output).toContain(
+      'version "3.21.0+acmecorp" is not canonical (ingest refuses it): {"model":"pulpanalytics.xyzversioncount","pk":7,',
+    );
+    expect(run.output).toContain("nothing written");
+    expect(await summaryAt(persistTo).list()).toEqual([]);
+  });
+
+  it("a record over 1 MiB, before reading it whole", async () => {
+    const dump = join(dir, "huge.json");
+    await writeFile(
+      dump,
+      `[{"model":"pulpanalytics.system","pk":1,"fields":{"name":"${"x".repeat(8 << 20)}"}}]`,
+    );
+    const persistTo = join(dir, "state-huge");
+    const run = await runScript("import", [dump, "--persist-to", persistTo]);
+    expect(run.code, run.output).toBe(1);
+    expect(run.output).toMatch(
+      /holds a record over 1 MiB .*not reading further \(nothing written\)/,
+    );
+    expect(await summaryAt(persistTo).list()).toEqual([]);
   });
 });

@@ -14,6 +14,7 @@ import { RBAC_MEASURES, type RbacMeasure } from "../checkin/schema";
 import { DAY_MS } from "../config/names";
 import { isoDay, parseIsoDay, startOfUtcDay } from "../config/time";
 import type { DayPoints } from "../store/apply";
+import { seriesRuleProblem, versionProblem } from "../store/check";
 import {
   AGE_PREFIX,
   ageKey,
@@ -155,6 +156,12 @@ class DayTotals {
 export interface ImportOptions {
   /** The summarizer's allowlist (`parseSummaryConfig(...).publishedComponents`). */
   publishedComponents: ReadonlySet<string>;
+  /**
+   * The target is production, whose ingest takes only plain releases `N.N.N`: an exact version
+   * of another shape is refused there, as ingest refuses it. Every environment refuses a
+   * version that is not canonical (`3.21.0+acmecorp`).
+   */
+  releasesOnly?: boolean;
   /** The clock: days after tomorrow are refused. Defaults to now. */
   now?: number;
 }
@@ -211,6 +218,14 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  */
 export const MAX_IMPORT_COUNT = 10_000_000;
 
+/**
+ * The most distinct series an import holds: 100,000. A five-year dump of 10,000 installations
+ * has 1,692 (docs/operations.md); the summarizer lets at most 20 new ones a group a night. Each
+ * costs memory for its name on every day it has, so a dump naming more (made-up versions by
+ * the million) is refused as a whole rather than read until memory runs out.
+ */
+export const MAX_IMPORT_SERIES = 100_000;
+
 /** The first day an import takes: Pulp 3 and its analytics are much younger. */
 const FIRST_IMPORT_DAY = Date.UTC(2000, 0, 1);
 
@@ -257,7 +272,7 @@ export class HistoryImport {
     if (day === null) return `${field} is not a YYYY-MM-DD date`;
     return this.inRange(day)
       ? day
-      : `${field} ${value} is not a day from ${isoDay(FIRST_IMPORT_DAY)} to ${isoDay(this.lastDay)}`;
+      : `${field} ${JSON.stringify(value)} is not a day from ${isoDay(FIRST_IMPORT_DAY)} to ${isoDay(this.lastDay)}`;
   }
 
   private inRange(day: number): boolean {
@@ -368,6 +383,12 @@ export class HistoryImport {
           this.tally.offAllowlist++;
           return;
         }
+        // What ingest would refuse never becomes a series (and an x.y row is never a release).
+        const refused = versionProblem(
+          version,
+          model === DJANGO_MODEL.xyzVersionCount && this.options.releasesOnly === true,
+        );
+        if (refused) return refused;
         const key =
           model === DJANGO_MODEL.xyVersionCount
             ? versionsKey(name, versionXY(version))
@@ -410,6 +431,11 @@ export class HistoryImport {
       this.tally.notOurs++;
       return;
     }
+    const refused = seriesRuleProblem(key, {
+      publishedComponents: this.options.publishedComponents,
+      releasesOnly: this.options.releasesOnly === true,
+    });
+    if (refused) return refused;
     let points = isRecord(value) && "value" in value ? value.value : value;
     if (typeof points === "string") {
       try {
@@ -485,6 +511,11 @@ export class HistoryImport {
   private id(key: string): number {
     let id = this.ids.get(key);
     if (id === undefined) {
+      if (this.names.length >= MAX_IMPORT_SERIES) {
+        throw new Error(
+          `the dump names more than ${MAX_IMPORT_SERIES.toLocaleString("en")} series (Pulp's history has a few thousand); not importing it`,
+        );
+      }
       id = this.names.length;
       this.names.push(key);
       this.ids.set(key, id);
@@ -511,7 +542,7 @@ export class HistoryImport {
   }
 
   private addCount(model: string, row: { totals: DayTotals; count: number }, key: string): void {
-    // A version string that cannot be a series key is dropped, as the summarizer drops it.
+    // Versions are canonical by now; a key that still cannot be a series key is dropped.
     if (!isSeriesKey(key)) {
       this.tally.notOurs++;
       return;

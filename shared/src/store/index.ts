@@ -5,6 +5,7 @@
 
 export type { ApplyResult, DayPoints } from "./apply";
 export { applyDays } from "./apply";
+export type { LiveRules } from "./check";
 export { summaryProblems } from "./check";
 export { emptyYear, parseChunk, parseKeys, serializeChunk } from "./codec";
 export { jointChunks, valuesOn } from "./joint-read";

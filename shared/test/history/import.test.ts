@@ -5,7 +5,12 @@
 import { readFileSync } from "node:fs";
 import { DJANGO_EXPECTED, importDump } from "@pulp-analytics/fixtures/import";
 import { describe, expect, it } from "vitest";
-import { detectDumpFormat, HistoryImport, MAX_IMPORT_COUNT } from "../../src/history/import";
+import {
+  detectDumpFormat,
+  HistoryImport,
+  MAX_IMPORT_COUNT,
+  MAX_IMPORT_SERIES,
+} from "../../src/history/import";
 import type { DayPoints } from "../../src/store/apply";
 import { DEFAULT_PUBLISHED_COMPONENTS, parseSummaryConfig } from "../../src/summary/rule";
 
@@ -60,7 +65,7 @@ describe("a Django dumpdata", () => {
     const history = importDjango(records);
     drain(history);
     expect(history.tally).toEqual({
-      records: 52,
+      records: 51,
       used: {
         "pulpanalytics.dailysummary": 5,
         "pulpanalytics.deploymentstats": 3,
@@ -76,8 +81,7 @@ describe("a Django dumpdata", () => {
       ]),
       // acme_internal at x.y and x.y.z.
       offAllowlist: 2,
-      // core "3.48.0 (patched)" cannot be a series key.
-      notOurs: 1,
+      notOurs: 0,
       unsummarized: 2,
       malformed: 0,
       problems: [],
@@ -173,6 +177,76 @@ describe("what cannot be a history of Pulp", () => {
     return history;
   };
 
+  it("refuses versions ingest would refuse, naming the record, and keeps none of them", () => {
+    const xyz = (pk: number, name: string, version: string) => ({
+      model: "pulpanalytics.xyzversioncount",
+      pk,
+      fields: { summary: "2024-03-01", name, version, count: 2 },
+    });
+    const records = [
+      summary("2024-03-01"),
+      xyz(1, "core", "3.21.0+acmecorp"),
+      xyz(2, "core", "03.040.0"),
+      xyz(3, "file", "1.0.0 (patched)"),
+      {
+        model: "pulpanalytics.xyversioncount",
+        pk: 4,
+        fields: { summary: "2024-03-01", name: "core", version: "3.21+acmecorp", count: 2 },
+      },
+      xyz(5, "core", "3.22.0.dev"),
+      // Off the allowlist: never published, so its version does not matter.
+      xyz(6, "acme_internal", "1.0+local"),
+    ];
+    const history = importAt(records);
+    expect(history.tally.malformed).toBe(4);
+    expect(history.tally.offAllowlist).toBe(1);
+    expect(history.tally.problems[0]).toMatch(
+      /^version "3\.21\.0\+acmecorp" is not canonical \(ingest refuses it\): .*"pk":1/,
+    );
+    expect(history.tally.problems[1]).toMatch(/"03\.040\.0" is not canonical.*"pk":2/);
+    expect(history.tally.problems[2]).toMatch(/"pk":3/);
+    expect(history.tally.problems[3]).toMatch(/"3\.21\+acmecorp" is not canonical.*"pk":4/);
+    // Dev takes a canonical pre-release; production's ingest does not.
+    expect(Object.keys(drain(history)["2024-03-01"] ?? {})).toEqual([
+      "versions_xyz__core__3.22.0.dev",
+    ]);
+    const production = new HistoryImport({
+      publishedComponents: published,
+      now: NOW,
+      releasesOnly: true,
+    });
+    for (const record of records) production.addDjangoRecord(record);
+    expect(production.tally.malformed).toBe(5);
+    expect(production.tally.problems[4]).toMatch(
+      /"3\.22\.0\.dev" is not a release N\.N\.N.*"pk":5/,
+    );
+    expect(drain(production)).toEqual({});
+  });
+
+  it("refuses a dump naming more series than any history of Pulp, instead of growing", () => {
+    const history = importAt([summary("2024-03-01")]);
+    const row = (pk: number) => ({
+      model: "pulpanalytics.xyzversioncount",
+      pk,
+      fields: { summary: "2024-03-01", name: "core", version: `1.${pk}.0`, count: 1 },
+    });
+    expect(() => {
+      for (let pk = 1; pk <= MAX_IMPORT_SERIES + 1; pk++) history.addDjangoRecord(row(pk));
+    }).toThrow(/names more than 100,000 series/);
+  });
+
+  it("refuses worker series ingest could not have made, naming the key", () => {
+    const history = new HistoryImport({ publishedComponents: published, now: NOW });
+    const points = [[Date.UTC(2024, 2, 1), 3]];
+    history.addWorkerSeries("versions_xyz__core__3.21.0+acmecorp", points);
+    history.addWorkerSeries("versions_xyz__core__3.21.0", points);
+    expect(history.tally.malformed).toBe(1);
+    expect(history.tally.problems).toEqual([
+      'version "3.21.0+acmecorp" is not canonical (ingest refuses it): {"key":"versions_xyz__core__3.21.0+acmecorp"}',
+    ]);
+    expect(Object.keys(drain(history)["2024-03-01"] ?? {})).toEqual(["versions_xyz__core__3.21.0"]);
+  });
+
   it("refuses days before 2000 or after tomorrow, naming the range", () => {
     const history = importAt([
       ...["0000-01-01", "1970-01-01", "1999-12-31", "2026-12-06", "2100-01-01", "9999-12-31"].map(
@@ -186,9 +260,9 @@ describe("what cannot be a history of Pulp", () => {
     ]);
     expect(history.tally.malformed).toBe(7);
     expect(history.tally.problems[0]).toMatch(
-      /^pk 0000-01-01 is not a day from 2000-01-01 to 2026-12-05/,
+      /^pk "0000-01-01" is not a day from 2000-01-01 to 2026-12-05/,
     );
-    expect(history.tally.problems[6]).toMatch(/^summary 2100-01-01 is not a day from/);
+    expect(history.tally.problems[6]).toMatch(/^summary "2100-01-01" is not a day from/);
     expect(Object.keys(drain(history))).toEqual(["2000-01-01", "2026-12-05"]);
   });
 

@@ -2,7 +2,14 @@ import { describe, expect, it } from "vitest";
 import { applyDays, type DayPoints } from "../../src/store/apply";
 import { summaryProblems } from "../../src/store/check";
 import { writePhase } from "../../src/store/layout";
+import { parseSummaryConfig } from "../../src/summary/rule";
 import { memoryKV } from "../../src/testing/memory-kv";
+
+/** The namespace's live rules: Pulp's allowlist, dev's versions. */
+const RULES = {
+  publishedComponents: parseSummaryConfig({}).publishedComponents,
+  releasesOnly: false,
+};
 
 const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
 const D = (iso: string, points: Record<string, number>): DayPoints => ({
@@ -48,7 +55,7 @@ describe("a SUMMARY as the store writes it", () => {
       "k:2025",
       "k:2026",
     ]);
-    expect(await summaryProblems(entries)).toEqual([]);
+    expect(await summaryProblems(entries, RULES)).toEqual([]);
   });
 
   it("refuses keys outside the layout and a journal, naming each", async () => {
@@ -57,7 +64,7 @@ describe("a SUMMARY as the store writes it", () => {
     entries.set("../../escape", "x");
     entries.set("_journal", JSON.stringify({ v: 1, days: [] }));
     entries.set("c:systems:26", "x");
-    const problems = await summaryProblems(entries);
+    const problems = await summaryProblems(entries, RULES);
     expect(problems).toHaveLength(4);
     expect(problems[0]).toMatch(/^evil-key-outside-layout: not a key of SUMMARY's layout/);
     expect(problems[1]).toMatch(/^\.\.\/\.\.\/escape: not a key/);
@@ -88,10 +95,48 @@ describe("a SUMMARY as the store writes it", () => {
       const edited = edit(entries.get(key) as string);
       expect(edited).not.toBe(entries.get(key));
       entries.set(key, edited);
-      const problems = await summaryProblems(entries);
+      const problems = await summaryProblems(entries, RULES);
       expect(problems, `${key}: ${edited}`).toHaveLength(1);
       expect(problems[0]).toMatch(message);
     }
+  });
+
+  it("refuses series the live rules refuse, consistent or not, naming the key", async () => {
+    // What the store writes faithfully for a component off the allowlist and a local version,
+    // the page built from it included: only the live rules tell it from a SUMMARY.
+    const kv = memoryKV();
+    await applyDays(
+      kv,
+      [
+        D("2026-01-01", {
+          systems__total: 5,
+          "versions__inhouse__1.0": 5,
+          "versions_xyz__core__3.70.1+acmecorp": 5,
+          installed__inhouse: 5,
+        }),
+      ],
+      { now: day("2026-01-02") },
+    );
+    const problems = await summaryProblems(new Map(kv.data), RULES);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'c:versions__inhouse:2026: holds "versions__inhouse__1.0": component "inhouse" is not on the published list',
+        'c:versions_xyz__core:2026: holds "versions_xyz__core__3.70.1+acmecorp": version "3.70.1+acmecorp" is not canonical (ingest refuses it)',
+        'c:installed:2026: holds "installed__inhouse": component "inhouse" is not on the published list',
+      ]),
+    );
+    expect(problems.some((p) => p.startsWith("k:2026: holds"))).toBe(true);
+    expect(problems.some((p) => p.startsWith("h:2026: holds"))).toBe(true);
+    // The genuine SUMMARY passes on dev, and on production only if its versions are releases.
+    expect(await summaryProblems(await genuine(), { ...RULES, releasesOnly: true })).toEqual([]);
+    expect(
+      await summaryProblems(await genuine(), {
+        publishedComponents: new Set(),
+        releasesOnly: false,
+      }),
+    ).toContain(
+      'c:versions__core:2026: holds "versions__core__3.70": component "core" is not on the published list',
+    );
   });
 
   it("refuses a page that is not the page of its chunks", async () => {
@@ -101,15 +146,15 @@ describe("a SUMMARY as the store writes it", () => {
       "_page",
       JSON.stringify({ ...page, latestXyz: { "versions_xyz__core__3.70.1": 5000 } }),
     );
-    expect(await summaryProblems(entries)).toEqual([
+    expect(await summaryProblems(entries, RULES)).toEqual([
       "_page: not the page of these chunks (the store rebuilds it from them)",
     ]);
     entries.set("_page", "<html>");
-    expect(await summaryProblems(entries)).toEqual(["_page: not the page the store writes"]);
+    expect(await summaryProblems(entries, RULES)).toEqual(["_page: not the page the store writes"]);
     // A chunk changed under an intact page: the page no longer matches it.
     const fresh = await genuine();
     fresh.set("c:systems:2026", (fresh.get("c:systems:2026") as string).replace(/5\]/, "6]"));
-    expect(await summaryProblems(fresh)).toEqual([
+    expect(await summaryProblems(fresh, RULES)).toEqual([
       "_page: not the page of these chunks (the store rebuilds it from them)",
     ]);
   });
