@@ -16,7 +16,10 @@ const stack = await launchStack({
   persistTo: ".wrangler/state",
   output: (chunk) => process.stdout.write(chunk),
 });
-console.log(`\nPulp Analytics (ingest, site, summarizer) on ${stack.origin}\n`);
+console.log(`\nPulp Analytics (ingest, site, summarizer) on ${stack.origin}`);
+console.log(
+  `Summary runs: npx wrangler workflows instances list pulp-analytics-summary-run-dev --local --port ${stack.internalPort}\n`,
+);
 
 let stopping = false;
 const stop = async () => {

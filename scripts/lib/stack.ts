@@ -59,6 +59,11 @@ export interface StackOptions {
 export interface RunningStack extends Stack {
   /** Resolves with wrangler's exit code when it exits, for whatever reason. */
   exited: Promise<number | null>;
+  /**
+   * wrangler dev's own port, behind the front: only for wrangler's local commands
+   * (`wrangler workflows instances … --local --port`), which the front does not forward.
+   */
+  internalPort: number;
 }
 
 /**
@@ -141,7 +146,8 @@ export async function launchStack(options: StackOptions): Promise<RunningStack> 
       (r) => r.ok,
       () => false,
     );
-    if (ready) return { origin, persistTo: options.persistTo, stop, exited };
+    if (ready)
+      return { origin, persistTo: options.persistTo, stop, exited, internalPort: internal };
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   await stop();
