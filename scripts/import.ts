@@ -10,7 +10,7 @@
  * whether the stack runs or not; with --env, that deployed namespace through wrangler (logged in)
  * (scripts/lib/target.ts). A backup file of `npm run backup` is refused: `npm run restore` loads
  * those, exactly.
- * The dump is streamed (shared/src/import.ts maps each record), then applied one calendar year at
+ * The dump is streamed (shared/src/history/import.ts maps each record), then applied one calendar year at
  * a time with the store's `applyDays`, which merges with what SUMMARY holds: a day SUMMARY already
  * has is left alone (the service's own summaries win) unless --replace-days, so a second import
  * changes nothing. Everything is planned before anything is written; the plan is printed, and a

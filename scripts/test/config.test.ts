@@ -122,7 +122,7 @@ describe.each(cases)("$worker in $env", ({ worker, env }) => {
     for (const secret of Object.values(SECRET)) expect(config.vars).not.toHaveProperty(secret);
   });
 
-  it("uses only rate limiter names defined in shared/src/names.ts", () => {
+  it("uses only rate limiter names defined in shared/src/config/names.ts", () => {
     const known: string[] = Object.values(BINDING);
     for (const { name } of config.ratelimits ?? []) expect(known).toContain(name);
   });
@@ -140,7 +140,7 @@ describe.each(cases)("$worker in $env", ({ worker, env }) => {
     expect(deployedName(worker, env)).toBe(env === "production" ? base : `${base}-${env}`);
   });
 
-  it("uses only binding names defined in shared/src/names.ts", () => {
+  it("uses only binding names defined in shared/src/config/names.ts", () => {
     const known: string[] = Object.values(BINDING);
     const durableObjects = storageBindings(worker, env, "durable_objects.bindings") as {
       name: string;

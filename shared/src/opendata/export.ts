@@ -1,6 +1,6 @@
 /**
  * `GET /api/v1/export.csv` (docs/contract.md#4-public-read-api): every published series, every day, in one long CSV
- * (`date,key,value`), for spreadsheets and pandas. Built from the year chunks (store.ts) as they
+ * (`date,key,value`), for spreadsheets and pandas. Built from the year chunks (shared/src/store/) as they
  * are read, so the site can stream it: a list of `c:`, then the chunks in bulk reads of
  * {@link EXPORT_BATCH}, a group's rows written as soon as its last year has been read. Memory
  * follows one group's years and one batch, never the whole history.

@@ -1,6 +1,6 @@
 /**
  * The site's pure core: which series a request names, and how a series looks as CSV. The site
- * worker is a thin shell around these and the page data of page.ts.
+ * worker is a thin shell around these and the page data of shared/src/store/views.ts.
  */
 
 import { isoDay } from "../config/time";

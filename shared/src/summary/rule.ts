@@ -1,7 +1,7 @@
 /**
  * The summarization rule (docs/contract.md#3-summaries-and-series-keys): what one UTC day D of check-ins becomes, as the value of
  * each SUMMARY series on D. Pure: no KV, no clock. The summarizer worker feeds it the systems it
- * found in RAW; store.ts merges its output into the stored series.
+ * found in RAW; the store (shared/src/store/apply.ts) merges its output into the stored series.
  *
  * - Population of D: systems that checked in on D (RAW records each system's check-in days within
  *   its 60-day retention, so a system that checked in again since still counts for D); each

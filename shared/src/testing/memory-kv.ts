@@ -1,5 +1,5 @@
 /**
- * SUMMARY in memory, behind the store's interface (store.ts): for the pure store's unit tests,
+ * SUMMARY in memory, behind the store's interface (shared/src/store/kv.ts): for the pure store's unit tests,
  * the importer's dry runs and the benchmarks, which measure the store without KV's latency. The
  * workers' own tests use real local KV in workerd.
  */

@@ -339,7 +339,7 @@ app.get("/metrics", describeRoute(ROUTES.metrics), (c) =>
 );
 
 // Every series, every day, as one CSV, streamed: a list of `c:` and one bulk read per ten chunks,
-// rows written group by group as the chunks arrive (shared/src/export.ts, src/stream.ts).
+// rows written group by group as the chunks arrive (shared/src/opendata/export.ts, src/stream.ts).
 app.get("/api/v1/export.csv", describeRoute(ROUTES.export), (c) =>
   streamedAnswer(c.req.raw, c.req.path, cachePolicy(c.env), async () => {
     const { list, getMany } = summaryReader(c.env[BINDING.SUMMARY]);
