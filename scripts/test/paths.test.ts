@@ -35,7 +35,7 @@ const searched = (file: string) =>
   !file.startsWith("fixtures/pulpcore/");
 
 /** The paths `text` (of `file`) names that are in neither the tree nor NOT_IN_THE_TREE. */
-export function missingPaths(file: string, text: string, tracked: ReadonlySet<string>): string[] {
+function missingPaths(file: string, text: string, tracked: ReadonlySet<string>): string[] {
   const folders = new Set<string>();
   const names = new Set<string>();
   const tails: string[] = [];
