@@ -357,6 +357,13 @@ export class DaySummarizer {
     }
   }
 
+  /** How many sums it holds (what its memory follows): one per key, cell and measure value. */
+  size(): number {
+    let values = 0;
+    for (const counts of this.stats.values()) values += counts.size;
+    return this.counts.size + this.joint.size + this.established.size + values;
+  }
+
   /** The sums so far, for another summarizer of the same day to {@link absorb}. */
   partial(): DayPartial {
     return {

@@ -61,6 +61,11 @@ export interface RunBudget {
   pagesPerSlice: number;
   valueReadsPerSlice: number;
   msPerSlice: number;
+  /**
+   * Sums a slice may hold (`DaySummarizer.size()` over its days) before it stops at the end of a
+   * page: what bounds a slice's memory when RAW holds many distinct versions.
+   */
+  sumsPerSlice: number;
   /** Days summarized and written per apply step. */
   daysPerApply: number;
 }
@@ -70,6 +75,8 @@ export const RUN_BUDGET: RunBudget = {
   pagesPerSlice: 400,
   valueReadsPerSlice: 100,
   msPerSlice: 20_000,
+  // About 20 MB of maps at the ~100 bytes a Map entry of a short key takes in V8.
+  sumsPerSlice: 200_000,
   daysPerApply: 8,
 };
 
@@ -181,7 +188,9 @@ export async function runNight(
           listLimit: budget.listLimit,
           maxValueReads: budget.valueReadsPerSlice,
           enough: (pages) =>
-            pages >= budget.pagesPerSlice || Date.now() - started >= budget.msPerSlice,
+            pages >= budget.pagesPerSlice ||
+            Date.now() - started >= budget.msPerSlice ||
+            sumsHeld(summarizers) >= budget.sumsPerSlice,
         },
         (system) => {
           // Its keys once, for every day it is counted on.
@@ -254,6 +263,12 @@ export async function runNight(
     },
     applied,
   };
+}
+
+function sumsHeld(summarizers: ReadonlyMap<number, DaySummarizer>): number {
+  let held = 0;
+  for (const summarizer of summarizers.values()) held += summarizer.size();
+  return held;
 }
 
 export interface RunOptions {

@@ -35,6 +35,7 @@ const TINY: RunBudget = {
   pagesPerSlice: 1,
   valueReadsPerSlice: 5,
   msPerSlice: 60_000,
+  sumsPerSlice: 1_000_000,
   daysPerApply: 1,
 };
 
@@ -191,6 +192,18 @@ it("a killed run's lease lapses within a minute; the next run drops its sums and
   if (!("report" in output)) throw new Error("not a summary run");
   expect(output.replayed.length).toBeGreaterThan(0);
   expect(output.report.systems).toBe(300);
+  expect(await dumpSummary()).toEqual(expected);
+});
+
+it("a slice also stops when it holds its budget of sums, and the bytes stay the same", async () => {
+  const expected = await onePass();
+  const run = await summarize(testEnv, D, {
+    now: T,
+    budget: { ...RUN_BUDGET, listLimit: 10, sumsPerSlice: 300 },
+  });
+  // Ten keys a page hold well over 300 sums over three days, so every slice is one page or two:
+  // far more slices than the 30 pages' single one under the production budget.
+  expect(run.report.invocations).toBeGreaterThan(1 + 15 + 1);
   expect(await dumpSummary()).toEqual(expected);
 });
 
