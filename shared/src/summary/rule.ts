@@ -14,7 +14,7 @@
  *   reported the measure; there 0 is a real value. Percentiles are exact over those systems,
  *   interpolated linearly between the closest ranks (numpy's default; p50 is the median).
  */
-import { type Facts, RBAC_MEASURES, rbacValue } from "../checkin/schema";
+import { type Facts, RBAC_MEASURES, rbacValue, versionXY } from "../checkin/schema";
 import { DAY_MS } from "../config/names";
 import {
   ESTABLISHED_MIN_AGE_DAYS,
@@ -180,12 +180,6 @@ export function ageDays(day: number, firstSeen: number): number {
   // First seen after D cannot happen for a system whose last check-in is on D; clamp anyway so
   // a damaged entry lands in the youngest bucket instead of inventing a negative one.
   return Math.max(0, Math.round((day - startOfUtcDay(firstSeen)) / DAY_MS));
-}
-
-/** `3.49.1` → `3.49`; `3.20.0.dev` → `3.20`; `2.0.0a6` → `2.0`; `10.0.0` → `10.0`. */
-export function versionXY(version: string): string {
-  const match = /^(\d+)\.(\d+)/.exec(version);
-  return match ? `${Number(match[1])}.${Number(match[2])}` : UNKNOWN;
 }
 
 /**
