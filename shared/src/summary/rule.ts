@@ -87,6 +87,21 @@ export interface SystemRecord {
    */
   days?: readonly number[];
   facts: Facts;
+  /**
+   * Per published component, since when its x.y is reported and the x.y before (RAW's movement,
+   * docs/architecture.md "Ingest"); a component not in it has none known. Absent when RAW has
+   * none for the system (version 1 metadata, a value read). Nothing publishes it yet.
+   */
+  movement?: ReadonlyMap<string, ComponentMovement>;
+}
+
+interface ComponentMovement {
+  /** 00:00 UTC (epoch ms) of the day the current x.y was first reported. */
+  since: number;
+  /** False: a lower bound, the x.y was reported on `since` and maybe before. */
+  sinceKnown: boolean;
+  /** The x.y reported before `since` ("" when the component was added then); absent: none known. */
+  previous?: string;
 }
 
 export interface DaySummary {
