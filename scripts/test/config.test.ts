@@ -311,6 +311,7 @@ describe.each(ENVIRONMENTS)("published components in %s", (env) => {
     expect([...published("ingest")]).toEqual([...published("summarizer")]);
   });
 
+  // The facts and core's movement: other components' movement is dropped first to fit.
   it("the largest metadata the list allows fits in 1024 bytes, so none overflows", () => {
     expect(worstCaseMetaBytes([...published("ingest")])).toBeLessThanOrEqual(MAX_METADATA_BYTES);
   });

@@ -154,3 +154,12 @@ export function rbacValue(stats: RbacStats, measure: RbacMeasure): number {
 export function preReleaseComponents(checkIn: Pick<CheckIn, "components">): Component[] {
   return checkIn.components.filter((c) => !RELEASE_VERSION.test(c.version));
 }
+
+/**
+ * A version's x.y, what the version series count and RAW's movement remembers: `3.49.1` →
+ * `3.49`; `3.20.0.dev` → `3.20`; `2.0.0a6` → `2.0`; `10.0.0` → `10.0`; `unknown` without one.
+ */
+export function versionXY(version: string): string {
+  const match = /^(\d+)\.(\d+)/.exec(version);
+  return match ? `${Number(match[1])}.${Number(match[2])}` : "unknown";
+}

@@ -10,7 +10,7 @@
  * Django kept is coarser than what we compute, so some series stay empty on imported days:
  * Django kept means only (no min or max), and no point is made up for them.
  */
-import { RBAC_MEASURES, type RbacMeasure } from "../checkin/schema";
+import { RBAC_MEASURES, type RbacMeasure, versionXY } from "../checkin/schema";
 import { DAY_MS } from "../config/names";
 import { isoDay, parseIsoDay, startOfUtcDay } from "../config/time";
 import type { DayPoints } from "../store/apply";
@@ -36,7 +36,7 @@ import {
   versionsKey,
   versionsXyzKey,
 } from "../summary/keys";
-import { bucket, postgresqlMajor, roundMean, versionXY } from "../summary/rule";
+import { bucket, postgresqlMajor, roundMean } from "../summary/rule";
 
 /** `django`: a JSON array of `{model, pk, fields}`; `worker`: an object `{seriesKey: points}`. */
 export type DumpFormat = "django" | "worker";

@@ -10,6 +10,7 @@ export {
   factsFromMeta,
   META_VERSION,
   metaBytes,
+  movementOf,
   parseMeta,
   worstCaseMetaBytes,
 } from "./metadata";

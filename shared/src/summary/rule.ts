@@ -14,7 +14,7 @@
  *   reported the measure; there 0 is a real value. Percentiles are exact over those systems,
  *   interpolated linearly between the closest ranks (numpy's default; p50 is the median).
  */
-import { type Facts, RBAC_MEASURES, rbacValue } from "../checkin/schema";
+import { type Facts, RBAC_MEASURES, rbacValue, versionXY } from "../checkin/schema";
 import { DAY_MS } from "../config/names";
 import {
   ESTABLISHED_MIN_AGE_DAYS,
@@ -87,6 +87,21 @@ export interface SystemRecord {
    */
   days?: readonly number[];
   facts: Facts;
+  /**
+   * Per published component, since when its x.y is reported and the x.y before (RAW's movement,
+   * docs/architecture.md "Ingest"); a component not in it has none known. Absent when RAW has
+   * none for the system (version 1 metadata, a value read). Nothing publishes it yet.
+   */
+  movement?: ReadonlyMap<string, ComponentMovement>;
+}
+
+interface ComponentMovement {
+  /** 00:00 UTC (epoch ms) of the day the current x.y was first reported. */
+  since: number;
+  /** False: a lower bound, the x.y was reported on `since` and maybe before. */
+  sinceKnown: boolean;
+  /** The x.y reported before `since` ("" when the component was added then); absent: none known. */
+  previous?: string;
 }
 
 export interface DaySummary {
@@ -180,12 +195,6 @@ export function ageDays(day: number, firstSeen: number): number {
   // First seen after D cannot happen for a system whose last check-in is on D; clamp anyway so
   // a damaged entry lands in the youngest bucket instead of inventing a negative one.
   return Math.max(0, Math.round((day - startOfUtcDay(firstSeen)) / DAY_MS));
-}
-
-/** `3.49.1` → `3.49`; `3.20.0.dev` → `3.20`; `2.0.0a6` → `2.0`; `10.0.0` → `10.0`. */
-export function versionXY(version: string): string {
-  const match = /^(\d+)\.(\d+)/.exec(version);
-  return match ? `${Number(match[1])}.${Number(match[2])}` : UNKNOWN;
 }
 
 /**

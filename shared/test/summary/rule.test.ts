@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Facts } from "../../src/checkin/schema";
+import { type Facts, versionXY } from "../../src/checkin/schema";
 import { DAY_MS } from "../../src/config/names";
 import {
   ageDays,
@@ -12,7 +12,6 @@ import {
   roundMean,
   type SystemRecord,
   summarizeDay,
-  versionXY,
 } from "../../src/summary/rule";
 
 const D = Date.UTC(2026, 10, 24);

@@ -43,7 +43,7 @@ describe("RAW metadata", () => {
     const m = await meta();
     expect(metaBytes(m)).toBeLessThanOrEqual(MAX_METADATA_BYTES);
     expect(m.x).toBeUndefined();
-    expect(m.c).toEqual([["core", "3.49.1"]]);
+    expect(m.c?.map(([name, version]) => [name, version])).toEqual([["core", "3.49.1"]]);
   });
 
   // 110 check-ins one after another: seconds on a busy machine.
@@ -61,14 +61,18 @@ describe("RAW metadata", () => {
     }
     const entries = await rawSnapshot();
     expect(entries).toHaveLength(110);
-    for (const entry of entries) expect(parseMeta(entry.metadata)?.c).toEqual([["core", "3.49.1"]]);
+    for (const entry of entries) {
+      expect(parseMeta(entry.metadata)?.c?.map(([name, version]) => [name, version])).toEqual([
+        ["core", "3.49.1"],
+      ]);
+    }
   });
 
   it("a typical check-in keeps its facts inline", async () => {
     await post(encode(release323));
     const m = await meta();
     expect(m.x).toBeUndefined();
-    expect(m.c).toEqual([
+    expect(m.c?.map(([name, version]) => [name, version])).toEqual([
       ["core", "3.21.4"],
       ["rpm", "3.19.2"],
     ]);
@@ -90,7 +94,7 @@ describe("the days with a check-in (d)", () => {
       expect((await post(encode(release323), at(time))).status).toBe(200);
     }
     const m = await meta();
-    expect(m.d).toEqual([0, 3, 4]);
+    expect(m.d).toBe("19"); // bits 0, 3 and 4: 0b11001
     expect(checkInDays(m)).toEqual(
       ["2026-11-01", "2026-11-02", "2026-11-05"].map((d) => Date.parse(`${d}T00:00:00Z`)),
     );
@@ -104,14 +108,54 @@ describe("the days with a check-in (d)", () => {
     expect(m.l).toBe(Date.parse("2026-11-05T09:00:00Z"));
     expect(m.f).toBe(Date.parse("2026-11-03T09:00:00Z"));
     expect(m.p).toBe(160_004);
-    expect(m.d).toEqual([0, 2]);
+    expect(m.d).toBe("5"); // bits 0 and 2
   });
 
   it("forgets days more than 60 days back", async () => {
     await post(encode(release323), at("2026-09-01T09:00:00Z"));
     await post(encode(release323), at("2026-10-01T09:00:00Z"));
     await post(encode(release323), at("2026-11-05T09:00:00Z"));
-    expect((await meta()).d).toEqual([0, 35]);
+    expect((await meta()).d).toBe("800000001"); // bits 0 and 35
+  });
+});
+
+describe("movement (each published component's x.y over time)", () => {
+  it("records upgrades, removals, re-additions and downgrades across simulated days", async () => {
+    const send = async (time: string, components: { name: string; version: string }[]) => {
+      expect((await post(encode({ ...release323, components }), at(time))).status).toBe(200);
+      return (await meta()).c;
+    };
+    const core = (version: string) => ({ name: "core", version });
+    const rpm = (version: string) => ({ name: "rpm", version });
+    // UTC day numbers: 2026-11-01 is 20758, 2026-11-24 20781, 2027-01-20 20838, 2027-02-01 20850.
+    expect(await send("2026-11-01T10:00:00Z", [core("3.21.4"), rpm("3.19.2")])).toEqual([
+      ["core", "3.21.4", 20758],
+      ["rpm", "3.19.2", 20758],
+    ]);
+    // Skipped releases; rpm no longer reported.
+    expect(await send("2026-11-03T10:00:00Z", [core("3.49.1")])).toEqual([
+      ["core", "3.49.1", 20760, "3.21"],
+    ]);
+    // Three weeks later: a patch release is no movement; rpm is back, added (not 3.19 → 3.20).
+    expect(await send("2026-11-24T10:00:00Z", [core("3.49.2"), rpm("3.20.0")])).toEqual([
+      ["core", "3.49.2", 20760, "3.21"],
+      ["rpm", "3.20.0", 20781, ""],
+    ]);
+    // An older check-in (simulated time) changes nothing of the latest.
+    expect(await send("2026-11-10T10:00:00Z", [core("3.48.0")])).toEqual([
+      ["core", "3.49.2", 20760, "3.21"],
+      ["rpm", "3.20.0", 20781, ""],
+    ]);
+    // 78 days after the change, beyond RAW's 60: since is carried.
+    expect(await send("2027-01-20T10:00:00Z", [core("3.49.2"), rpm("3.20.0")])).toEqual([
+      ["core", "3.49.2", 20760, "3.21"],
+      ["rpm", "3.20.0", 20781, ""],
+    ]);
+    // A restored backup: a downgrade, the higher x.y kept as the one before.
+    expect(await send("2027-02-01T10:00:00Z", [core("3.45.0"), rpm("3.20.0")])).toEqual([
+      ["core", "3.45.0", 20850, "3.49"],
+      ["rpm", "3.20.0", 20781, ""],
+    ]);
   });
 });
 

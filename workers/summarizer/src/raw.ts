@@ -1,12 +1,18 @@
 /**
  * RAW → the systems of the days being summarized. Normally only `list()` pages are read: each entry's metadata
- * carries the first-seen and last-check-in times and the facts. A value is read only when the
+ * carries the first-seen and last-check-in times, the facts and each component's movement. A value is read only when the
  * metadata cannot say (an overflow entry, or metadata missing or not ours), and only for entries
  * that may belong to a wanted day. Whatever cannot be read or decoded is skipped and counted, never fatal.
  */
 import { decodeCheckIn, type Facts, factsOf } from "@pulp-analytics/shared/checkin";
-import { RAW_TTL_SECONDS, startOfUtcDay } from "@pulp-analytics/shared/config";
-import { checkInDays, factsFromMeta, parseMeta, type RawMeta } from "@pulp-analytics/shared/raw";
+import { DAY_MS, RAW_TTL_SECONDS, startOfUtcDay } from "@pulp-analytics/shared/config";
+import {
+  checkInDays,
+  factsFromMeta,
+  movementOf,
+  parseMeta,
+  type RawMeta,
+} from "@pulp-analytics/shared/raw";
 import type { SystemRecord } from "@pulp-analytics/shared/summary";
 
 export interface RawScan {
@@ -52,7 +58,11 @@ export async function scanRaw(
       const facts = meta ? factsFromMeta(meta) : null;
       if (meta && facts) {
         const days = checkInDays(meta);
-        if (days.some(wanted)) onSystem({ firstSeen: meta.f, lastCheckIn: meta.l, days, facts });
+        if (!days.some(wanted)) continue;
+        const system: SystemRecord = { firstSeen: meta.f, lastCheckIn: meta.l, days, facts };
+        const movement = movementInMs(meta);
+        if (movement) system.movement = movement;
+        onSystem(system);
         continue;
       }
       const times = meta ? { firstSeen: meta.f, lastCheckIn: meta.l } : timesFromExpiration(entry);
@@ -78,6 +88,15 @@ export async function scanRaw(
     cursor = page.cursor;
     if (limits.enough(pages)) return { skipped, cursor, pages };
   }
+}
+
+/** The movement the metadata records, its days as 00:00 UTC epoch ms; undefined when none. */
+function movementInMs(meta: RawMeta): SystemRecord["movement"] {
+  const movement = movementOf(meta);
+  if (movement.size === 0) return undefined;
+  return new Map(
+    [...movement].map(([name, m]) => [name, { ...m, since: m.since * DAY_MS }] as const),
+  );
 }
 
 /**

@@ -1,8 +1,10 @@
 import { reset } from "cloudflare:test";
 import { DAY_MS, RAW_TTL_SECONDS } from "@pulp-analytics/shared/config";
 import { encodeMeta, META_VERSION } from "@pulp-analytics/shared/raw";
+import type { SystemRecord } from "@pulp-analytics/shared/summary";
 import { afterEach, expect, it } from "vitest";
 import worker from "../src/index";
+import { scanRaw } from "../src/raw";
 import { type RunReport, summarize } from "../src/run";
 import {
   daysAgo,
@@ -106,4 +108,40 @@ it("follows the cursor past an empty page that is not the last", async () => {
   expect(report).toMatchObject({ systems: 3, skipped: 0 });
   // 2 RAW lists, 2 SUMMARY lists (empty: nothing to read), journal put, the writes, journal delete.
   expect(report.kvOps).toBe(2 + 2 + 1 + applied.writes + 1);
+});
+
+it("hands on each component's movement from version 2 metadata, none from version 1 or values", async () => {
+  const day = Date.UTC(2026, 10, 24); // UTC day 20781
+  const l = day + 9 * 3_600_000;
+  const c = [
+    ["core", "3.50.1", 20_779, "3.49"], // upgraded on 2026-11-22
+    ["rpm", "3.20.0", 20_781, ""], // added on 2026-11-24
+    ["file", "3.50.1", -20_701], // reported on 2026-09-05, and maybe before
+    ["deb", "3.6.1"], // dropped to fit: none known
+  ];
+  await testEnv.RAW.put(systemId(1), "{}", { metadata: { v: 2, f: l, l, c } });
+  await testEnv.RAW.put(systemId(2), "{}", {
+    metadata: { v: 1, f: l, l, c: [["core", "3.49.1"]] },
+  });
+  await testEnv.RAW.put(systemId(3), fixtureBytes("pulpcore-3.23.bin"), ttl);
+  const systems: SystemRecord[] = [];
+  const limits = { listLimit: 1000, maxValueReads: 10, enough: () => false };
+  await scanRaw(
+    testEnv.RAW,
+    () => true,
+    limits,
+    (system) => systems.push(system),
+  );
+  expect(systems).toHaveLength(3);
+  const [v2, v1, value] = systems;
+  expect(v2?.movement).toEqual(
+    new Map([
+      ["core", { since: Date.UTC(2026, 10, 22), sinceKnown: true, previous: "3.49" }],
+      ["rpm", { since: Date.UTC(2026, 10, 24), sinceKnown: true, previous: "" }],
+      ["file", { since: Date.UTC(2026, 8, 5), sinceKnown: false }],
+    ]),
+  );
+  expect(v1?.facts.components).toEqual([{ name: "core", version: "3.49.1" }]);
+  expect(v1?.movement).toBeUndefined();
+  expect(value?.movement).toBeUndefined();
 });
