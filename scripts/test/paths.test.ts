@@ -90,10 +90,10 @@ describe("paths named in comments and docs", () => {
   it("the check fails when a named file is removed", () => {
     const text =
       "see `shared/src/store/apply.ts` and `rule.ts`, and workers/summarizer/src/lock.ts";
-    expect(missingPaths("docs/x.md", text, tracked)).toEqual([]);
+    expect(missingPaths("docs/X.md", text, tracked)).toEqual([]);
     const without = new Set([...tracked].filter((f) => !f.endsWith("/apply.ts")));
-    expect(missingPaths("docs/x.md", text, without)).toEqual(["shared/src/store/apply.ts"]);
+    expect(missingPaths("docs/X.md", text, without)).toEqual(["shared/src/store/apply.ts"]);
     const noRule = new Set([...tracked].filter((f) => !f.endsWith("/rule.ts")));
-    expect(missingPaths("docs/x.md", text, noRule)).toEqual(["rule.ts"]);
+    expect(missingPaths("docs/X.md", text, noRule)).toEqual(["rule.ts"]);
   });
 });
