@@ -103,9 +103,17 @@ interface StepCost {
 
 export interface RunResult {
   report: RunReport;
-  /** What the store wrote, over all apply steps. */
+  /** What the store wrote, over all apply steps; `capped` holds examples only. */
   applied: ApplyResult;
+  /** How many new series the cap left out, over all apply steps. */
+  cappedCount: number;
 }
+
+/**
+ * New series left out that a step names in its result: a flood can leave out thousands, and a
+ * Workflows step may return at most 1 MiB.
+ */
+const CAPPED_EXAMPLES = 20;
 
 interface RunPlan {
   day: number;
@@ -223,6 +231,7 @@ export async function runNight(
     capped: [],
   };
   let own: Pick<DaySummary, "systems" | "persistent"> = { systems: 0, persistent: 0 };
+  let cappedCount = 0;
   for (let i = 0; i * budget.daysPerApply < ordered.length; i++) {
     const batch = ordered.slice(i * budget.daysPerApply, (i + 1) * budget.daysPerApply);
     const done = await step(`apply ${i}`, async (counter) => {
@@ -238,14 +247,19 @@ export async function runNight(
         { now: plan.now, journal: true, maxNewSeriesPerGroup: MAX_NEW_SERIES_PER_GROUP },
       );
       const mine = summaries.find((s) => s.day === day);
-      return { result, own: mine && { systems: mine.systems, persistent: mine.persistent } };
+      return {
+        result: { ...result, capped: result.capped.slice(0, CAPPED_EXAMPLES) },
+        cappedCount: result.capped.length,
+        own: mine && { systems: mine.systems, persistent: mine.persistent },
+      };
     });
     if (done.own) own = done.own;
     applied.daysApplied.push(...done.result.daysApplied);
     applied.writes += done.result.writes;
     applied.deletes += done.result.deletes;
     applied.replayed.push(...done.result.replayed);
-    applied.capped.push(...done.result.capped);
+    applied.capped.push(...done.result.capped.slice(0, CAPPED_EXAMPLES - applied.capped.length));
+    cappedCount += done.cappedCount;
   }
 
   const largest = costs.reduce((a, b) => (b.kvOps > a.kvOps ? b : a));
@@ -262,6 +276,7 @@ export async function runNight(
       largestInvocation: largest,
     },
     applied,
+    cappedCount,
   };
 }
 

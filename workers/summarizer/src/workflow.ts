@@ -142,17 +142,17 @@ export class SummaryRun extends WorkflowEntrypoint<SummarizerEnv, RunParams> {
  * The run report as one JSON line; a second line only when the run finished a failed run's
  * writes from its journal, which an operator should see.
  */
-function log(trigger: Trigger, { report, applied }: RunResult): void {
+function log(trigger: Trigger, { report, applied, cappedCount }: RunResult): void {
   console.log(JSON.stringify({ event: "summary", trigger, ...report }));
   if (applied.replayed.length > 0) {
     console.warn(JSON.stringify({ event: "summary-replayed", days: applied.replayed }));
   }
   // Many brand-new series in one night is what a flood of invented versions looks like.
-  if (applied.capped.length > 0) {
+  if (cappedCount > 0) {
     console.warn(
       JSON.stringify({
         event: "summary-capped",
-        newSeriesLeftOut: applied.capped.length,
+        newSeriesLeftOut: cappedCount,
         examples: applied.capped.slice(0, 5),
       }),
     );

@@ -60,7 +60,10 @@ it("a flood of junk versions from fresh installations cannot keep a real release
   expect(on("versions__core__3.89")).toBe(27);
   // Not one junk version got a series, though each has more installations than the release.
   expect([...series.keys()].filter((key) => /__3\.1\d\d/.test(key))).toEqual([]);
-  expect(run.applied.capped.filter((key) => key.startsWith("versions__core__"))).toHaveLength(25);
+  // 25 junk x.y, 25 junk exact versions and one RBAC bucket only fakes report (rbac__users__33-64)
+  // left out; the log names 20 of them.
+  expect(run.cappedCount).toBe(51);
+  expect(run.applied.capped).toHaveLength(20);
   // The fakes still count where every installation counts: the day's total.
   expect(on("systems__total")).toBe(155);
 });
