@@ -54,7 +54,7 @@ app.put("/", async (c) => {
     id: `put-${crypto.randomUUID()}`,
     params: { trigger: "put", day } satisfies RunParams,
   });
-  const status = await waitForRun(instance, PUT_WAIT_MS);
+  const status = await waitForRun(instance, PUT_WAIT_MS, 1_000);
   if (status?.status === "complete") return c.json((status.output as { report: unknown }).report);
   if (status?.error?.message.includes("another summary run")) {
     return busyResponse(status.error.message, 60);
@@ -109,7 +109,7 @@ export default {
       throw error;
     }
     // The run goes on in its own invocations; this one watches it so the cron shows its outcome.
-    const status = await waitForRun(instance, CRON_WAIT_MS, 1000);
+    const status = await waitForRun(instance, CRON_WAIT_MS);
     if (status === null || status.status === "complete") return;
     const message = status.error?.message ?? status.status;
     // A finishing run that meets a longer run still going has nothing to do: that run

@@ -163,15 +163,16 @@ const ENDED = new Set(["complete", "errored", "terminated"]);
 
 /**
  * Polls `instance` until it ends or `maxMs` pass; null when it has not ended by then (it goes on
- * without the caller).
+ * without the caller). Polls often at first (most runs end within a second), then every
+ * `maxPollMs`: a cron watching a long run makes a few hundred calls, not thousands.
  */
 export async function waitForRun(
   instance: WorkflowInstance,
   maxMs: number,
-  pollMs = 200,
+  maxPollMs = 5_000,
 ): Promise<InstanceStatus | null> {
   const deadline = Date.now() + maxMs;
-  for (;;) {
+  for (let pollMs = 50; ; pollMs = Math.min(pollMs * 2, maxPollMs)) {
     const status = await instance.status();
     if (ENDED.has(status.status)) return status;
     if (Date.now() >= deadline) return null;
