@@ -285,9 +285,10 @@ export interface DayPartial {
   stats: Array<[string, Array<[number, number]>]>;
   /**
    * `on_release_median__<component>__<x.y>` → [days on that x.y, systems]: every movement series
-   * but the upgrades (counted in `joint`) follows from it (movement.ts).
+   * but the upgrades (counted in `joint`) follows from it (movement.ts). Absent from sums a run
+   * kept before the deploy that added it: that night's converging run counts the day again.
    */
-  onRelease: Array<[string, Array<[number, number]>]>;
+  onRelease?: Array<[string, Array<[number, number]>]>;
 }
 
 /**
@@ -301,8 +302,9 @@ export class DaySummarizer {
   // Running stats, not value lists: a count of systems per value (process counts take few
   // distinct values), from which the mean, extremes and exact percentiles all follow.
   private readonly stats = new Map<string, Map<number, number>>();
-  // Movement (movement.ts): systems per days on the x.y, per component and x.y. Days take a few
-  // hundred values at most, and counts of them stay plain sums, so the median is exact.
+  // Movement (movement.ts): systems per days on the x.y, per component and x.y: one value per
+  // distinct `since` of an x.y (at most one a day since RAW recorded movement), counted in
+  // size() like the others; counts of them stay plain sums, so the median is exact.
   private readonly onRelease = new Map<string, Map<number, number>>();
   private total = 0;
   private persistent = 0;
@@ -380,7 +382,7 @@ export class DaySummarizer {
     for (const [key, values] of partial.stats) {
       for (const [value, n] of values) addValue(this.stats, key, value, n);
     }
-    for (const [key, values] of partial.onRelease) {
+    for (const [key, values] of partial.onRelease ?? []) {
       for (const [value, n] of values) addValue(this.onRelease, key, value, n);
     }
   }
