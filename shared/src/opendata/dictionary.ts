@@ -57,6 +57,9 @@ const SMALL_CELLS = `a cell of fewer than ${SMALL_CELL_K} installations is not p
 const NEW_ROWS_CAP =
   "a new row (a new x.y) enters whole or not at all, at most 20 new rows a group a day (docs/contract.md#joint-series)";
 
+const MOVEMENT_SINCE =
+  "counted from the first day this service recorded movement; the Django history has none (docs/contract.md#movement-series)";
+
 const NO_SMALL_CELL_RULE =
   "none: every count is published, down to one installation (the series hold only counts, never an installation's identity)";
 const POWER_OF_TWO_BUCKETS =
@@ -254,6 +257,76 @@ export const FAMILIES: readonly SeriesFamily[] = [
     smallCells: `a pair of fewer than ${SMALL_CELL_K} installations is left out (pairs add up to no published total, so nothing else hides it)`,
     label: "<component> with <with> installations",
     metric: { name: "together", labels: ["component", "with"] },
+  },
+  {
+    id: "upgrades",
+    pattern: "upgrades__<component>__<from>__<to>",
+    counts: `installations whose x.y of a published component became <to> on the day, from a lower <from> (skipped releases included; downgrades and added components are not upgrades; <to> other: the row's remainder); ${MOVEMENT_SINCE}`,
+    unit: "installations",
+    population: "established",
+    field: "components",
+    since: "3.20",
+    points: "count",
+    bucketing: `both versions as x.y, compared numerically (3.9 < 3.10); ${NEW_ROWS_CAP}`,
+    smallCells: SMALL_CELLS,
+    label: "<component> <from> to <to> upgrades",
+    metric: { name: "upgrades", labels: ["component", "from", "to"] },
+  },
+  {
+    id: "on_release",
+    pattern: "on_release__<component>__<bucket>",
+    counts: `installations running a published component, by whole days on its current x.y as far as this service has seen (an x.y reported before movement was recorded counts from the first day it was); ${MOVEMENT_SINCE}`,
+    unit: "installations",
+    population: "persistent",
+    field: "components",
+    since: "3.20",
+    points: "count",
+    bucketing: `days on the x.y: under_30d [0, 30), 30_90d [30, 90), 90_180d [90, 180), 180_365d [180, 365), 1_2y [365, 730), over_2y 730 and more; ${NEW_SERIES_CAP}`,
+    smallCells: NO_SMALL_CELL_RULE,
+    label: "<component> installations on their x.y for <bucket>",
+    metric: { name: "on_release", labels: ["component", "bucket"] },
+  },
+  {
+    id: "on_release_median",
+    pattern: "on_release_median__<component>__<x.y>",
+    counts: `the median of the whole days the installations running a published component at an x.y have been on it, as far as this service has seen; ${MOVEMENT_SINCE}`,
+    unit: "days",
+    population: "persistent",
+    field: "components",
+    since: "3.20",
+    points: "statistic",
+    bucketing: `exact over the installations, interpolated between the two middle ones, rounded to 2 decimals; ${NEW_SERIES_CAP}`,
+    smallCells: `published only when at least ${SMALL_CELL_K} installations run the x.y (a median of fewer comes close to one installation's value)`,
+    label: "<component> <x.y> median days on it",
+    metric: { name: "on_release_median", labels: ["component", "version"] },
+  },
+  {
+    id: "left_behind",
+    pattern: "left_behind__<age>",
+    counts: `installations whose core x.y has not changed for at least <age>: 6m (182 days), 12m (365) or 24m (730), as far as this service has seen; ${MOVEMENT_SINCE}`,
+    unit: "installations",
+    population: "persistent",
+    field: "components",
+    since: "3.20",
+    points: "count",
+    bucketing: "none",
+    smallCells: NO_SMALL_CELL_RULE,
+    label: "installations on their core x.y for <age> or more",
+    metric: { name: "left_behind", labels: ["age"] },
+  },
+  {
+    id: "left_behind_on",
+    pattern: "left_behind_on__<age>__<core>",
+    counts: `left_behind by the core x.y the installations sit on (<core> other: the row's remainder); ${MOVEMENT_SINCE}`,
+    unit: "installations",
+    population: "persistent",
+    field: "components",
+    since: "3.20",
+    points: "count",
+    bucketing: `core as x.y, as in versions; ${NEW_SERIES_CAP}`,
+    smallCells: SMALL_CELLS,
+    label: "installations on core <core> for <age> or more",
+    metric: { name: "left_behind_on", labels: ["age", "core"] },
   },
 ];
 

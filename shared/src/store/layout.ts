@@ -20,6 +20,7 @@
  */
 import { isJointGroup, jointGroupOf } from "../summary/joint";
 import { VERSIONS_PREFIX, VERSIONS_XYZ_PREFIX } from "../summary/keys";
+import { LEFT_BEHIND_ON_GROUP, LEFT_BEHIND_ON_PREFIX } from "../summary/movement";
 
 export const CHUNK_PREFIX = "c:";
 export const WEEKLY_PREFIX = "h:";
@@ -36,10 +37,15 @@ export const SYSTEMS_GROUP = "systems";
  * The group a series belongs to: `versions__core__3.49` → `versions__core`,
  * `versions_xyz__rpm__3.28.1` → `versions_xyz__rpm`, `rbac__users__3-4` → `rbac__users`,
  * `online_workers__processes__mean` → `online_workers__processes`, `age__5-8` → `age`.
+ *
+ * The movement series (summary/movement.ts) make `upgrades__<component>` (joint groups),
+ * `on_release__<component>`, `on_release_median__<component>`, `left_behind` and
+ * `left_behind_on` (all its ages in one group).
  */
 export function groupOf(key: string): string {
   const joint = jointGroupOf(key);
   if (joint !== null) return joint;
+  if (key.startsWith(LEFT_BEHIND_ON_PREFIX)) return LEFT_BEHIND_ON_GROUP;
   for (const prefix of [VERSIONS_XYZ_PREFIX, VERSIONS_PREFIX]) {
     if (key.startsWith(prefix)) {
       const cut = key.indexOf("__", prefix.length);

@@ -20,9 +20,14 @@
  * `core_postgresql`, whose column totals are public (`postgresql__<major>`), so does a column.
  * Pairs of `together` are no partition (an installation is in many pairs), so nothing adds up
  * to a published total: a pair under K is left out, without remainder.
+ *
+ * The upgrade paths of movement.ts (`upgrades__<component>__<from>__<to>`, a table per component
+ * whose rows are `<from>`) are counted and published here too, as joint cells, so their groups
+ * are joint groups.
  */
 
 import type { Facts } from "../checkin/schema";
+import { UPGRADES_PREFIX } from "./keys";
 
 const CORE_POSTGRESQL_PREFIX = "core_postgresql__";
 const PLUGIN_CORE_PREFIX = "plugin_core__";
@@ -41,13 +46,17 @@ const installedKey = (component: string) => `${INSTALLED_PREFIX}${component}`;
 const togetherKey = (a: string, b: string) =>
   a < b ? `${TOGETHER_PREFIX}${a}__${b}` : `${TOGETHER_PREFIX}${b}__${a}`;
 
-/** The joint families' groups: one each, but `plugin_core` one per plugin. */
+/**
+ * The joint families' groups: one each, but `plugin_core` one per plugin and `upgrades` one per
+ * component.
+ */
 export function jointGroupOf(key: string): string | null {
   if (key.startsWith(CORE_POSTGRESQL_PREFIX)) return "core_postgresql";
   if (key.startsWith(INSTALLED_PREFIX)) return "installed";
   if (key.startsWith(TOGETHER_PREFIX)) return "together";
-  if (key.startsWith(PLUGIN_CORE_PREFIX)) {
-    const cut = key.indexOf("__", PLUGIN_CORE_PREFIX.length);
+  for (const prefix of [PLUGIN_CORE_PREFIX, UPGRADES_PREFIX]) {
+    if (!key.startsWith(prefix)) continue;
+    const cut = key.indexOf("__", prefix.length);
     return cut > 0 ? key.slice(0, cut) : null;
   }
   return null;
@@ -57,7 +66,8 @@ export const isJointGroup = (group: string) =>
   group === "core_postgresql" ||
   group === "installed" ||
   group === "together" ||
-  group.startsWith(PLUGIN_CORE_PREFIX);
+  group.startsWith(PLUGIN_CORE_PREFIX) ||
+  group.startsWith(UPGRADES_PREFIX);
 
 /**
  * The row of a table cell: the key up to its last `__` (`core_postgresql__3.49__15` →
@@ -104,7 +114,7 @@ export function jointCells(
 }
 
 /** One table: row key → column → count, columns' totals public or not. */
-type Table = Map<string, Map<string, number>>;
+export type Table = Map<string, Map<string, number>>;
 
 /**
  * Which cells of a table are not published: the cells under `k` (primary), then, until nothing
@@ -180,16 +190,27 @@ export function publishJoint(raw: ReadonlyMap<string, number>, k: number): Map<s
     table.set(row, cells);
     cells.set(key.slice(row.length + 2), count);
   }
-  for (const [group, table] of tables) {
-    const hidden = suppressedCells(table, k, group === "core_postgresql");
-    for (const [row, cells] of table) {
-      let other = 0;
-      for (const [column, count] of cells) {
-        if (hidden.has(`${row}\u0000${column}`)) other += count;
-        else out.set(`${row}__${column}`, count);
-      }
-      if (other > 0) out.set(`${row}__${OTHER}`, other);
-    }
-  }
+  for (const [group, table] of tables) publishTable(table, k, group === "core_postgresql", out);
   return out;
+}
+
+/**
+ * One table's published cells into `out`: the cells {@link suppressedCells} keeps, and each row's
+ * hidden cells summed into its `<row>__other` (when above 0).
+ */
+export function publishTable(
+  table: Table,
+  k: number,
+  columnsPublic: boolean,
+  out: Map<string, number>,
+): void {
+  const hidden = suppressedCells(table, k, columnsPublic);
+  for (const [row, cells] of table) {
+    let other = 0;
+    for (const [column, count] of cells) {
+      if (hidden.has(`${row}\u0000${column}`)) other += count;
+      else out.set(`${row}__${column}`, count);
+    }
+    if (other > 0) out.set(`${row}__${OTHER}`, other);
+  }
 }

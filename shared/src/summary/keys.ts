@@ -26,6 +26,8 @@ export const VERSIONS_XYZ_PREFIX = "versions_xyz__";
 export const POSTGRESQL_PREFIX = "postgresql__";
 export const AGE_PREFIX = "age__";
 export const RBAC_PREFIX = "rbac__";
+/** The upgrade paths (movement.ts), a joint family (joint.ts). */
+export const UPGRADES_PREFIX = "upgrades__";
 
 export const versionsKey = (component: string, xy: string) =>
   `${VERSIONS_PREFIX}${component}__${xy}`;

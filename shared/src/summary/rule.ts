@@ -13,6 +13,9 @@
  * - Stat series (mean/min/max/p50/p90) get a point only when at least one persistent system
  *   reported the measure; there 0 is a real value. Percentiles are exact over those systems,
  *   interpolated linearly between the closest ranks (numpy's default; p50 is the median).
+ * - Movement series (movement.ts): upgrade paths of D (established installations, small-cell
+ *   rule, counted with the joint cells), days on the current x.y, its median per x.y and core's
+ *   left-behind counts, over the persistent installations whose movement RAW knows.
  */
 import { type Facts, RBAC_MEASURES, rbacValue, versionXY } from "../checkin/schema";
 import { DAY_MS } from "../config/names";
@@ -38,6 +41,15 @@ import {
   versionsKey,
   versionsXyzKey,
 } from "./keys";
+import {
+  type ComponentMovement,
+  movementCells,
+  ON_RELEASE_MEDIAN_PREFIX,
+  publishMovement,
+} from "./movement";
+import { distributionStats, roundMean } from "./stats";
+
+export { roundMean };
 
 /** Pulp's public plugins: what is published when the deployment does not say otherwise. */
 export const DEFAULT_PUBLISHED_COMPONENTS = [
@@ -90,18 +102,9 @@ export interface SystemRecord {
   /**
    * Per published component, since when its x.y is reported and the x.y before (RAW's movement,
    * docs/architecture.md "Ingest"); a component not in it has none known. Absent when RAW has
-   * none for the system (version 1 metadata, a value read). Nothing publishes it yet.
+   * none for the system (version 1 metadata, a value read). The movement series count it.
    */
   movement?: ReadonlyMap<string, ComponentMovement>;
-}
-
-interface ComponentMovement {
-  /** 00:00 UTC (epoch ms) of the day the current x.y was first reported. */
-  since: number;
-  /** False: a lower bound, the x.y was reported on `since` and maybe before. */
-  sinceKnown: boolean;
-  /** The x.y reported before `since` ("" when the component was added then); absent: none known. */
-  previous?: string;
 }
 
 export interface DaySummary {
@@ -215,46 +218,6 @@ export function bucket(count: number): string {
   return `${upper / 2 + 1}-${upper}`;
 }
 
-export function roundMean(value: number): number {
-  return Math.round(value * 100) / 100;
-}
-
-/**
- * Mean (2 decimals), min, max, median and 90th percentile of values given as value → how many
- * systems have it. Percentiles interpolate linearly between the closest ranks: at rank
- * h = (n − 1)·p, x⌊h⌋ + (h − ⌊h⌋)·(x⌊h⌋+1 − x⌊h⌋), rounded to 2 decimals.
- */
-function distributionStats(values: ReadonlyMap<number, number>): Record<Stat, number> {
-  const sorted = [...values].sort((a, b) => a[0] - b[0]);
-  let n = 0;
-  let sum = 0;
-  for (const [value, count] of sorted) {
-    n += count;
-    sum += value * count;
-  }
-  /** The value at 0-based rank `rank` of the sorted systems. */
-  const at = (rank: number): number => {
-    let seen = 0;
-    for (const [value, count] of sorted) {
-      seen += count;
-      if (rank < seen) return value;
-    }
-    return (sorted[sorted.length - 1] as [number, number])[0];
-  };
-  const percentile = (p: number) => {
-    const h = (n - 1) * p;
-    const low = at(Math.floor(h));
-    return roundMean(low + (h - Math.floor(h)) * (at(Math.floor(h) + 1) - low));
-  };
-  return {
-    mean: roundMean(sum / n),
-    min: (sorted[0] as [number, number])[0],
-    max: (sorted[sorted.length - 1] as [number, number])[0],
-    p50: percentile(0.5),
-    p90: percentile(0.9),
-  };
-}
-
 /** What a persistent system adds to any day it belongs to, whatever its age. */
 export interface SystemKeys {
   /** Count series it adds one to: versions, PostgreSQL major, RBAC buckets. */
@@ -263,6 +226,8 @@ export interface SystemKeys {
   measured: Array<[string, number]>;
   /** Raw cells of the joint series (joint.ts), published only through the small-cell rule. */
   joint: string[];
+  /** Published components → their x.y, what the movement series (movement.ts) read. */
+  current: Array<[string, string]>;
 }
 
 export function systemKeys(facts: Facts, config: SummaryConfig): SystemKeys {
@@ -275,9 +240,12 @@ export function systemKeys(facts: Facts, config: SummaryConfig): SystemKeys {
       measured.push([processKey(kind, measure, "mean"), counts[measure]]);
     }
   }
+  const current: Array<[string, string]> = [];
   for (const component of facts.components) {
     if (!config.publishedComponents.has(component.name)) continue;
-    counted.push(versionsKey(component.name, versionXY(component.version)));
+    const xy = versionXY(component.version);
+    current.push([component.name, xy]);
+    counted.push(versionsKey(component.name, xy));
     counted.push(versionsXyzKey(component.name, component.version));
   }
   const major = postgresqlMajor(facts.postgresqlVersion);
@@ -288,7 +256,7 @@ export function systemKeys(facts: Facts, config: SummaryConfig): SystemKeys {
     }
   }
   const joint = jointCells(facts, config.publishedComponents, versionXY, major);
-  return { counted, measured, joint };
+  return { counted, measured, joint, current };
 }
 
 const AGE_KEYS: string[] = [];
@@ -315,6 +283,12 @@ export interface DayPartial {
   established: Array<[string, number]>;
   /** Measure key → [value, systems with it]. */
   stats: Array<[string, Array<[number, number]>]>;
+  /**
+   * `on_release_median__<component>__<x.y>` → [days on that x.y, systems]: every movement series
+   * but the upgrades (counted in `joint`) follows from it (movement.ts). Absent from sums a run
+   * kept before the deploy that added it: that night's converging run counts the day again.
+   */
+  onRelease?: Array<[string, Array<[number, number]>]>;
 }
 
 /**
@@ -328,6 +302,10 @@ export class DaySummarizer {
   // Running stats, not value lists: a count of systems per value (process counts take few
   // distinct values), from which the mean, extremes and exact percentiles all follow.
   private readonly stats = new Map<string, Map<number, number>>();
+  // Movement (movement.ts): systems per days on the x.y, per component and x.y: one value per
+  // distinct `since` of an x.y (at most one a day since RAW recorded movement), counted in
+  // size() like the others; counts of them stay plain sums, so the median is exact.
+  private readonly onRelease = new Map<string, Map<number, number>>();
   private total = 0;
   private persistent = 0;
 
@@ -359,10 +337,13 @@ export class DaySummarizer {
     for (const key of keys.counted) {
       this.established.set(key, (this.established.get(key) ?? 0) + established);
     }
-    for (const [key, value] of keys.measured) {
-      const values = this.stats.get(key) ?? new Map<number, number>();
-      this.stats.set(key, values);
-      values.set(value, (values.get(value) ?? 0) + 1);
+    for (const [key, value] of keys.measured) addValue(this.stats, key, value, 1);
+    if (system.movement) {
+      const cells = movementCells(this.day, keys.current, system.movement);
+      if (established) {
+        for (const key of cells.upgrades) this.joint.set(key, (this.joint.get(key) ?? 0) + 1);
+      }
+      for (const [key, days] of cells.days) addValue(this.onRelease, key, days, 1);
     }
   }
 
@@ -370,6 +351,7 @@ export class DaySummarizer {
   size(): number {
     let values = 0;
     for (const counts of this.stats.values()) values += counts.size;
+    for (const counts of this.onRelease.values()) values += counts.size;
     return this.counts.size + this.joint.size + this.established.size + values;
   }
 
@@ -383,6 +365,7 @@ export class DaySummarizer {
       joint: [...this.joint],
       established: [...this.established],
       stats: [...this.stats].map(([key, values]) => [key, [...values]]),
+      onRelease: [...this.onRelease].map(([key, values]) => [key, [...values]]),
     };
   }
 
@@ -397,9 +380,10 @@ export class DaySummarizer {
       this.established.set(key, (this.established.get(key) ?? 0) + n);
     }
     for (const [key, values] of partial.stats) {
-      const mine = this.stats.get(key) ?? new Map<number, number>();
-      this.stats.set(key, mine);
-      for (const [value, n] of values) mine.set(value, (mine.get(value) ?? 0) + n);
+      for (const [value, n] of values) addValue(this.stats, key, value, n);
+    }
+    for (const [key, values] of partial.onRelease ?? []) {
+      for (const [value, n] of values) addValue(this.onRelease, key, value, n);
     }
   }
 
@@ -415,6 +399,8 @@ export class DaySummarizer {
       }
     }
     for (const [key, value] of publishJoint(this.joint, SMALL_CELL_K)) points.set(key, value);
+    const movement = publishMovement(this.onRelease, SMALL_CELL_K);
+    for (const [key, value] of movement) points.set(key, value);
     if (this.total > 0) points.set(SYSTEMS_TOTAL, this.total);
     if (this.persistent > 0) points.set(SYSTEMS_PERSISTENT, this.persistent);
 
@@ -422,6 +408,15 @@ export class DaySummarizer {
     // here rather than written where nobody can read it.
     for (const key of points.keys()) if (!isSeriesKey(key)) points.delete(key);
     const established = new Map([...this.established].filter(([key]) => points.has(key)));
+    // A median names an x.y as a version series does: it is admitted as that series would be,
+    // by the established installations running it (store/apply.ts, `capNewSeries`).
+    for (const key of movement.keys()) {
+      if (!key.startsWith(ON_RELEASE_MEDIAN_PREFIX) || !points.has(key)) continue;
+      const rest = key.slice(ON_RELEASE_MEDIAN_PREFIX.length);
+      const cut = rest.lastIndexOf("__");
+      const versions = versionsKey(rest.slice(0, cut), rest.slice(cut + 2));
+      established.set(key, this.established.get(versions) ?? 0);
+    }
     return {
       day: this.day,
       systems: this.total,
@@ -444,6 +439,18 @@ export function summarizeDay(
   const summarizer = new DaySummarizer(day, config);
   for (const system of systems) summarizer.add(system);
   return summarizer.result();
+}
+
+/** Adds `n` systems with `value` to the distribution `key` of `sums`. */
+function addValue(
+  sums: Map<string, Map<number, number>>,
+  key: string,
+  value: number,
+  n: number,
+): void {
+  const values = sums.get(key) ?? new Map<number, number>();
+  sums.set(key, values);
+  values.set(value, (values.get(value) ?? 0) + n);
 }
 
 function processCounts(facts: Facts, kind: ProcessKind) {

@@ -36,6 +36,11 @@ const REAL_KEYS: Record<string, string> = {
   [processKey("online_content_apps", "processes", "mean")]: "online_content_apps",
   [ageKey("5-8")]: "age",
   [rbacKey("custom_access_policies", "3-4")]: "rbac",
+  "upgrades__core__3.9__3.10": "upgrades",
+  on_release__rpm__1_2y: "on_release",
+  "on_release_median__core__3.49": "on_release_median",
+  left_behind__12m: "left_behind",
+  "left_behind_on__6m__3.21": "left_behind_on",
 };
 
 describe("the data dictionary", () => {

@@ -31,7 +31,7 @@ async function pageOf(days: DayPoints[], now: number): Promise<PageData> {
 const GENERATED = Date.parse("2026-04-03T00:00:07.250Z");
 
 /** The dictionary's joint families: their values come from their chunks, not the page. */
-const JOINT = ["core_postgresql", "plugin_core", "installed", "together"];
+const JOINT = ["core_postgresql", "plugin_core", "installed", "together", "upgrades"];
 
 describe("openMetrics", () => {
   it("is only # EOF before the first summary", () => {
@@ -70,6 +70,12 @@ describe("openMetrics", () => {
           "age__17-32": 5,
           rbac__users__0: 7,
           "rbac__custom_access_policies__3-4": 2,
+          on_release__core__under_30d: 3,
+          on_release__core__1_2y: 6,
+          "on_release_median__core__3.49": 12.5,
+          left_behind__6m: 6,
+          "left_behind_on__6m__3.10": 5,
+          left_behind_on__6m__other: 1,
         }),
       ],
       GENERATED,
@@ -119,6 +125,16 @@ describe("openMetrics", () => {
       "# TYPE pulp_analytics_rbac gauge",
       'pulp_analytics_rbac{measure="custom_access_policies",bucket="3-4"} 2',
       'pulp_analytics_rbac{measure="users",bucket="0"} 7',
+      "# TYPE pulp_analytics_on_release gauge",
+      'pulp_analytics_on_release{component="core",bucket="1_2y"} 6',
+      'pulp_analytics_on_release{component="core",bucket="under_30d"} 3',
+      "# TYPE pulp_analytics_on_release_median gauge",
+      'pulp_analytics_on_release_median{component="core",version="3.49"} 12.5',
+      "# TYPE pulp_analytics_left_behind gauge",
+      'pulp_analytics_left_behind{age="6m"} 6',
+      "# TYPE pulp_analytics_left_behind_on gauge",
+      'pulp_analytics_left_behind_on{age="6m",core="3.10"} 5',
+      'pulp_analytics_left_behind_on{age="6m",core="other"} 1',
       "# EOF",
       "",
     ]);
@@ -243,6 +259,7 @@ describe("the joint families", () => {
       ["plugin_core__rpm__3.28__3.49", 20],
       ["installed__rpm", 20],
       ["together__core__rpm", 20],
+      ["upgrades__core__3.48__3.49", 6],
     ]);
     const text = openMetrics(page, joint);
     for (const line of [
@@ -251,6 +268,7 @@ describe("the joint families", () => {
       'pulp_analytics_plugin_core{plugin="rpm",version="3.28",core="3.49"} 20',
       'pulp_analytics_installed{component="rpm"} 20',
       'pulp_analytics_together{component="core",with="rpm"} 20',
+      'pulp_analytics_upgrades{component="core",from="3.48",to="3.49"} 6',
       'pulp_analytics_systems{kind="total"} 40',
     ]) {
       expect(text).toContain(`\n${line}\n`);

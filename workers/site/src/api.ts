@@ -198,7 +198,7 @@ export const ROUTES = {
   joint: {
     summary: "One calendar year of one joint group, as stored, for the page's planner",
     description:
-      "The group is `core_postgresql`, `installed`, `together`, or `plugin_core__<plugin>` of a published plugin (docs/contract.md#joint-series); the year one from the first SUMMARY holds to the current one, an empty year when the group has no series in it. Packed like the weekly history.",
+      "The group is `core_postgresql`, `installed`, `together`, `plugin_core__<plugin>` of a published plugin (docs/contract.md#joint-series), or `upgrades__<component>` of a component with upgrade paths (docs/contract.md#movement-series); the year one from the first SUMMARY holds to the current one, an empty year when the group has no series in it. Packed like the weekly history.",
     tags: ["page"],
     parameters: [
       {

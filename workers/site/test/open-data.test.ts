@@ -373,6 +373,17 @@ describe("GET /api/v1/joint/<group>/<YYYY>", () => {
     expect(reads()).toBe(warm);
   });
 
+  it("serves a component's upgrade paths (a joint group) once it has one", async () => {
+    const paths = { "upgrades__core__3.48__3.49": [[day("2026-01-05"), 6]] as [number, number][] };
+    await summarize({ ...history(), ...paths }, GENERATED);
+    const { env } = counting("production");
+    const at = freshOrigin();
+    const res = await view(env, at("/api/v1/joint/upgrades__core/2026"));
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(await summary.get("c:upgrades__core:2026", "text"));
+    expect((await view(env, at("/api/v1/joint/upgrades__rpm/2026"))).status).toBe(404);
+  });
+
   it("is a 404 for every group before the first summary", async () => {
     const { env } = counting("production");
     const res = await view(env, freshOrigin()("/api/v1/joint/core_postgresql/2026"));
