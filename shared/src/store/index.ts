@@ -8,7 +8,7 @@ export { applyDays } from "./apply";
 export type { LiveRules } from "./check";
 export { summaryProblems } from "./check";
 export { emptyYear, parseChunk, parseKeys, serializeChunk } from "./codec";
-export { jointChunks, valuesOn } from "./joint-read";
+export { offPageChunks, valuesOn } from "./joint-read";
 export { parseJournal } from "./journal";
 export type { SummaryKV } from "./kv";
 export { summaryReader, summaryStore } from "./kv";

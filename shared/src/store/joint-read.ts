@@ -1,16 +1,16 @@
 /**
- * Reads of the joint groups (summary/joint.ts), which are in neither `_page` nor the weekly
- * history: their chunks of one year, and the values on one day (for `GET /metrics`).
+ * Reads of the groups that are in neither `_page` nor the weekly history (the joint groups,
+ * summary/joint.ts, and the movement groups, summary/movement.ts): their chunks of one year, and
+ * the values on one day (for `GET /metrics`).
  */
-import { isJointGroup } from "../summary/joint";
 import { parseChunk } from "./codec";
-import { parseChunkKey } from "./layout";
+import { isViewGroup, parseChunkKey } from "./layout";
 
-/** The chunk names, among `names`, of the joint groups' year `year`. */
-export const jointChunks = (names: readonly string[], year: number): string[] =>
+/** The chunk names, among `names`, of year `year` of the groups outside the page's views. */
+export const offPageChunks = (names: readonly string[], year: number): string[] =>
   names.filter((name) => {
     const chunk = parseChunkKey(name);
-    return chunk !== null && chunk.year === year && isJointGroup(chunk.group);
+    return chunk !== null && chunk.year === year && !isViewGroup(chunk.group);
   });
 
 /** Every series' value on `day` in those chunk texts. */

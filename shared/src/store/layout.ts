@@ -20,7 +20,7 @@
  */
 import { isJointGroup, jointGroupOf } from "../summary/joint";
 import { VERSIONS_PREFIX, VERSIONS_XYZ_PREFIX } from "../summary/keys";
-import { LEFT_BEHIND_ON_GROUP, LEFT_BEHIND_ON_PREFIX } from "../summary/movement";
+import { isMovementGroup, LEFT_BEHIND_ON_GROUP, LEFT_BEHIND_ON_PREFIX } from "../summary/movement";
 
 export const CHUNK_PREFIX = "c:";
 export const WEEKLY_PREFIX = "h:";
@@ -61,9 +61,10 @@ export const isXyzGroup = (group: string) => group.startsWith(VERSIONS_XYZ_PREFI
 
 /**
  * The joint groups (summary/joint.ts) are in neither `_page` nor the weekly history: the page
- * fetches their chunks only when its planner is opened (`/api/v1/joint/<group>/<YYYY>`).
+ * fetches their chunks only when its planner is opened (`/api/v1/joint/<group>/<YYYY>`). Nor are
+ * the movement groups (summary/movement.ts), which the page does not chart yet.
  */
-export const isViewGroup = (group: string) => !isJointGroup(group);
+export const isViewGroup = (group: string) => !isJointGroup(group) && !isMovementGroup(group);
 
 export const yearOf = (day: number) => new Date(day).getUTCFullYear();
 export const yearStart = (year: number) => Date.UTC(year, 0, 1);

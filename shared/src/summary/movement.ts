@@ -38,6 +38,18 @@ export const LEFT_BEHIND_ON_GROUP = "left_behind_on";
 
 const CORE = "core";
 
+/**
+ * The movement groups, which the page does not chart yet: kept out of `_page` and the weekly
+ * history (store/layout.ts `isViewGroup`), so they cost the page nothing; the series API, the
+ * CSV, the export and `/metrics` serve them.
+ */
+export const isMovementGroup = (group: string) =>
+  group.startsWith(UPGRADES_PREFIX) ||
+  group.startsWith(ON_RELEASE_PREFIX) ||
+  group.startsWith(ON_RELEASE_MEDIAN_PREFIX) ||
+  group === LEFT_BEHIND_ON_GROUP ||
+  group === "left_behind";
+
 /** Days on the current x.y → bucket: [0, 30), [30, 90), [90, 180), [180, 365), [365, 730), ≥ 730. */
 const ON_RELEASE_BUCKETS: ReadonlyArray<readonly [fromDays: number, name: string]> = [
   [0, "under_30d"],

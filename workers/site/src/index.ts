@@ -32,9 +32,9 @@ import {
   emptyYear,
   groupOf,
   JOURNAL_KEY,
-  jointChunks,
   KEYS_PREFIX,
   keysKey,
+  offPageChunks,
   PAGE_KEY,
   type PageData,
   parseJournal,
@@ -317,7 +317,7 @@ app.get("/api/v1/badge/:key", describeRoute(ROUTES.badge), (c) => {
 // ─── Open data for other tools: /metrics and /api/v1/export.csv ──────────────────
 
 // The latest summarized day in OpenMetrics text for Prometheus: a read of `_page`, then a list of
-// `c:` and one bulk read of the latest year's joint chunks (not in `_page`), cached like the page
+// `c:` and one bulk read of the latest year's joint and movement chunks (not in `_page`), cached like the page
 // data. Before the first summary: only `# EOF`, never cached.
 app.get("/metrics", describeRoute(ROUTES.metrics), (c) =>
   answer(c, async () => {
@@ -327,7 +327,7 @@ app.get("/metrics", describeRoute(ROUTES.metrics), (c) =>
     let joint = new Map<string, number>();
     if (page.asOf !== null) {
       const { list, getMany } = summaryReader(kv);
-      const names = jointChunks(await list(CHUNK_PREFIX), yearOf(page.asOf));
+      const names = offPageChunks(await list(CHUNK_PREFIX), yearOf(page.asOf));
       if (names.length > 0) joint = valuesOn((await getMany(names)).values(), page.asOf);
     }
     const response = new Response(openMetrics(page, joint), {
