@@ -6,8 +6,30 @@ import type { SummarizerEnv } from "@pulp-analytics/shared/env";
 import { encodeMeta } from "@pulp-analytics/shared/raw";
 import { parseChunk, parseChunkKey } from "@pulp-analytics/shared/store";
 import type { Point, SystemRecord } from "@pulp-analytics/shared/summary";
+import { expect } from "vitest";
+import type { RunBudget } from "../src/run";
+import { type RunOutput, type RunParams, waitForRun } from "../src/workflow";
 
 export const testEnv = env as unknown as SummarizerEnv & { FIXTURES: FixtureBinding[] };
+
+/** Ten RAW keys a page, one page a slice, one day an apply step: a run of dozens of steps. */
+export const TINY: RunBudget = {
+  listLimit: 10,
+  pagesPerSlice: 1,
+  valueReadsPerSlice: 5,
+  msPerSlice: 60_000,
+  sumsPerSlice: 1_000_000,
+  daysPerApply: 1,
+};
+
+/** Runs the Workflow as instance `id` with `params` and returns its output once it completed. */
+export async function runWorkflow(id: string, params: RunParams): Promise<RunOutput> {
+  const instance = await testEnv.SUMMARY_RUN.create({ id, params });
+  const status = await waitForRun(instance, 120_000, 50);
+  expect(status?.error).toBeUndefined();
+  expect(status?.status).toBe("complete");
+  return status?.output as RunOutput;
+}
 
 /** 00:00 UTC `n` days before today: PUT refuses days after today, so tests count backwards. */
 export const daysAgo = (n: number) => startOfUtcDay(Date.now()) - n * DAY_MS;

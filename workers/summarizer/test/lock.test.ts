@@ -15,7 +15,7 @@ import { CONVERGE_CRON, FINISH_CRON, isoDay, SUMMARY_CRON } from "@pulp-analytic
 import type { SummarizerEnv } from "@pulp-analytics/shared/env";
 import { afterEach, expect, it, vi } from "vitest";
 import worker from "../src/index";
-import { LEASE_MS, type SummaryLock } from "../src/lock";
+import { LEASE_MS, summaryLock } from "../src/lock";
 import {
   daysAgo,
   dumpSummary,
@@ -31,10 +31,7 @@ afterEach(async () => {
   await reset();
 });
 
-const lockStub = () =>
-  testEnv.SUMMARY_LOCK.get(
-    testEnv.SUMMARY_LOCK.idFromName("SUMMARY"),
-  ) as DurableObjectStub<SummaryLock>;
+const lockStub = () => summaryLock(testEnv.SUMMARY_LOCK);
 
 const put = (day: number) =>
   worker.fetch(

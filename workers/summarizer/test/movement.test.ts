@@ -9,9 +9,8 @@ import type { Facts } from "@pulp-analytics/shared/checkin";
 import { DAY_MS } from "@pulp-analytics/shared/config";
 import { encodeMeta } from "@pulp-analytics/shared/raw";
 import { afterEach, expect, it } from "vitest";
-import { type RunBudget, summarize } from "../src/run";
-import { type RunParams, waitForRun } from "../src/workflow";
-import { daysAgo, dumpSummary, seriesIn, systemId, testEnv } from "./helpers";
+import { summarize } from "../src/run";
+import { daysAgo, dumpSummary, runWorkflow, seriesIn, systemId, TINY, testEnv } from "./helpers";
 
 afterEach(() => reset());
 
@@ -21,15 +20,6 @@ const C = daysAgo(1);
 const NIGHTS = [A, B, C];
 /** `_page.generatedAt`, fixed so whole dumps compare byte for byte. */
 const T = Date.UTC(2030, 0, 1);
-
-const TINY: RunBudget = {
-  listLimit: 10,
-  pagesPerSlice: 1,
-  valueReadsPerSlice: 5,
-  msPerSlice: 60_000,
-  sumsPerSlice: 1_000_000,
-  daysPerApply: 1,
-};
 
 /** UTC day number of an epoch ms day. */
 const dayNumber = (ms: number) => Math.floor(ms / DAY_MS);
@@ -189,10 +179,12 @@ it("counts a population's upgrades night by night, and a tiny budget writes the 
   await reset();
   for (const n of [0, 1, 2]) {
     await checkIn(n);
-    const params: RunParams = { trigger: "put", day: NIGHTS[n] as number, now: T, budget: TINY };
-    const instance = await testEnv.SUMMARY_RUN.create({ id: `movement-${n}`, params });
-    const status = await waitForRun(instance, 120_000, 50);
-    expect(status?.status).toBe("complete");
+    await runWorkflow(`movement-${n}`, {
+      trigger: "put",
+      day: NIGHTS[n] as number,
+      now: T,
+      budget: TINY,
+    });
   }
   expect(await dumpSummary()).toEqual(dump);
 });

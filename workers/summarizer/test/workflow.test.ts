@@ -10,15 +10,17 @@ import { JOURNAL_KEY } from "@pulp-analytics/shared/store";
 import { afterEach, expect, it } from "vitest";
 import worker from "../src/index";
 import { countingKV, MAX_KV_OPS } from "../src/kv";
-import { LEASE_MS, type SummaryLock } from "../src/lock";
+import { LEASE_MS, summaryLock } from "../src/lock";
 import { RUN_BUDGET, type RunBudget, summarize } from "../src/run";
-import { type RunOutput, type RunParams, waitForRun } from "../src/workflow";
+import { type RunParams, waitForRun } from "../src/workflow";
 import {
   daysAgo,
   dumpSummary,
   failingPuts,
+  runWorkflow,
   seriesIn,
   systemId,
+  TINY,
   testEnv,
   variedSystem,
 } from "./helpers";
@@ -28,16 +30,6 @@ afterEach(() => reset());
 const D = daysAgo(1);
 /** `_page.generatedAt`, fixed so whole dumps compare byte for byte. */
 const T = Date.UTC(2030, 0, 1);
-
-/** Ten RAW keys a page, one page a slice, one day an apply step: dozens of steps. */
-const TINY: RunBudget = {
-  listLimit: 10,
-  pagesPerSlice: 1,
-  valueReadsPerSlice: 5,
-  msPerSlice: 60_000,
-  sumsPerSlice: 1_000_000,
-  daysPerApply: 1,
-};
 
 /**
  * 300 installations checking in on D and some of the three days before, as `i` picks; D-3 is
@@ -61,19 +53,11 @@ async function seed(): Promise<void> {
   await Promise.all(puts);
 }
 
-const lockStub = () =>
-  testEnv.SUMMARY_LOCK.get(
-    testEnv.SUMMARY_LOCK.idFromName("SUMMARY"),
-  ) as DurableObjectStub<SummaryLock>;
+const lockStub = () => summaryLock(testEnv.SUMMARY_LOCK);
 
-async function runWorkflow(id: string, budget: RunBudget): Promise<RunOutput> {
-  const params: RunParams = { trigger: "put", day: D, now: T, budget };
-  const instance = await testEnv.SUMMARY_RUN.create({ id, params });
-  const status = await waitForRun(instance, 120_000, 50);
-  expect(status?.error).toBeUndefined();
-  expect(status?.status).toBe("complete");
-  return status?.output as RunOutput;
-}
+/** A dev `PUT` of D through the Workflow with `budget`, `_page` stamped T. */
+const runD = (id: string, budget: RunBudget) =>
+  runWorkflow(id, { trigger: "put", day: D, now: T, budget });
 
 /** SUMMARY after the run carried in one call, production's budget, from a fresh store. */
 async function onePass(): Promise<Record<string, string>> {
@@ -91,7 +75,7 @@ async function onePass(): Promise<Record<string, string>> {
 
 it("a run of dozens of small steps writes the bytes of the run in one call", async () => {
   const expected = await onePass();
-  const output = await runWorkflow("tiny", TINY);
+  const output = await runD("tiny", TINY);
   expect(await dumpSummary()).toEqual(expected);
   if (!("report" in output)) throw new Error("not a summary run");
   // 30 scan slices of ten keys, three apply steps, plus the lease, the plan and the release.
@@ -128,7 +112,7 @@ it("steps that fail part way are run again and the run still writes the same byt
     await m.mockStepError({ name: "scan 7" }, new Error("killed"), 1);
     await m.mockStepError({ name: "apply 1" }, new Error("killed"), 2);
   });
-  await runWorkflow("killed-steps", TINY);
+  await runD("killed-steps", TINY);
   expect(await dumpSummary()).toEqual(expected);
 });
 
@@ -151,12 +135,12 @@ it("a run that dies for good leaves SUMMARY as it was and frees it; the next run
   }
   expect(await dumpSummary()).toEqual(before);
   expect(await lockStub().holder()).toBeNull();
-  await runWorkflow("after", TINY);
+  await runD("after", TINY);
   expect(await dumpSummary()).toEqual(expected);
 });
 
 it("production's budget takes one slice for a small RAW", async () => {
-  const output = await runWorkflow("one-slice", RUN_BUDGET);
+  const output = await runD("one-slice", RUN_BUDGET);
   if (!("report" in output)) throw new Error("not a summary run");
   // An empty RAW: the lease, the plan, one slice, one apply step (D's), the release.
   expect(output.report.invocations).toBe(5);
@@ -188,7 +172,7 @@ it("a killed run's lease lapses within a minute; the next run drops its sums and
     await state.storage.put("lease", { ...lease, until: Date.now() + 1000 });
   });
   await new Promise((resolve) => setTimeout(resolve, 1100));
-  const output = await runWorkflow("next", TINY);
+  const output = await runD("next", TINY);
   if (!("report" in output)) throw new Error("not a summary run");
   expect(output.replayed.length).toBeGreaterThan(0);
   expect(output.report.systems).toBe(300);
