@@ -18,6 +18,7 @@ import {
 } from "../../src/raw/metadata";
 import { planWrite } from "../../src/raw/record";
 import { DEFAULT_PUBLISHED_COMPONENTS } from "../../src/summary/rule";
+import { replay } from "./replay";
 
 const facts: Facts = {
   components: [
@@ -162,21 +163,11 @@ describe("the days with a check-in (d)", () => {
   const day0 = Date.parse("2026-11-01T09:00:00Z");
   const at = (days: number, hour = 9) => day0 + days * DAY_MS + (hour - 9) * 3_600_000;
   /** Check-ins at the given times, in that order, through planWrite as ingest does. */
-  function history(...times: number[]): RawMeta {
-    let current: { metadata: unknown; value: ArrayBuffer } | null = null;
-    for (const now of times) {
-      const plan = planWrite(current, { checkIn, now, published: all });
-      if (plan.write) {
-        current = {
-          metadata: JSON.parse(JSON.stringify(plan.meta)),
-          value: plan.value.slice().buffer,
-        };
-      }
-    }
-    const meta = parseMeta(current?.metadata);
-    if (!meta) throw new Error("no metadata");
-    return meta;
-  }
+  const history = (...times: number[]): RawMeta =>
+    replay(
+      times.map((now) => [now, checkIn] as const),
+      all,
+    ).at(-1) as RawMeta;
   const days = (...offsets: number[]) => offsets.map((d) => startOfUtcDay(at(d)));
 
   it("a single check-in records its own day only, without d", () => {

@@ -8,7 +8,8 @@ import { encodeCheckIn } from "../../src/checkin/encode";
 import type { CheckIn } from "../../src/checkin/schema";
 import { DAY_MS } from "../../src/config/names";
 import { daysBefore, movementOf, parseMeta, type RawMeta } from "../../src/raw/metadata";
-import { planWrite, type Stored } from "../../src/raw/record";
+import type { Stored } from "../../src/raw/record";
+import { replay } from "./replay";
 
 const D0 = 20758;
 const day0 = Date.parse("2026-11-01T09:00:00Z");
@@ -25,23 +26,12 @@ const checkIn = (components: Record<string, string>): CheckIn => ({
 });
 
 /** Each step a check-in at a time, in that order, written as ingest would; the metadata after each. */
-function history(steps: [number, Record<string, string>][], start: Stored | null = null) {
-  let current = start;
-  const after: RawMeta[] = [];
-  for (const [now, components] of steps) {
-    const plan = planWrite(current, { checkIn: checkIn(components), now, published });
-    if (plan.write) {
-      current = {
-        metadata: JSON.parse(JSON.stringify(plan.meta)),
-        value: plan.value.slice().buffer,
-      };
-    }
-    const meta = parseMeta(current?.metadata);
-    if (!meta) throw new Error("no metadata");
-    after.push(meta);
-  }
-  return after;
-}
+const history = (steps: [number, Record<string, string>][], start: Stored | null = null) =>
+  replay(
+    steps.map(([now, components]) => [now, checkIn(components)] as const),
+    published,
+    start,
+  );
 const last = (steps: [number, Record<string, string>][], start: Stored | null = null) =>
   history(steps, start).at(-1);
 
