@@ -10,17 +10,13 @@
  * which win) are expected to differ: they are listed, not hidden.
  */
 import { parseArgs } from "node:util";
-import { isoDay, VAR } from "@pulp-analytics/shared/config";
+import { isoDay } from "@pulp-analytics/shared/config";
 import { HistoryImport } from "@pulp-analytics/shared/history";
 import type { DayPoints } from "@pulp-analytics/shared/store";
-import {
-  type Point,
-  parseSummaryConfig,
-  VERSIONS_PREFIX,
-  VERSIONS_XYZ_PREFIX,
-} from "@pulp-analytics/shared/summary";
+import { type Point, VERSIONS_PREFIX, VERSIONS_XYZ_PREFIX } from "@pulp-analytics/shared/summary";
 import { readDump } from "./lib/dump-reader";
-import { summarizerVars } from "./lib/wrangler-kv";
+import { repositoryRoot } from "./lib/stack";
+import { liveRules } from "./lib/target";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -39,16 +35,13 @@ if (!file || !(sample >= 1)) {
   process.exit(2);
 }
 const origin = values.url.replace(/\/+$/, "");
-const vars = await summarizerVars(values.env as "dev" | "production");
-const { publishedComponents } = parseSummaryConfig({
-  publishedComponents: vars[VAR.PUBLISHED_COMPONENTS],
-});
-
-// The rules the import applied (scripts/lib/target.ts, liveRules): rows it refused are not compared.
-const history = new HistoryImport({
-  publishedComponents,
-  releasesOnly: values.env === "production",
-});
+// The rules the import applied (liveRules): rows it refused are not compared.
+const rules = await liveRules(
+  { env: values.env as "dev" | "production", local: false },
+  repositoryRoot(),
+);
+const { publishedComponents } = rules;
+const history = new HistoryImport(rules);
 await readDump(file, history);
 const days: DayPoints[] = [];
 for (const year of history.years()) days.push(...history.takeYear(year));
