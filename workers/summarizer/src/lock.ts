@@ -147,9 +147,7 @@ export class SummaryLock extends DurableObject {
 
   /** Renews `token`'s lease, or throws {@link LeaseLost} when another run has taken it. */
   private async requireLease(token: string): Promise<void> {
-    const held = await this.ctx.storage.get<Lease>("lease");
-    if (held?.token !== token) throw new LeaseLost();
-    await this.ctx.storage.put("lease", { ...held, until: Date.now() + LEASE_MS });
+    if (!(await this.renew(token))) throw new LeaseLost();
   }
 }
 
