@@ -8,8 +8,8 @@
  * page. Calls are counted and the heap sampled as bench/kv-namespace.ts does.
  */
 import { recordOf, systemId } from "@pulp-analytics/fixtures/population";
-import { RAW_TTL_SECONDS } from "@pulp-analytics/shared/config";
-import { encodeMeta } from "@pulp-analytics/shared/raw";
+import { DAY_MS, RAW_TTL_SECONDS, startOfUtcDay } from "@pulp-analytics/shared/config";
+import { checkInDays, encodeMeta, type RawMeta } from "@pulp-analytics/shared/raw";
 import { sample, type Traffic } from "./kv-namespace";
 
 /** Which of the `days` days before the day installation `i` checked in on: nine in ten. */
@@ -27,14 +27,51 @@ interface Entry {
 }
 
 /**
+ * Installation `i`'s movement on `day`: each component on its x.y for 0 to 899 days, one in
+ * twenty of them upgraded from 3.0 that day (so every movement series has points).
+ */
+function movementOf(i: number, day: number, names: readonly string[]) {
+  const today = Math.floor(day / DAY_MS);
+  return new Map(
+    names.map((name, k) => {
+      const back = (i * 31 + k * 17) % 900;
+      return [
+        name,
+        { since: today - back, sinceKnown: true, previous: i % 20 === 0 ? "3.0" : undefined },
+      ];
+    }),
+  );
+}
+
+/**
+ * What the summarizer of commit 8724dc5 (the one-pass baseline) reads: metadata version 1, `d` as
+ * an array of days before the last check-in's, components as `[name, version]`, no movement.
+ */
+function asVersion1(meta: RawMeta): unknown {
+  const last = startOfUtcDay(meta.l);
+  const days = checkInDays(meta)
+    .map((d) => Math.round((last - d) / DAY_MS))
+    .sort((a, b) => a - b);
+  const { d: _mask, c, ...rest } = meta;
+  return {
+    ...rest,
+    v: 1,
+    ...(days.length > 1 ? { d: days } : {}),
+    ...(c ? { c: c.map(([name, version]) => [name, version]) } : {}),
+  };
+}
+
+/**
  * A RAW of `entries` installations that checked in on `day` and on nine in ten of the
- * `earlier` days before it. Lists only (every entry's facts are in its metadata).
+ * `earlier` days before it, each with its components' movement; or, as `version` 1, what the
+ * one-pass baseline can read. Lists only (every entry's facts are in its metadata).
  */
 export function generatedRaw(
   entries: number,
   day: number,
   earlier: number,
   traffic: Traffic,
+  version: 1 | 2 = 2,
 ): KVNamespace {
   const templates = Array.from({ length: TEMPLATES }, (_, page) =>
     Buffer.from(
@@ -42,13 +79,16 @@ export function generatedRaw(
         Array.from({ length: PAGE }, (_, j): Entry => {
           const i = page * PAGE + j;
           const record = recordOf(i, day);
+          const names = record.facts.components.map((c) => c.name);
+          const meta = encodeMeta(
+            record.facts,
+            { ...record, earlierDays: earlierDays(i, earlier) },
+            "p",
+            movementOf(i, day, names),
+          );
           return {
             name: "",
-            metadata: encodeMeta(
-              record.facts,
-              { ...record, earlierDays: earlierDays(i, earlier) },
-              "p",
-            ),
+            metadata: version === 1 ? asVersion1(meta) : meta,
             expiration: Math.floor(record.lastCheckIn / 1000) + RAW_TTL_SECONDS,
           };
         }),

@@ -42,7 +42,8 @@ for (const line of lines(readFileSync(summaryFile as string))) {
 }
 const traffic = newTraffic();
 const env = {
-  RAW: generatedRaw(Number(entriesArg), day, Number(earlierArg), traffic),
+  // The baseline before movement reads metadata version 1 only.
+  RAW: generatedRaw(Number(entriesArg), day, Number(earlierArg), traffic, mode === "steps" ? 2 : 1),
   SUMMARY: summaryNamespace(summary, traffic),
   ENVIRONMENT: "production",
   PERSISTENT_MIN_AGE_DAYS: "1",
