@@ -1,6 +1,6 @@
 /**
- * The house rules of the layout (README, "Layout"; docs/architecture.md's module map), checked
- * on every tracked source file so that they cannot erode one import at a time.
+ * The house rules of the layout (CONTRIBUTING.md, "Find your way"), checked on every tracked
+ * source file so that they cannot erode one import at a time.
  */
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";

@@ -3,6 +3,7 @@
  *
  * - The value is the check-in as understood (encode.ts), whatever form the body came in.
  * - First seen is carried forward from the stored metadata (the earliest time we know of).
+ * - Stored metadata that is missing or not ours (`parseMeta` gives null) starts the system afresh.
  * - The days with a check-in (`d`) are carried forward, shifted to the new last check-in day.
  * - Each published component's movement (metadata.ts) is carried while its x.y stays, and
  *   restarted today when it changes (from the stored x.y) or the component is new to the entry.
