@@ -1,10 +1,11 @@
 /**
  * `npm run bench`: every benchmark of the project in one run, printed as one Markdown report and
- * written to bench/results.md. Figures that matter are ratios or counts measured side by side
- * in this run, because the machine is shared and absolute times drift with its load.
+ * written to bench/results.md (git-ignored: the figures worth keeping go into docs/benchmarks.md,
+ * each with its command). Figures that matter are ratios or counts measured side by side in this
+ * run, because the machine is shared and absolute times drift with its load.
  */
 import { execFileSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { availableParallelism, cpus, totalmem } from "node:os";
 import { startStack } from "../scripts/lib/stack";
 import { benchAggregate } from "./aggregate";
@@ -109,8 +110,4 @@ const report = [
 ].join("\n");
 
 writeFileSync("bench/results.md", report);
-// Formatted as the linter wants it, so a rerun leaves a file that `npm run lint` accepts.
-execFileSync("node_modules/.bin/biome", ["format", "--write", "bench/results.md"], {
-  stdio: "ignore",
-});
-console.log(readFileSync("bench/results.md", "utf8"));
+console.log(report);

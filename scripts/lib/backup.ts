@@ -31,7 +31,7 @@ const BACKUP_VERSION = 2;
 
 /**
  * The largest backup file a restore reads: 128 MiB, 2.5 times SUMMARY at the design size
- * (10 years × 100,000 installations: 421 keys, 51.1 MB; docs/operations.md, "Backups"). The
+ * (10 years × 100,000 installations: 421 keys, 51.1 MB; docs/benchmarks.md). The
  * file is parsed whole, and the restore also holds what SUMMARY holds, so a few hundred MB of
  * memory at the design size, about a GB at the bound. A larger file is refused unread.
  */

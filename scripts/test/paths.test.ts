@@ -18,6 +18,8 @@ const NOT_IN_THE_TREE = new Set([
   "workers/site/browser/screenshots",
   "docs/screenshots/page",
   "docs/screenshots/page-",
+  // `npm run bench`'s report (git-ignored).
+  "bench/results.md",
   // A Cloudflare deployment annotation's name.
   "workers/message",
 ]);

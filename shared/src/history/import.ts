@@ -220,7 +220,7 @@ export const MAX_IMPORT_COUNT = 10_000_000;
 
 /**
  * The most distinct series an import holds: 100,000. A five-year dump of 10,000 installations
- * has 1,692 (docs/operations.md); the summarizer lets at most 20 new ones a group a night. Each
+ * has 1,692 (docs/benchmarks.md); the summarizer lets at most 20 new ones a group a night. Each
  * costs memory for its name on every day it has, so a dump naming more (made-up versions by
  * the million) is refused as a whole rather than read until memory runs out.
  */
