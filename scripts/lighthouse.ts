@@ -2,7 +2,7 @@
  * `node scripts/run.mjs scripts/lighthouse.ts [RUNS]`: Lighthouse 12.2.3 (pinned: 13 needs
  * Node 22) on the page over five years × 10,000 installations of synthetic history (a seeded
  * local stack, as `scripts/seeded-stack.ts` starts), desktop and mobile presets, RUNS times each
- * (default 2), with Debian's Chromium. Prints one markdown row per run for docs/benchmarks.md.
+ * (default 2), with Debian's Chromium. Prints one markdown row per run (docs/benchmarks.md keeps the summary).
  * Not part of `npm test`: each run takes about a minute on this machine. The local stack serves
  * without compression or HTTP/2, and Lighthouse's mobile preset throttles the CPU 4× on top of
  * whatever load the machine has, so the performance score is a floor of what the edge gives.
