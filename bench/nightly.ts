@@ -247,7 +247,9 @@ function runChild(child: string, capMB: number, summaryFile: string, rawFile: st
     { encoding: "utf8", maxBuffer: 1 << 24 },
   );
   try {
-    return { status: result.status, ...JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "") };
+    const parsed = JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "");
+    const why = result.status === 0 ? {} : { error: result.stderr.trim().split("\n").at(-1) };
+    return { status: result.status, ...parsed, ...why };
   } catch {
     const lines = result.stderr.trim().split("\n");
     const oom = lines.find((line) => /heap out of memory|Allocation failed/.test(line));
@@ -305,9 +307,14 @@ export async function benchNightly(sizes = DEFAULT_SIZES): Promise<NightlyRun[]>
       }
       runs.push(run);
       rmSync(summaryFile);
-      console.error(
-        `nightly: ${years} y × ${installations.toLocaleString("en")}${missed ? `, ${missed} missed nights` : ""} measured`,
-      );
+      const size = `${years} y × ${installations.toLocaleString("en")}${missed ? `, ${missed} missed nights` : ""}`;
+      if (run.status === 0) console.error(`nightly: ${size} measured`);
+      else {
+        // Out of memory, a step over its KV operations, or a movement family not written: the
+        // report shows it, and the command fails.
+        console.error(`nightly: ${size} FAILED (exit ${run.status}): ${run.error ?? ""}`);
+        process.exitCode = 1;
+      }
     }
     return runs;
   } finally {
