@@ -47,7 +47,7 @@ function movementOf(i: number, day: number, names: readonly string[]) {
  * What the summarizer of commit 8724dc5 (the one-pass baseline) reads: metadata version 1, `d` as
  * an array of days before the last check-in's, components as `[name, version]`, no movement.
  */
-function asVersion1(meta: RawMeta): unknown {
+export function asVersion1(meta: RawMeta): unknown {
   const last = startOfUtcDay(meta.l);
   const days = checkInDays(meta)
     .map((d) => Math.round((last - d) / DAY_MS))

@@ -1,27 +1,33 @@
 /**
  * One measured nightly run, in its own Node process started by bench/nightly.ts with the heap
- * capped (`--max-old-space-size`), so "it fits" is proven by finishing, and the peak is sampled
- * at every KV call. Reads SUMMARY (`key<TAB>value` lines) and RAW (one JSON entry a line) from
- * the files the parent wrote, runs the summarizer for the day, then runs it again, and prints
- * one JSON line.
+ * capped (`--max-old-space-size`), so "it fits" is proven by finishing. Reads SUMMARY
+ * (`key<TAB>value` lines) and RAW (one JSON entry a line) from the files the parent wrote, runs
+ * the night for the day as production does, `runNight` step by step as the Workflow carries it
+ * (bench/step-host.ts: each step measured, its KV operations capped at MAX_KV_OPS), counts the
+ * movement series it wrote a point of the day to, then runs it again, and prints one JSON line.
+ *
+ * The parent also bundles this file with the summarizer of an earlier commit (bench/nightly.ts
+ * `childScript`), whose run.ts has no `runNight` (hence the namespace import): that one runs
+ * `summarize` in one call, measured as one step.
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { DAY_MS } from "@pulp-analytics/shared/config";
 import type { SummarizerEnv } from "@pulp-analytics/shared/env";
-import { summarize } from "../workers/summarizer/src/run";
+import { parseChunk, parseChunkKey, yearOf } from "@pulp-analytics/shared/store";
+import { isMovementGroup } from "@pulp-analytics/shared/summary";
+import * as run from "../workers/summarizer/src/run";
 import { lines, newTraffic, rawNamespace, summaryNamespace, type Traffic } from "./kv-namespace";
+import { measured, measuredHost, type StepCost } from "./step-host";
 
 const [summaryFile, rawFile, dayArg] = process.argv.slice(2) as [string, string, string];
 
-/**
- * What this child reports of a run. The same child is also bundled with the summarizer of the
- * baseline commit (bench/nightly.ts), whose result has `seriesWrites` and no `applied`.
- */
-type AnyResult = Awaited<ReturnType<typeof summarize>> & { seriesWrites?: number };
+/** What this child reports of a run: the baseline's result has `seriesWrites` and no `applied`. */
+type AnyResult = Awaited<ReturnType<typeof run.summarize>> & { seriesWrites?: number };
 const writesOf = (result: AnyResult) =>
   result.applied ? result.applied.writes + result.applied.deletes : (result.seriesWrites ?? 0);
 const day = Number(dayArg);
+const { runNight } = run as Partial<typeof run>;
 
 const summary = new Map<string, Buffer>();
 for (const line of lines(readFileSync(summaryFile))) {
@@ -48,19 +54,49 @@ const digest = () => {
   return hash.digest("hex");
 };
 
-async function run(traffic: Traffic) {
+/** The movement families (shared/src/summary/movement.ts), longest prefix first. */
+const MOVEMENT_FAMILIES = [
+  "on_release_median__",
+  "left_behind_on__",
+  "upgrades__",
+  "on_release__",
+  "left_behind__",
+] as const;
+
+/** Movement series with a point on the day in SUMMARY, by family. */
+function movementOnDay(): Record<string, number> {
+  const counts: Record<string, number> = Object.fromEntries(MOVEMENT_FAMILIES.map((f) => [f, 0]));
+  for (const [name, value] of summary) {
+    const chunk = parseChunkKey(name);
+    if (!chunk || chunk.year !== yearOf(day) || !isMovementGroup(chunk.group)) continue;
+    for (const [key, points] of parseChunk(value.toString())) {
+      const family = MOVEMENT_FAMILIES.find((f) => key.startsWith(f));
+      if (family && points.some(([d]) => d === day)) counts[family] = (counts[family] ?? 0) + 1;
+    }
+  }
+  return counts;
+}
+
+async function night(traffic: Traffic) {
   const env = {
     RAW: rawNamespace(pages, traffic),
     SUMMARY: summaryNamespace(summary, traffic),
     ENVIRONMENT: "production",
     PERSISTENT_MIN_AGE_DAYS: "1",
   } as SummarizerEnv;
-  (globalThis as { gc?: () => void }).gc?.();
-  const base = process.memoryUsage().heapUsed;
-  const cpu = process.cpuUsage();
+  const options = { now: day + DAY_MS };
+  const steps: StepCost[] = [];
   const started = performance.now();
-  const result: AnyResult = await summarize(env, day, { now: day + DAY_MS });
-  const used = process.cpuUsage(cpu);
+  let result: AnyResult;
+  if (runNight) {
+    result = await runNight(env, measuredHost(traffic, steps), day, options);
+  } else {
+    const [value, cost] = await measured(traffic, "one call", () =>
+      run.summarize(env, day, options),
+    );
+    result = value;
+    steps.push(cost);
+  }
   return {
     systems: result.report.systems,
     backfilled: result.report.backfilled?.length ?? 0,
@@ -69,14 +105,22 @@ async function run(traffic: Traffic) {
     bytesRead: traffic.bytesRead,
     bytesWritten: traffic.bytesWritten,
     rawBytesRead: traffic.rawBytesRead,
-    baseHeapMB: base / 2 ** 20,
-    peakHeapMB: traffic.peakHeap / 2 ** 20,
+    baseHeapMB: Math.min(...steps.map((s) => s.baseHeapMB)),
+    peakHeapMB: Math.max(...steps.map((s) => s.peakHeapMB)),
     wallMs: performance.now() - started,
-    cpuMs: (used.user + used.system) / 1000,
+    cpuMs: steps.reduce((n, s) => n + s.cpuMs, 0),
+    steps,
   };
 }
 
-const first = await run(newTraffic());
+const first = await night(newTraffic());
 const after = digest();
-const rerun = await run(newTraffic());
-console.log(JSON.stringify({ first, rerun, identical: digest() === after }));
+const movement = runNight ? movementOnDay() : undefined;
+const rerun = await night(newTraffic());
+console.log(JSON.stringify({ first, rerun, identical: digest() === after, movement }));
+// The night must have written every movement family, or the figures measure nothing of them.
+const missing = Object.entries(movement ?? {}).filter(([, n]) => n === 0);
+if (missing.length > 0) {
+  console.error(`no movement series on the day: ${missing.map(([f]) => f).join(", ")}`);
+  process.exit(3);
+}

@@ -1,11 +1,12 @@
 /**
  * The nightly run at realistic sizes: 1, 5 and 10 years of history (fixtures/src/calendar.ts, Pulp's
- * release calendar) × 1,000, 10,000 and 100,000 installations checking in on the day
- * (fixtures/src/population.ts). For each size the parent writes SUMMARY (the history, through the store
- * as the summarizer and importer write it) and RAW (ingest's metadata) to files; a child Node
- * process with its heap capped at {@link HEAP_CAP_MB} MB runs the summarizer over in-memory
- * bindings (bench/kv-namespace.ts) and reports KV operations, bytes read and written, the peak
- * heap and the time, then a rerun of the same day.
+ * release calendar, with the movement series since {@link MOVEMENT_FROM}) × 1,000, 10,000 and
+ * 100,000 installations checking in on the day (fixtures/src/population.ts, with their movement).
+ * For each size the parent writes SUMMARY (the history, through the store as the summarizer and
+ * importer write it) and RAW (ingest's metadata) to files; a child Node process with its heap
+ * capped at {@link HEAP_CAP_MB} MB runs the night as the Workflow does, step by step, over
+ * in-memory bindings (bench/kv-namespace.ts) and reports each step's KV operations, CPU and peak
+ * heap, bytes read and written, the movement series written, then a rerun of the same day.
  * Two more sizes miss the whole retention window (59 nights, recorded in RAW): what one run fills.
  * Alone: `node scripts/run.mjs bench/nightly.ts [YEARSxINSTALLATIONS[xMISSED] …]`, e.g. `10x100000`.
  */
@@ -14,14 +15,19 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { ReleaseCalendar } from "@pulp-analytics/fixtures/calendar";
-import { recordOf, systemId } from "@pulp-analytics/fixtures/population";
+import { populationMovement, recordOf, systemId } from "@pulp-analytics/fixtures/population";
 import { DAY_MS, RAW_TTL_SECONDS } from "@pulp-analytics/shared/config";
 import { encodeMeta } from "@pulp-analytics/shared/raw";
 import { applyDays, parseChunk, parseChunkKey, yearOf } from "@pulp-analytics/shared/store";
-import type { Point } from "@pulp-analytics/shared/summary";
+import {
+  DEFAULT_PUBLISHED_COMPONENTS,
+  isMovementGroup,
+  type Point,
+} from "@pulp-analytics/shared/summary";
 import { memoryKV } from "@pulp-analytics/shared/testing";
 import { build, type Plugin } from "esbuild";
-import { earlierDays } from "./generated-raw";
+import { asVersion1, earlierDays } from "./generated-raw";
+import { BUDGET, type StepCost } from "./step-host";
 
 /** Half a Worker's 128 MB: the target for one run's peak heap. */
 export const HEAP_CAP_MB = 64;
@@ -29,6 +35,13 @@ export const HEAP_CAP_MB = 64;
 const BASELINE_HEAP_CAP_MB = 128;
 /** The summarized day; the history ends the day before. */
 export const DAY = Date.UTC(2026, 10, 20);
+/**
+ * The first day RAW recorded movement in this made-up deployment: the history's last three
+ * years have the movement series (the imported years before never had them), so the current
+ * year, all a night touches, holds them from 1 January, and RAW knows installations sitting on
+ * their x.y for up to three years (left behind 6, 12 and 24 months).
+ */
+const MOVEMENT_FROM = Date.UTC(2024, 0, 1);
 
 export interface NightlyRun extends ChildResult {
   years: number;
@@ -37,6 +50,8 @@ export interface NightlyRun extends ChildResult {
   missed: number;
   historyKeys: number;
   historyMB: number;
+  /** Chunks of movement groups in the history (all years). */
+  historyMovementChunks: number;
   /** The same night with the summarizer of {@link BASELINE_COMMIT}. */
   baseline?: ChildResult;
 }
@@ -52,7 +67,9 @@ interface Measured {
   baseHeapMB: number;
   peakHeapMB: number;
   wallMs: number;
+  /** Over the steps. */
   cpuMs: number;
+  steps: StepCost[];
 }
 
 /**
@@ -116,11 +133,15 @@ export function extractBaseline(dir: string, commit = BASELINE_COMMIT): string |
   }
 }
 
-/** The same history in the baseline's layout: every series' whole history under its own key. */
+/**
+ * The same history in the baseline's layout: every series' whole history under its own key, but
+ * the movement series, which that design never had.
+ */
 function baselineHistory(summary: Map<string, string>): Map<string, string> {
   const series = new Map<string, Point[]>();
   for (const [name, text] of summary) {
-    if (!parseChunkKey(name)) continue;
+    const chunk = parseChunkKey(name);
+    if (!chunk || isMovementGroup(chunk.group)) continue;
     for (const [key, points] of parseChunk(text)) {
       series.set(key, [...(series.get(key) ?? []), ...points]);
     }
@@ -144,7 +165,12 @@ export async function history(
   missed: number,
 ): Promise<Map<string, string>> {
   const lastDay = DAY - (missed + 1) * DAY_MS;
-  const calendar = new ReleaseCalendar({ years: CALENDAR_YEARS, installations, lastDay });
+  const calendar = new ReleaseCalendar({
+    years: CALENDAR_YEARS,
+    installations,
+    lastDay,
+    movementFrom: MOVEMENT_FROM,
+  });
   const kv = memoryKV();
   const from = lastDay - Math.round(years * 365.25) * DAY_MS;
   const days = calendar.days().filter((day) => day > from);
@@ -157,18 +183,35 @@ export async function history(
   return kv.data;
 }
 
+const PUBLISHED = new Set<string>(DEFAULT_PUBLISHED_COMPONENTS);
+
+/** Days before {@link DAY} that RAW records check-ins on (its retention window). */
+const EARLIER_DAYS = 59;
+
 /**
- * RAW on {@link DAY}: every installation checked in that day and, when nights were missed, on
- * most of the `missed` days before (nine in ten, varying by installation), as ingest records.
+ * RAW on {@link DAY}: every installation checked in that day and on nine in ten of the
+ * {@link EARLIER_DAYS} days before (varying by installation), as ingest records: the published
+ * components with their movement; or, as `version` 1, what the baseline reads. SUMMARY has those
+ * days unless nights were missed (or the calendar has a gap day there), which the run then fills.
  */
-function rawLines(installations: number, missed: number): string {
+function rawLines(installations: number, version: 1 | 2): string {
   const out: string[] = [];
   for (let i = 0; i < installations; i++) {
     const record = recordOf(i, DAY);
+    const facts = {
+      ...record.facts,
+      components: record.facts.components.filter((c) => PUBLISHED.has(c.name)),
+    };
+    const meta = encodeMeta(
+      facts,
+      { ...record, earlierDays: earlierDays(i, EARLIER_DAYS) },
+      "p",
+      populationMovement(i, { ...record, facts }, MOVEMENT_FROM),
+    );
     out.push(
       JSON.stringify({
         name: systemId(i),
-        metadata: encodeMeta(record.facts, { ...record, earlierDays: earlierDays(i, missed) }, "p"),
+        metadata: version === 1 ? asVersion1(meta) : meta,
         expiration: Math.floor(record.lastCheckIn / 1000) + RAW_TTL_SECONDS,
       }),
     );
@@ -190,6 +233,8 @@ interface ChildResult {
   first?: Measured;
   rerun?: Measured;
   identical?: boolean;
+  /** Movement series with a point on the day after the first run, by family (ours only). */
+  movement?: Record<string, number>;
   /** Exit status of the capped child: non-zero means it did not fit (or failed). */
   status: number | null;
   error?: string;
@@ -202,7 +247,9 @@ function runChild(child: string, capMB: number, summaryFile: string, rawFile: st
     { encoding: "utf8", maxBuffer: 1 << 24 },
   );
   try {
-    return { status: result.status, ...JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "") };
+    const parsed = JSON.parse(result.stdout.trim().split("\n").at(-1) ?? "");
+    const why = result.status === 0 ? {} : { error: result.stderr.trim().split("\n").at(-1) };
+    return { status: result.status, ...parsed, ...why };
   } catch {
     const lines = result.stderr.trim().split("\n");
     const oom = lines.find((line) => /heap out of memory|Allocation failed/.test(line));
@@ -224,37 +271,50 @@ export async function benchNightly(sizes = DEFAULT_SIZES): Promise<NightlyRun[]>
       : null;
     const runs: NightlyRun[] = [];
     const rawFiles = new Map<string, string>();
+    const rawFile = (installations: number, version: 1 | 2) => {
+      const key = `${installations}-v${version}`;
+      let file = rawFiles.get(key);
+      if (!file) {
+        file = join(dir, `raw-${key}.jsonl`);
+        writeFileSync(file, rawLines(installations, version));
+        rawFiles.set(key, file);
+      }
+      return file;
+    };
     for (const [years, installations, missed] of sizes) {
       const summary = await history(years, installations, missed);
       const summaryFile = join(dir, `summary-${years}-${installations}-${missed}.tsv`);
       writeTsv(summaryFile, summary);
-      const rawKey = `${installations}-${missed}`;
-      let rawFile = rawFiles.get(rawKey);
-      if (!rawFile) {
-        rawFile = join(dir, `raw-${rawKey}.jsonl`);
-        writeFileSync(rawFile, rawLines(installations, missed));
-        rawFiles.set(rawKey, rawFile);
-      }
       const run: NightlyRun = {
         years,
         installations,
         missed,
         historyKeys: summary.size,
         historyMB: [...summary.values()].reduce((n, v) => n + v.length, 0) / 2 ** 20,
-        ...runChild(child, HEAP_CAP_MB, summaryFile, rawFile),
+        historyMovementChunks: [...summary.keys()].filter((name) => {
+          const chunk = parseChunkKey(name);
+          return chunk !== null && isMovementGroup(chunk.group);
+        }).length,
+        ...runChild(child, HEAP_CAP_MB, summaryFile, rawFile(installations, 2)),
       };
-      // The baseline cannot fill missed nights: it is measured on ordinary nights only.
-      if (baseline && missed === 0) {
+      // The baseline cannot fill missed nights: it is measured on ordinary nights only, over
+      // the same installations as the metadata it reads (version 1, no movement).
+      if (baseline && missed === 0 && !process.env.NIGHTLY_NO_BASELINE) {
         const oldFile = join(dir, `baseline-${years}-${installations}.tsv`);
         writeTsv(oldFile, baselineHistory(summary));
-        run.baseline = runChild(baseline, BASELINE_HEAP_CAP_MB, oldFile, rawFile);
+        run.baseline = runChild(baseline, BASELINE_HEAP_CAP_MB, oldFile, rawFile(installations, 1));
         rmSync(oldFile);
       }
       runs.push(run);
       rmSync(summaryFile);
-      console.error(
-        `nightly: ${years} y × ${installations.toLocaleString("en")}${missed ? `, ${missed} missed nights` : ""} measured`,
-      );
+      const size = `${years} y × ${installations.toLocaleString("en")}${missed ? `, ${missed} missed nights` : ""}`;
+      if (run.status === 0) console.error(`nightly: ${size} measured`);
+      else {
+        // Out of memory, a step over its KV operations, or a movement family not written: the
+        // report shows it, and the command fails.
+        console.error(`nightly: ${size} FAILED (exit ${run.status}): ${run.error ?? ""}`);
+        process.exitCode = 1;
+      }
     }
     return runs;
   } finally {
@@ -264,20 +324,59 @@ export async function benchNightly(sizes = DEFAULT_SIZES): Promise<NightlyRun[]>
 
 const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(2);
 
+const int = (n: number) => Math.round(n).toLocaleString("en");
+/** A figure, in bold with a note when it is over its budget. */
+const checked = (text: string, over: boolean) => (over ? `**${text} (over)**` : text);
+
+function largest(steps: StepCost[], key: "kvOps" | "cpuMs" | "peakHeapMB"): StepCost {
+  return steps.reduce((a, b) => (b[key] > a[key] ? b : a));
+}
+
+/** Movement series written on the day, as the table's column says. */
+const movementCell = (m: Record<string, number> | undefined) =>
+  m
+    ? ["upgrades__", "on_release__", "on_release_median__", "left_behind__", "left_behind_on__"]
+        .map((family) => {
+          const n = m[family] ?? 0;
+          return n > 0 ? String(n) : "**0**";
+        })
+        .join(" / ")
+    : "-";
+
 export function nightlyTable(runs: NightlyRun[]): string {
   const failed = (r: ChildResult, cap: number) =>
     r.error && /heap|Allocation failed/.test(r.error)
       ? `**out of memory at ${cap} MB**`
       : `**failed** (exit ${r.status}: ${r.error ?? ""})`;
   const ours = [
-    "| history | installations | missed nights filled | SUMMARY keys (MB) | KV ops | writes | SUMMARY read MB | SUMMARY written MB | RAW listed MB | peak heap MB (base) | wall ms | CPU ms | rerun: KV ops, writes | rerun identical |",
-    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    "| history | installations | missed nights filled | SUMMARY keys (MB), of them movement chunks | steps | largest step: KV ops | CPU ms | peak heap MB | total: KV ops | writes | CPU ms | SUMMARY read / written MB | RAW listed MB | movement series on the day: upgrades / on_release / on_release_median / left_behind / left_behind_on | rerun: KV ops, writes | rerun identical |",
+    "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ...runs.map((r) => {
       const head = `| ${r.years} y | ${r.installations.toLocaleString("en")} |`;
+      const keys = `${int(r.historyKeys)} (${r.historyMB.toFixed(1)}), ${r.historyMovementChunks}`;
       if (!r.first || !r.rerun)
-        return `${head} ${r.missed} | ${r.historyKeys} | ${failed(r, HEAP_CAP_MB)} |||||||||`;
+        return `${head} ${r.missed} | ${keys} | ${failed(r, HEAP_CAP_MB)} ||||||||||||`;
       const f = r.first;
-      return `${head} ${f.backfilled} | ${r.historyKeys} (${r.historyMB.toFixed(1)}) | ${f.kvOps} | ${f.writes} | ${mb(f.bytesRead)} | ${mb(f.bytesWritten)} | ${mb(f.rawBytesRead)} | ${f.peakHeapMB.toFixed(1)} (${f.baseHeapMB.toFixed(1)}) | ${f.wallMs.toFixed(0)} | ${f.cpuMs.toFixed(0)} | ${r.rerun.kvOps}, ${r.rerun.writes} | ${r.identical ? "yes" : "**no**"} |`;
+      const ops = largest(f.steps, "kvOps");
+      const cpu = largest(f.steps, "cpuMs");
+      const heap = largest(f.steps, "peakHeapMB");
+      return [
+        head.slice(0, -2),
+        f.backfilled,
+        keys,
+        f.steps.length,
+        checked(`${ops.kvOps} (${ops.name})`, ops.kvOps > BUDGET.kvOps - 100),
+        checked(`${int(cpu.cpuMs)} (${cpu.name})`, cpu.cpuMs > BUDGET.cpuMs),
+        checked(`${heap.peakHeapMB.toFixed(1)} (${heap.name})`, heap.peakHeapMB > BUDGET.heapMB),
+        f.kvOps,
+        f.writes,
+        int(f.cpuMs),
+        `${mb(f.bytesRead)} / ${mb(f.bytesWritten)}`,
+        mb(f.rawBytesRead),
+        movementCell(r.movement),
+        `${r.rerun.kvOps}, ${r.rerun.writes}`,
+        `${r.identical ? "yes" : "**no**"}${r.status === 0 ? "" : ` **(exit ${r.status})**`} |`,
+      ].join(" | ");
     }),
   ];
   const compared = runs.filter((r) => r.baseline);
@@ -298,6 +397,25 @@ export function nightlyTable(runs: NightlyRun[]): string {
   return [...ours, ...before].join("\n");
 }
 
+/** Every step of every size: name, KV ops, CPU, wall, heap. */
+export function nightlySteps(runs: NightlyRun[]): string {
+  return runs
+    .filter((r) => r.first)
+    .map((r) =>
+      [
+        `${r.years} y × ${r.installations.toLocaleString("en")}${r.missed ? `, ${r.missed} missed nights` : ""}:`,
+        "",
+        "| step | KV ops | CPU ms | wall ms | peak heap MB (after gc before it) |",
+        "|---|---:|---:|---:|---:|",
+        ...(r.first?.steps ?? []).map(
+          (s) =>
+            `| ${s.name} | ${s.kvOps} | ${int(s.cpuMs)} | ${int(s.wallMs)} | ${s.peakHeapMB.toFixed(1)} (${s.baseHeapMB.toFixed(1)}) |`,
+        ),
+      ].join("\n"),
+    )
+    .join("\n\n");
+}
+
 if (process.argv[1]?.includes("nightly")) {
   // `YEARSxINSTALLATIONS[xMISSED]`, e.g. 10x100000 or 10x100000x59.
   const sizes = process.argv
@@ -307,5 +425,6 @@ if (process.argv[1]?.includes("nightly")) {
       return [years, installations, missed] as Size;
     })
     .filter(([y, n]) => y > 0 && n > 0);
-  console.log(nightlyTable(await benchNightly(sizes.length > 0 ? sizes : undefined)));
+  const runs = await benchNightly(sizes.length > 0 ? sizes : undefined);
+  console.log([nightlyTable(runs), "Every step:", nightlySteps(runs)].join("\n\n"));
 }

@@ -3,10 +3,7 @@
  * the heap capped. SUMMARY comes from the parent's file (`key<TAB>value` lines), RAW is generated
  * as it is listed (bench/generated-raw.ts).
  *
- * `steps`: `runNight` with a host that runs each step in turn and measures it: KV operations (the
- * step's counter), CPU (`process.cpuUsage()` around it), wall time and peak heap (sampled at each
- * KV call and at the step's end, after a `gc()` before it); the slices' sums are kept as JSON
- * per slice and day, as the lock's Durable Object keeps them (in Buffers: outside the heap).
+ * `steps`: `runNight` carried as the Workflow carries it, each step measured (bench/step-host.ts).
  * `one-pass`: `summarize` as one invocation. The parent bundles this file with an earlier commit's
  * summarizer for it (bench/nightly.ts `childScript`), whose run.ts has no `runNight`: hence the
  * namespace import. It stops at a CPU cap, reporting what it had done by then.
@@ -15,20 +12,10 @@
 import { readFileSync } from "node:fs";
 import { DAY_MS } from "@pulp-analytics/shared/config";
 import type { SummarizerEnv } from "@pulp-analytics/shared/env";
-import type { DayPartial } from "@pulp-analytics/shared/summary";
 import * as run from "../workers/summarizer/src/run";
 import { generatedRaw } from "./generated-raw";
 import { lines, newTraffic, summaryNamespace } from "./kv-namespace";
-
-export interface StepCost {
-  name: string;
-  kvOps: number;
-  cpuMs: number;
-  wallMs: number;
-  /** Heap after the `gc()` before the step, and the largest sampled within it, MB. */
-  baseHeapMB: number;
-  peakHeapMB: number;
-}
+import { cpuMs, measured, measuredHost, type StepCost } from "./step-host";
 
 const [mode, summaryFile, entriesArg, earlierArg, dayArg, capArg] = process.argv.slice(2);
 const day = Number(dayArg);
@@ -48,66 +35,16 @@ const env = {
   ENVIRONMENT: "production",
   PERSISTENT_MIN_AGE_DAYS: "1",
 } as SummarizerEnv;
-const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
-const cpuMs = (since: NodeJS.CpuUsage) => {
-  const used = process.cpuUsage(since);
-  return (used.user + used.system) / 1000;
-};
-
-/** Runs `work` as one measured step. */
-async function measured<T>(name: string, work: () => Promise<T>): Promise<[T, StepCost]> {
-  gc();
-  const base = process.memoryUsage().heapUsed;
-  traffic.peakHeap = base;
-  const ops = traffic.ops;
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  const value = await work();
-  const cost: StepCost = {
-    name,
-    kvOps: traffic.ops - ops,
-    cpuMs: cpuMs(cpu),
-    wallMs: performance.now() - started,
-    baseHeapMB: base / MB,
-    peakHeapMB: Math.max(traffic.peakHeap, process.memoryUsage().heapUsed) / MB,
-  };
-  return [value, cost];
-}
-
 if (mode === "steps") {
   const steps: StepCost[] = [];
-  // slice → day → that day's sums as JSON, as the Durable Object keeps them: in Buffers, outside
-  // the heap, since they are in the Durable Object's storage, not in the step's memory.
-  const kept = new Map<number, Map<number, Buffer>>();
-  const result = await run.runNight(
-    env,
-    {
-      async step(name, work) {
-        const [value, cost] = await measured(name, () => work({ ops: 0 }));
-        steps.push(cost);
-        return value;
-      },
-      async keep(slice, partials) {
-        kept.set(slice, new Map(partials.map((p) => [p.day, Buffer.from(JSON.stringify(p))])));
-      },
-      async sums(d, absorb) {
-        // One slice's sums parsed at a time, as the Workflow reads them from the lock.
-        for (const days of kept.values()) {
-          const json = days.get(d);
-          if (json !== undefined) absorb(JSON.parse(json.toString()) as DayPartial);
-        }
-      },
+  const result = await run.runNight(env, measuredHost(traffic, steps), day, {
+    now: day + DAY_MS,
+    // A smaller slice than production's, to see what many slices cost (STEPS_PAGES_PER_SLICE).
+    budget: {
+      ...run.RUN_BUDGET,
+      pagesPerSlice: Number(pagesPerSlice) || run.RUN_BUDGET.pagesPerSlice,
     },
-    day,
-    {
-      now: day + DAY_MS,
-      // A smaller slice than production's, to see what many slices cost (STEPS_PAGES_PER_SLICE).
-      budget: {
-        ...run.RUN_BUDGET,
-        pagesPerSlice: Number(pagesPerSlice) || run.RUN_BUDGET.pagesPerSlice,
-      },
-    },
-  );
+  });
   const { invocations, systems, backfilled, kvOps } = result.report;
   console.log(
     JSON.stringify({
@@ -133,7 +70,7 @@ if (mode === "steps") {
     console.log(JSON.stringify({ steps: [stopped], stopped: true }));
     process.exit(0);
   };
-  const [result, cost] = await measured("one pass", () =>
+  const [result, cost] = await measured(traffic, "one pass", () =>
     run.summarize(env, day, { now: day + DAY_MS }),
   );
   console.log(

@@ -18,12 +18,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RUN_BUDGET } from "../workers/summarizer/src/run";
 import { childScript, DAY, extractBaseline, history, writeTsv } from "./nightly";
-import type { StepCost } from "./steps-child";
+import { BUDGET, type StepCost } from "./step-host";
 
 /** A Worker's memory: does a step (or the one-pass run) fit at all? */
 const HEAP_CAP_MB = Number(process.env.STEPS_HEAP_CAP_MB ?? 128);
-/** What a step should stay under: half the Worker's memory, its KV operations, its CPU. */
-const BUDGET = { heapMB: 64, kvOps: 1000, cpuMs: 30_000 };
 /** The summarizer before the run was split into steps. */
 const ONE_PASS_COMMIT = "8724dc5";
 /** Twice the 30 s of CPU an invocation gets: enough to show whether the one pass fits. */

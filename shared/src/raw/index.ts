@@ -3,7 +3,7 @@
  * `list()` pages alone, and the rule for what a new check-in writes.
  */
 
-export type { RawMeta } from "./metadata";
+export type { Movement, RawMeta } from "./metadata";
 export {
   checkInDays,
   encodeMeta,

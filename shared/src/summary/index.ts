@@ -18,11 +18,13 @@ export {
   rbacKey,
   SYSTEMS_PERSISTENT,
   SYSTEMS_TOTAL,
+  UPGRADES_PREFIX,
   VERSIONS_PREFIX,
   VERSIONS_XYZ_PREFIX,
   versionsKey,
   versionsXyzKey,
 } from "./keys";
+export { isMovementGroup, ON_RELEASE_MEDIAN_PREFIX, publishMovement } from "./movement";
 export type {
   DayPartial,
   DaySummary,
