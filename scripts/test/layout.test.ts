@@ -58,4 +58,15 @@ describe("the layout's rules", () => {
     );
     expect(testing).toEqual([]);
   });
+
+  it("the site worker imports no browser code (workers/site/page)", () => {
+    const page = new URL("workers/site/page/", root).pathname;
+    const intoPage = imports.filter(
+      ({ path, spec }) =>
+        path.startsWith("workers/site/src/") &&
+        spec.startsWith(".") &&
+        new URL(spec, new URL(path, root)).pathname.startsWith(page),
+    );
+    expect(intoPage).toEqual([]);
+  });
 });
