@@ -1,5 +1,5 @@
 /**
- * The local stack: what `npm start` runs (scripts/start.ts); the same stack on a spare port with
+ * The local stack: what `npm start` runs (scripts/stack/start.ts); the same stack on a spare port with
  * a throwaway --persist-to directory for the browser test, the benchmarks and the load test; and
  * the history a demo would build through the front door (check-ins with a simulated time, then
  * `PUT /?day=D` for each day).

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
 import { ENVIRONMENTS } from "@pulp-analytics/shared/config";
-import { runNode } from "./lib/node-run";
+import { runNode } from "../lib/node-run";
 
 const { values } = parseArgs({
   options: {

@@ -19,10 +19,10 @@
 
 import { DumpImport } from "@pulp-analytics/shared/migration";
 import { applyDays } from "@pulp-analytics/shared/store";
-import { isBackupFile } from "./lib/backup";
-import { readDump, tallyLines } from "./lib/dump-reader";
-import { confirm, liveRules, progressLine, startTool, TARGET_USAGE } from "./lib/target";
-import { WranglerSummaryKV } from "./lib/wrangler-kv";
+import { isBackupFile } from "../lib/backup";
+import { readDump, tallyLines } from "../lib/dump-reader";
+import { confirm, liveRules, progressLine, startTool, TARGET_USAGE } from "../lib/target";
+import { WranglerSummaryKV } from "../lib/wrangler-kv";
 
 const USAGE = `usage: npm run import -- FILE [--dry-run] ${TARGET_USAGE} [--replace-days] [--yes] [--skip-malformed]`;
 

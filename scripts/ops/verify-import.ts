@@ -14,9 +14,9 @@ import { isoDay } from "@pulp-analytics/shared/config";
 import { DumpImport } from "@pulp-analytics/shared/migration";
 import type { DayPoints } from "@pulp-analytics/shared/store";
 import { type Point, VERSIONS_PREFIX, VERSIONS_XYZ_PREFIX } from "@pulp-analytics/shared/summary";
-import { readDump } from "./lib/dump-reader";
-import { repositoryRoot } from "./lib/stack";
-import { liveRules } from "./lib/target";
+import { readDump } from "../lib/dump-reader";
+import { repositoryRoot } from "../lib/stack";
+import { liveRules } from "../lib/target";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
