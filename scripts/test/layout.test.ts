@@ -35,6 +35,7 @@ const SCRIPTS = {
     "import.ts",
     "restore.ts",
     "verify-import.ts",
+    "worker-types.ts",
   ],
   /** The local stack: start it, seed it, fill it. */
   stack: ["demo.ts", "seeded-stack.ts", "start.ts"],
