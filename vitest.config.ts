@@ -9,7 +9,7 @@ export default defineConfig({
       "workers/site/page/vitest.config.ts",
       "workers/*/vitest.config.ts",
       "workers/*/vitest.production.config.ts",
-      "scripts/vitest.config.ts",
+      "scripts/test/vitest.config.ts",
     ],
   },
 });

@@ -11,7 +11,7 @@ import {
   type SystemRecord,
   summarizeDay,
 } from "@pulp-analytics/shared/summary";
-import { countingKV, type OpCounter } from "../workers/summarizer/src/kv";
+import { countingKV, type OpCounter } from "../workers/summarizer/src/op-budget";
 import { summarize } from "../workers/summarizer/src/run";
 
 export default {

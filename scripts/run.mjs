@@ -1,5 +1,5 @@
 /**
- * Runs one of the TypeScript scripts in this folder: `node scripts/run.mjs scripts/demo.ts ...`.
+ * Runs one of the TypeScript scripts under scripts/ (or bench/): `node scripts/run.mjs scripts/stack/demo.ts ...`.
  *
  * Node 20 cannot execute TypeScript, and the scripts import the shared package's TypeScript
  * (names, the generated protobuf code). esbuild (wrangler's bundler, so always installed)

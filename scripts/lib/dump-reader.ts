@@ -1,5 +1,5 @@
 /**
- * Reads a history dump from disk into a {@link HistoryImport}, one top-level record at a time:
+ * Reads a history dump from disk into a {@link DumpImport}, one top-level record at a time:
  * a five-year Django dumpdata is hundreds of MB, which neither `readFileSync` nor `JSON.parse`
  * should hold at once. @streamparser/json emits each element of the top-level array (Django)
  * or each member of the top-level object (2022 worker) and keeps nothing of it afterwards.
@@ -9,10 +9,10 @@
 import { createReadStream, statSync } from "node:fs";
 import {
   type DumpFormat,
+  type DumpImport,
   detectDumpFormat,
-  type HistoryImport,
   type ImportTally,
-} from "@pulp-analytics/shared/history";
+} from "@pulp-analytics/shared/migration";
 import { JSONParser } from "@streamparser/json";
 import { quoted, shown } from "./shown";
 
@@ -41,7 +41,7 @@ export interface ReadOptions {
 
 export async function readDump(
   path: string,
-  history: HistoryImport,
+  importer: DumpImport,
   options: ReadOptions = {},
 ): Promise<DumpFormat> {
   const totalBytes = statSync(path).size;
@@ -54,7 +54,7 @@ export async function readDump(
     options.onProgress?.({
       bytes,
       totalBytes,
-      records: history.tally.records,
+      records: importer.tally.records,
       elapsedMs: performance.now() - started,
     });
 
@@ -65,8 +65,8 @@ export async function readDump(
   let recordFrom = 0;
   parser.onValue = ({ value, key }) => {
     recordFrom = fedBefore;
-    if (format === "django") history.addDjangoRecord(value);
-    else history.addWorkerSeries(String(key), value);
+    if (format === "django") importer.addDjangoRecord(value);
+    else importer.addWorkerSeries(String(key), value);
   };
 
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {

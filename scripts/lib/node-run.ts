@@ -1,7 +1,10 @@
 /**
- * A Node child process run to its end, its stdout and stderr kept together as written: how the
- * tools and their tests run the repository's scripts and wrangler (check-deploy, the
- * integration tests).
+ * A Node child process run to its end, its output kept: how the tools and their tests run the
+ * repository's scripts and wrangler (check-deploy, wrangler-kv.ts, the stack's seeding, the
+ * integration tests). The one place the scripts collect a child's output; node's `execFile`
+ * does not fit: its promise rejects on a non-zero exit (the callers read the code), it caps
+ * output at `maxBuffer` (a bulk read of SUMMARY is larger than its default MiB) and it cannot
+ * keep stdout and stderr interleaved as they arrived, which the tests' messages show.
  */
 import { spawn } from "node:child_process";
 
@@ -10,6 +13,8 @@ export interface NodeRun {
   signal: NodeJS.Signals | null;
   /** stdout and stderr, interleaved as they arrived. */
   output: string;
+  stdout: string;
+  stderr: string;
 }
 
 export interface NodeRunOptions {
@@ -21,6 +26,14 @@ export interface NodeRunOptions {
   timeoutMs?: number;
 }
 
+/** This process's environment, with wrangler kept off the network (no metrics, no cf fetch). */
+export const offlineEnv = (extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv => ({
+  ...process.env,
+  WRANGLER_SEND_METRICS: "false",
+  CLOUDFLARE_CF_FETCH_ENABLED: "false",
+  ...extra,
+});
+
 /** Runs `node <args>` (this process's Node) until it exits. */
 export function runNode(args: readonly string[], options: NodeRunOptions = {}): Promise<NodeRun> {
   return new Promise((resolve, reject) => {
@@ -31,11 +44,15 @@ export function runNode(args: readonly string[], options: NodeRunOptions = {}): 
     });
     if (options.stdin !== undefined) child.stdin?.end(options.stdin);
     let output = "";
-    child.stdout?.on("data", (chunk) => {
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout?.on("data", (chunk: Buffer) => {
       output += chunk;
+      out.push(chunk);
     });
-    child.stderr?.on("data", (chunk) => {
+    child.stderr?.on("data", (chunk: Buffer) => {
       output += chunk;
+      err.push(chunk);
     });
     const timer =
       options.timeoutMs === undefined
@@ -47,7 +64,13 @@ export function runNode(args: readonly string[], options: NodeRunOptions = {}): 
     child.on("error", reject);
     child.on("close", (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, signal, output });
+      resolve({
+        code,
+        signal,
+        output,
+        stdout: Buffer.concat(out).toString("utf8"),
+        stderr: Buffer.concat(err).toString("utf8"),
+      });
     });
   });
 }

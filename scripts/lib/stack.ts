@@ -1,5 +1,5 @@
 /**
- * The local stack: what `npm start` runs (scripts/start.ts); the same stack on a spare port with
+ * The local stack: what `npm start` runs (scripts/stack/start.ts); the same stack on a spare port with
  * a throwaway --persist-to directory for the browser test, the benchmarks and the load test; and
  * the history a demo would build through the front door (check-ins with a simulated time, then
  * `PUT /?day=D` for each day).
@@ -14,6 +14,7 @@ import { encodeBody } from "@pulp-analytics/fixtures/bodies";
 import { type DemoCheckIn, simulate } from "@pulp-analytics/fixtures/fleet";
 import { DAY_MS, HEADER, isoDay, MAX_BODY_BYTES, VAR } from "@pulp-analytics/shared/config";
 import { startFront } from "./front";
+import { offlineEnv, runNode } from "./node-run";
 
 /**
  * The repository root: the first folder up from this module that holds wrangler. Found rather
@@ -103,13 +104,7 @@ export async function launchStack(options: StackOptions): Promise<RunningStack> 
     ],
     {
       cwd: repositoryRoot(),
-      env: {
-        ...process.env,
-        WRANGLER_SEND_METRICS: "false",
-        CLOUDFLARE_CF_FETCH_ENABLED: "false",
-        WRANGLER_REGISTRY_PATH: registry,
-        ...options.env,
-      },
+      env: offlineEnv({ WRANGLER_REGISTRY_PATH: registry, ...options.env }),
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
@@ -175,28 +170,12 @@ async function seedSummary(
     ...["kv", "bulk", "put", "--local", "--persist-to", state, "--binding", "SUMMARY"],
     ...["-c", "workers/summarizer/wrangler.jsonc", "--env", "dev", file],
   ];
-  await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      cwd: repositoryRoot(),
-      env: {
-        ...process.env,
-        WRANGLER_SEND_METRICS: "false",
-        CLOUDFLARE_CF_FETCH_ENABLED: "false",
-        WRANGLER_LOG_PATH: join(state, "logs"),
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let log = "";
-    child.stdout?.on("data", (chunk) => {
-      log += chunk;
-    });
-    child.stderr?.on("data", (chunk) => {
-      log += chunk;
-    });
-    child.once("exit", (code) =>
-      code === 0 ? resolve() : reject(new Error(`kv bulk put failed:\n${log}`)),
-    );
+  const { code, output } = await runNode(args, {
+    cwd: repositoryRoot(),
+    env: offlineEnv({ WRANGLER_LOG_PATH: join(state, "logs") }),
   });
+  if (code !== 0) throw new Error(`kv bulk put failed:\n${output}`);
+
   await rm(file);
 }
 

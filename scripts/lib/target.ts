@@ -26,7 +26,7 @@ const TARGET_OPTIONS = {
 
 export const TARGET_USAGE = "[--env dev|production|local] [--persist-to DIR]";
 
-/** Where the local stack keeps its KV (scripts/start.ts). */
+/** Where the local stack keeps its KV (scripts/stack/start.ts). */
 const LOCAL_STATE = ".wrangler/state";
 
 /**

@@ -9,12 +9,12 @@
  * values; the store's `writePhase`) costs one process start (about a second) instead of one per key. Held writes also make a dry run exact: the plan is
  * what `applyDays` wrote here, and a dry run never flushes.
  */
-import { spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BINDING, type Environment } from "@pulp-analytics/shared/config";
 import { type SummaryKV, writePhase } from "@pulp-analytics/shared/store";
+import { offlineEnv, runNode } from "./node-run";
 import { repositoryRoot } from "./stack";
 
 export type KvTarget = { env: Environment } & (
@@ -203,7 +203,7 @@ export class WranglerSummaryKV implements SummaryKV {
       ...where,
     ];
     this.calls++;
-    const { code, stdout, stderr } = await run(process.execPath, argv, this.root);
+    const { code, stdout, stderr } = await runNode(argv, { cwd: this.root, env: offlineEnv() });
     if (code !== 0) {
       throw new Error(`wrangler ${args.slice(0, 3).join(" ")} failed (exit ${code}):\n${stderr}`);
     }
@@ -267,41 +267,10 @@ export async function summarizerVars(env: Environment, root = repositoryRoot()) 
   const script = `import { unstable_readConfig } from "wrangler";
 const config = unstable_readConfig({ config: ${JSON.stringify(SUMMARIZER_CONFIG)}, env: ${JSON.stringify(env)} }, { hideWarnings: true });
 process.stdout.write(JSON.stringify(config.vars ?? {}));`;
-  const { code, stdout, stderr } = await run(
-    process.execPath,
-    ["--input-type=module", "-e", script],
-    root,
-  );
+  const { code, stdout, stderr } = await runNode(["--input-type=module", "-e", script], {
+    cwd: root,
+    env: offlineEnv(),
+  });
   if (code !== 0) throw new Error(`cannot read ${SUMMARIZER_CONFIG}:\n${stderr}`);
   return JSON.parse(stdout) as Record<string, string | undefined>;
-}
-
-function run(
-  command: string,
-  args: string[],
-  cwd: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, {
-      cwd,
-      env: {
-        ...process.env,
-        WRANGLER_SEND_METRICS: "false",
-        CLOUDFLARE_CF_FETCH_ENABLED: "false",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on("data", (chunk: Buffer) => out.push(chunk));
-    child.stderr.on("data", (chunk: Buffer) => err.push(chunk));
-    child.on("error", reject);
-    child.on("close", (code) =>
-      resolve({
-        code,
-        stdout: Buffer.concat(out).toString("utf8"),
-        stderr: Buffer.concat(err).toString("utf8"),
-      }),
-    );
-  });
 }

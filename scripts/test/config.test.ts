@@ -250,7 +250,7 @@ describe("ingest's rate limiters (docs/contract.md#rate-limit)", () => {
   });
 
   it.each(LIMITERS)("dev's %s allows more in a minute than the load test sends in all", (name) => {
-    // scripts/load.ts: 20,000 + 1,000 + 10,000 check-ins and a few more, from one address.
+    // scripts/test/load.ts: 20,000 + 1,000 + 10,000 check-ins and a few more, from one address.
     expect(limiter("dev", name)?.simple.limit).toBeGreaterThan(31_000 * 3);
   });
 
@@ -282,7 +282,7 @@ describe("ingest's budget of new installations (docs/architecture.md#admission)"
   });
 
   it("dev admits more from one address in a day than the load test and the demo post", () => {
-    // scripts/load.ts: over 31,000 new ids from 127.0.0.1; the demo: 150 systems (--systems N).
+    // scripts/test/load.ts: over 31,000 new ids from 127.0.0.1; the demo: 150 systems (--systems N).
     expect(Number(vars("dev")[VAR.ADMISSION_PER_NETWORK])).toBeGreaterThan(31_000 * 3);
     expect(Number(vars("dev")[VAR.ADMISSION_FLOOR])).toBeGreaterThan(31_000 * 3);
     expect(Number(vars("dev")[VAR.ADMISSION_SHARE])).toBeGreaterThanOrEqual(0);

@@ -5,7 +5,7 @@
 import { mkdtemp, open, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { HistoryImport } from "@pulp-analytics/shared/history";
+import { DumpImport } from "@pulp-analytics/shared/migration";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_DUMP_RECORD_BYTES, readDump, tallyLines } from "../lib/dump-reader";
 
@@ -15,7 +15,7 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-const fresh = () => new HistoryImport({ publishedComponents: new Set(["core"]) });
+const fresh = () => new DumpImport({ publishedComponents: new Set(["core"]) });
 
 async function file(name: string, text: string): Promise<string> {
   const path = join(dir, name);
@@ -44,28 +44,28 @@ describe("readDump", () => {
   it("reads a Django dump larger than one read chunk, record by record", async () => {
     const text = djangoDump(200);
     expect(text.length).toBeGreaterThan(1 << 20);
-    const history = fresh();
+    const importer = fresh();
     const progress: number[] = [];
-    const format = await readDump(await file("big.json", text), history, {
+    const format = await readDump(await file("big.json", text), importer, {
       progressEveryMs: 0,
       onProgress: (p) => progress.push(p.records),
     });
     expect(format).toBe("django");
-    expect(history.tally.records).toBe(200 * 101);
+    expect(importer.tally.records).toBe(200 * 101);
     expect(progress.at(-1)).toBe(200 * 101);
-    const days = history.years().flatMap((year) => history.takeYear(year));
+    const days = importer.years().flatMap((year) => importer.takeYear(year));
     expect(days).toHaveLength(200);
     expect(days[0]?.points.get("systems__total")).toBe(100);
   });
 
   it("reads a 2022 worker dump after a byte-order mark and blank lines", async () => {
-    const history = fresh();
+    const importer = fresh();
     const path = await file(
       "worker.json",
       `\uFEFF\n\n  {"systems__total": "[[1672531200000,5]]", "x": 1}`,
     );
-    expect(await readDump(path, history)).toBe("worker");
-    expect(history.tally).toMatchObject({ records: 2, used: { series: 1 }, notOurs: 1 });
+    expect(await readDump(path, importer)).toBe("worker");
+    expect(importer.tally).toMatchObject({ records: 2, used: { series: 1 }, notOurs: 1 });
   });
 
   it("fails on a truncated dump and on a file that is neither format", async () => {
@@ -88,10 +88,10 @@ describe("readDump", () => {
     for (let i = 0; i < 64; i++) await out.write(block);
     await out.write('"}}]');
     await out.close();
-    const history = fresh();
+    const importer = fresh();
     const seen: number[] = [];
     const before = process.memoryUsage().rss;
-    const error: Error = await readDump(path, history, {
+    const error: Error = await readDump(path, importer, {
       progressEveryMs: 0,
       onProgress: ({ bytes }) => seen.push(bytes),
     }).then(
@@ -101,7 +101,7 @@ describe("readDump", () => {
     expect(error.message).toMatch(
       /holds a record over 1 MiB .*not reading further \(nothing written\)/,
     );
-    expect(history.tally.records).toBe(1);
+    expect(importer.tally.records).toBe(1);
     // It stopped within a read chunk (1 MiB) of the limit, far from the file's end.
     expect(Math.max(0, ...seen)).toBeLessThanOrEqual(MAX_DUMP_RECORD_BYTES + (1 << 20));
     expect(process.memoryUsage().rss - before).toBeLessThan(48 * 2 ** 20);
@@ -116,7 +116,7 @@ describe("readDump", () => {
   });
 
   it("prints what it read escaped: names and problems from the dump cannot drive the terminal", async () => {
-    const history = fresh();
+    const importer = fresh();
     const path = await file(
       "escapes.json",
       JSON.stringify([
@@ -129,8 +129,8 @@ describe("readDump", () => {
         },
       ]),
     );
-    await readDump(path, history);
-    const lines = tallyLines("django", history.tally);
+    await readDump(path, importer);
+    const lines = tallyLines("django", importer.tally);
     const text = lines.join("\n");
     // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what it is about
     expect(text).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);

@@ -13,7 +13,7 @@ import { describe, expect, it } from "vitest";
 // for this Node project (tsconfig.node.json), but run in Node as they are.
 const site = (name: string) => new URL(`../../workers/site/src/${name}.ts`, import.meta.url).href;
 const { default: app } = (await import(site("index"))) as { default: Hono };
-const { OPENAPI_OPTIONS } = (await import(site("api"))) as {
+const { OPENAPI_OPTIONS } = (await import(site("openapi"))) as {
   OPENAPI_OPTIONS: Parameters<typeof generateSpecs>[1];
 };
 

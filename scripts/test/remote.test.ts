@@ -96,7 +96,7 @@ const run = (args: string[], options: { stdin?: string; timeoutMs?: number } = {
   runNode(args, { cwd: repositoryRoot(), timeoutMs: 240_000, ...options });
 
 const npmScript = (script: string, ...args: string[]) =>
-  run(["scripts/run.mjs", `scripts/${script}.ts`, ...args]);
+  run(["scripts/run.mjs", `scripts/ops/${script}.ts`, ...args]);
 const wrangler = (...args: string[]) => run([WRANGLER, ...args]);
 
 /** Expects a command to have succeeded, showing its output when it did not. */

@@ -1,5 +1,5 @@
 /**
- * The repository's scripts run as an operator runs them (`node scripts/run.mjs scripts/X.ts`),
+ * The repository's scripts run as an operator runs them (`node scripts/run.mjs scripts/ops/X.ts`),
  * for the integration tests of import, backup and restore, and the local SUMMARY they write.
  */
 import { type NodeRun, runNode } from "../lib/node-run";
@@ -7,7 +7,7 @@ import { repositoryRoot } from "../lib/stack";
 import { WranglerSummaryKV } from "../lib/wrangler-kv";
 
 /**
- * Runs `scripts/<script>.ts` with `args` to its end. `env` is added to this process's
+ * Runs `scripts/ops/<script>.ts` with `args` to its end. `env` is added to this process's
  * environment, but for the crash hook (`PULP_ANALYTICS_CRASH_AFTER_KEYS`), which a run only has
  * when `env` sets it.
  */
@@ -19,7 +19,7 @@ export function runScript(
   const environment = { ...process.env };
   delete environment.PULP_ANALYTICS_CRASH_AFTER_KEYS;
   Object.assign(environment, env);
-  return runNode(["scripts/run.mjs", `scripts/${script}.ts`, ...args], {
+  return runNode(["scripts/run.mjs", `scripts/ops/${script}.ts`, ...args], {
     cwd: repositoryRoot(),
     env: environment,
   });

@@ -1,6 +1,12 @@
 /**
  * Security headers every answer of every worker carries (docs/contract.md#2-ingest-of-check-ins), errors included. The
  * site adds its page CSP for the HTML page; every other answer is data and gets DATA_CSP.
+ *
+ * Not hono/secure-headers: its defaults add eight headers we do not send (switching each off
+ * takes more lines than these three), it fixes every value before the handler runs while the
+ * site picks its CSP by the answer's type, it sets headers in place where forwarded and cached
+ * answers are immutable, and the local stack's Node front (scripts/lib/front.ts) and
+ * public/_headers need these values without hono anyway.
  */
 
 /** Data answers are never rendered as a document, so they may load nothing at all. */

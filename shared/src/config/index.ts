@@ -1,8 +1,10 @@
 /**
  * Names, environments, time and errors every part of the service agrees on: binding, variable,
- * header and worker names, limits, UTC day arithmetic, the one JSON error shape and the security
- * headers. Each worker's typed `Env` is the `env` face.
+ * header and worker names, limits, UTC day arithmetic, the one JSON error shape, the security
+ * headers, and the chart colors (the page draws in them, the site's CSP allows their inline
+ * styles). Each worker's typed `Env` is the `env` face.
  */
+export { CHART_COLORS, CHART_INLINE_STYLES, OTHER_COLOR } from "./chart-colors";
 export type { Problem } from "./errors";
 export { problemResponse } from "./errors";
 export { DATA_CSP, SECURITY_HEADERS, withSecurityHeaders } from "./headers";

@@ -1,6 +1,7 @@
 /**
  * What each worker is bound to, typed once. The wrangler.jsonc files declare the same names
- * (see names.ts); a test checks that they agree.
+ * (see names.ts); workers/<worker>/bindings.check.ts checks, at compile time, that each type
+ * agrees with what `wrangler types` reads from its worker's config (`npm run types`).
  */
 import type { BINDING, SECRET, VAR } from "../config/names";
 

@@ -22,7 +22,7 @@ import { bodyLimit } from "hono/body-limit";
 import { ADMISSION_NAME, type AdmissionBudget, readBudgets } from "./admission";
 import { authorizeTrigger } from "./auth";
 import { admissionNetwork, ipv6Prefix, limiterKey } from "./limiter";
-import { type Admission, type Outcome, storeCheckIn } from "./raw";
+import { type Admission, type Outcome, storeCheckIn } from "./store-checkin";
 
 export { AdmissionBudget } from "./admission";
 

@@ -8,6 +8,11 @@
  * (docs/contract.md#4-public-read-api); browsers still get ETags and 304s. An answer that sets its own Cache-Control
  * (the empty state) is passed through untouched. Every answer, fresh or cached, is then checked
  * against If-None-Match / If-Modified-Since.
+ *
+ * Not hono/etag: it answers If-None-Match only (If-Modified-Since, and the precedence between
+ * the two, would stay here), its tag is made after the handler, so after the answer went into
+ * the cache without one, and it hashes every 2xx GET without a tag, buffering the streamed
+ * export and tagging the no-store empty state, which get none now.
  */
 import type { CachePolicy } from "./policy";
 

@@ -49,6 +49,11 @@ import { isJointGroup, isSeriesKey, VERSIONS_PREFIX } from "@pulp-analytics/shar
 import { type Context, Hono } from "hono";
 import { describeRoute, generateSpecs } from "hono-openapi";
 import type * as z from "zod/mini";
+import { cachedAnswer, type Produced } from "./cache";
+import { dictionaryPage } from "./dictionary-page";
+import { atomFeed } from "./feed";
+import { PAGE_HTML } from "./html";
+import { jointGroups, jointYears } from "./joint";
 import {
   type Badge,
   type Dictionary,
@@ -57,12 +62,7 @@ import {
   OPENAPI_OPTIONS,
   ROUTES,
   type Series,
-} from "./api";
-import { cachedAnswer, type Produced } from "./cache";
-import { dictionaryPage } from "./dictionary-page";
-import { atomFeed } from "./feed";
-import { PAGE_HTML } from "./html";
-import { jointGroups, jointYears } from "./joint";
+} from "./openapi";
 import { cachePolicy, PAGE_CSP } from "./policy";
 import { streamedAnswer, textStream } from "./stream";
 
@@ -370,7 +370,7 @@ app.get("/feed.atom", describeRoute(ROUTES.feed), (c) =>
   }),
 );
 
-// The OpenAPI 3.1 document of every route above, generated from the schemas of api.ts.
+// The OpenAPI 3.1 document of every route above, generated from the schemas of openapi.ts.
 app.get("/api/v1/openapi.json", describeRoute(ROUTES.openapi), (c) =>
   answer(c, async () => ({
     response: json(JSON.stringify(await generateSpecs(app, OPENAPI_OPTIONS))),

@@ -4,13 +4,12 @@
  * (`@pulp-analytics/shared/config`); the static assets get them from public/_headers (the asset
  * router serves them without running this worker).
  */
-import { VAR } from "@pulp-analytics/shared/config";
+import { CHART_INLINE_STYLES, VAR } from "@pulp-analytics/shared/config";
 import type { SiteEnv } from "@pulp-analytics/shared/env";
-import { CHART_INLINE_STYLES } from "../page/model";
 
 /**
  * The page loads only its own scripts, styles and data. Inline style attributes are allowed
- * only by hash, for exactly those frappe-charts writes (page/model/palette.ts); every other
+ * only by hash, for exactly those frappe-charts writes (shared/src/config/chart-colors.ts); every other
  * style it sets goes through the CSSOM, which CSP does not restrict.
  */
 async function buildPageCsp(): Promise<string> {

@@ -42,8 +42,8 @@ import {
   type SummaryConfig,
   systemKeys,
 } from "@pulp-analytics/shared/summary";
-import { countingKV, type OpCounter } from "./kv";
-import { scanRaw } from "./raw";
+import { countingKV, type OpCounter } from "./op-budget";
+import { scanRaw } from "./scan";
 
 /** Days RAW keeps a system's check-ins for (its TTL): how far back a run can summarize. */
 export const RETENTION_DAYS = RAW_TTL_SECONDS / (DAY_MS / 1000);

@@ -13,8 +13,8 @@ import { NonRetryableError } from "cloudflare:workflows";
 import { BINDING } from "@pulp-analytics/shared/config";
 import type { SummarizerEnv } from "@pulp-analytics/shared/env";
 import type { DayPartial } from "@pulp-analytics/shared/summary";
-import { MAX_KV_OPS } from "./kv";
 import { LeaseLost, SummaryBusy, summaryLock } from "./lock";
+import { MAX_KV_OPS } from "./op-budget";
 import {
   type FinishResult,
   finishPending,

@@ -4,8 +4,8 @@ import { encodeMeta, META_VERSION } from "@pulp-analytics/shared/raw";
 import type { SystemRecord } from "@pulp-analytics/shared/summary";
 import { afterEach, expect, it } from "vitest";
 import worker from "../src/index";
-import { scanRaw } from "../src/raw";
 import { type RunReport, summarize } from "../src/run";
+import { scanRaw } from "../src/scan";
 import {
   daysAgo,
   dumpSummary,

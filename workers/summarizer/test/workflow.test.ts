@@ -9,8 +9,8 @@ import { encodeMeta } from "@pulp-analytics/shared/raw";
 import { JOURNAL_KEY } from "@pulp-analytics/shared/store";
 import { afterEach, expect, it } from "vitest";
 import worker from "../src/index";
-import { countingKV, MAX_KV_OPS } from "../src/kv";
 import { LEASE_MS, summaryLock } from "../src/lock";
+import { countingKV, MAX_KV_OPS } from "../src/op-budget";
 import { RUN_BUDGET, type RunBudget, summarize } from "../src/run";
 import { type RunParams, waitForRun } from "../src/workflow";
 import {

@@ -1,33 +1,10 @@
-/** The page's colors: one palette for every chart, and the inline styles the CSP allows. */
-
 /**
- * The series colors of every chart, in order; "Other" is always {@link OTHER_COLOR}. Dark and
- * light in turn, so that neighbours (in order, and the last with the first) differ in
- * lightness by at least 2.4:1, and chosen from palettes made for colour-vision deficiencies
- * (Okabe–Ito, Tol): under simulated deuteranopia, protanopia and tritanopia every two
- * neighbours stay at least ΔE 39 apart (CIELAB; ~2.3 is a just noticeable difference).
+ * The page's colors: which series or band gets which of the chart colors. The colors themselves,
+ * and the inline styles the site's CSP allows for them, are in shared/src/config/chart-colors.ts.
  */
-export const CHART_COLORS = [
-  "#332288",
-  "#e69f00",
-  "#117733",
-  "#f0e442",
-  "#0072b2",
-  "#ee99aa",
-  "#882255",
-  "#56b4e9",
-] as const;
-export const OTHER_COLOR = "#a0aec0";
+import { CHART_COLORS, OTHER_COLOR } from "@pulp-analytics/shared/config";
 
-/**
- * The inline style attributes frappe-charts writes (bar and dot fills in our colors, and its
- * tooltip's one style): the page's CSP allows exactly these, by hash, and no others
- * (workers/site/src/policy.ts).
- */
-export const CHART_INLINE_STYLES: readonly string[] = [
-  "display: block;",
-  ...[...CHART_COLORS, OTHER_COLOR].map((color) => `fill: ${color}`),
-];
+export { CHART_COLORS, CHART_INLINE_STYLES, OTHER_COLOR } from "@pulp-analytics/shared/config";
 
 /**
  * The color of each series (or slice) of a chart, by name in drawing order: "Other" in

@@ -1,5 +1,5 @@
 /**
- * `node scripts/run.mjs scripts/seeded-stack.ts [YEARS] [INSTALLATIONS]`: the local stack with
+ * `node scripts/run.mjs scripts/stack/seeded-stack.ts [YEARS] [INSTALLATIONS]`: the local stack with
  * SUMMARY seeded with years of Pulp's release calendar as the store writes them (every key:
  * chunks, weekly history, key lists, the page, and the joint series of the planner and
  * "Installed together"; fixtures/src/summary.ts), for looking
@@ -7,7 +7,7 @@
  * Runs until interrupted.
  */
 import { calendarSummary, seedEntries } from "@pulp-analytics/fixtures/summary";
-import { startStack } from "./lib/stack";
+import { startStack } from "../lib/stack";
 
 const years = Number(process.argv[2] ?? 5);
 const installations = Number(process.argv[3] ?? 10_000);

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
 import { ENVIRONMENTS } from "@pulp-analytics/shared/config";
-import { runNode } from "./lib/node-run";
+import { offlineEnv, runNode } from "../lib/node-run";
 
 const { values } = parseArgs({
   options: {
@@ -24,11 +24,7 @@ const budgetBytes = Number(values["budget-kib"]) * 1024;
 
 const WRANGLER = "node_modules/wrangler/bin/wrangler.js";
 // The banner is what checks the registry for a newer wrangler: hiding it keeps the run offline.
-const OFFLINE = {
-  WRANGLER_SEND_METRICS: "false",
-  CLOUDFLARE_CF_FETCH_ENABLED: "false",
-  WRANGLER_HIDE_BANNER: "true",
-};
+const OFFLINE = offlineEnv({ WRANGLER_HIDE_BANNER: "true", FORCE_COLOR: "0", NO_COLOR: "1" });
 
 interface Run {
   worker: string;
@@ -66,7 +62,7 @@ async function dryRun(worker: string, env: string, root: string): Promise<Run> {
   args.push("-c", join("workers", worker, "wrangler.jsonc"));
   const started = performance.now();
   const { code, output } = await runNode(args, {
-    env: { ...process.env, ...OFFLINE, FORCE_COLOR: "0", NO_COLOR: "1" },
+    env: OFFLINE,
   });
   const ms = Math.round(performance.now() - started);
   const ok = code === 0 && existsSync(outdir);

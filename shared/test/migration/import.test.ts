@@ -6,11 +6,11 @@ import { readFileSync } from "node:fs";
 import { DJANGO_EXPECTED, importDump } from "@pulp-analytics/fixtures/import";
 import { describe, expect, it } from "vitest";
 import {
+  DumpImport,
   detectDumpFormat,
-  HistoryImport,
   MAX_IMPORT_COUNT,
   MAX_IMPORT_SERIES,
-} from "../../src/history/import";
+} from "../../src/migration/import";
 import type { DayPoints } from "../../src/store/apply";
 import { DEFAULT_PUBLISHED_COMPONENTS, parseSummaryConfig } from "../../src/summary/rule";
 
@@ -20,8 +20,8 @@ const fixture = (name: "django-dump.json" | "worker-2022.json") =>
 const published = parseSummaryConfig({}).publishedComponents;
 
 /** Every day of every year, as `{YYYY-MM-DD: {key: value}}` for readable expectations. */
-function drain(history: HistoryImport): Record<string, Record<string, number>> {
-  const days: DayPoints[] = history.years().flatMap((year) => history.takeYear(year));
+function drain(importer: DumpImport): Record<string, Record<string, number>> {
+  const days: DayPoints[] = importer.years().flatMap((year) => importer.takeYear(year));
   return Object.fromEntries(
     days.map((d) => [
       new Date(d.day).toISOString().slice(0, 10),
@@ -30,10 +30,10 @@ function drain(history: HistoryImport): Record<string, Record<string, number>> {
   );
 }
 
-function importDjango(records: unknown[]): HistoryImport {
-  const history = new HistoryImport({ publishedComponents: published });
-  for (const record of records) history.addDjangoRecord(record);
-  return history;
+function importDjango(records: unknown[]): DumpImport {
+  const importer = new DumpImport({ publishedComponents: published });
+  for (const record of records) importer.addDjangoRecord(record);
+  return importer;
 }
 
 describe("detectDumpFormat", () => {
@@ -62,9 +62,9 @@ describe("a Django dumpdata", () => {
   });
 
   it("counts what it used and what it left out", () => {
-    const history = importDjango(records);
-    drain(history);
-    expect(history.tally).toEqual({
+    const importer = importDjango(records);
+    drain(importer);
+    expect(importer.tally).toEqual({
       records: 51,
       used: {
         "pulpanalytics.dailysummary": 5,
@@ -89,26 +89,26 @@ describe("a Django dumpdata", () => {
   });
 
   it("publishes only the allowlist it is given", () => {
-    const history = new HistoryImport({
+    const importer = new DumpImport({
       publishedComponents: parseSummaryConfig({ publishedComponents: "rpm" }).publishedComponents,
     });
-    for (const record of records) history.addDjangoRecord(record);
-    const versionKeys = Object.values(drain(history)).flatMap((points) =>
+    for (const record of records) importer.addDjangoRecord(record);
+    const versionKeys = Object.values(drain(importer)).flatMap((points) =>
       Object.keys(points).filter((key) => key.startsWith("versions")),
     );
     expect(versionKeys.sort()).toEqual(["versions__rpm__3.25", "versions_xyz__rpm__3.25.1"]);
   });
 
   it("hands back one year at a time and forgets it", () => {
-    const history = importDjango(records);
-    expect(history.years()).toEqual([2023, 2024]);
-    expect(history.takeYear(2024).map((d) => d.day)).toEqual([
+    const importer = importDjango(records);
+    expect(importer.years()).toEqual([2023, 2024]);
+    expect(importer.takeYear(2024).map((d) => d.day)).toEqual([
       Date.UTC(2024, 2, 1),
       Date.UTC(2024, 2, 2),
       Date.UTC(2024, 2, 4),
     ]);
-    expect(history.takeYear(2024)).toEqual([]);
-    expect(history.years()).toEqual([2023]);
+    expect(importer.takeYear(2024)).toEqual([]);
+    expect(importer.years()).toEqual([2023]);
   });
 
   it("sums many rows of one day into one point, however many", () => {
@@ -129,7 +129,7 @@ describe("a Django dumpdata", () => {
   });
 
   it("reports records that are not what their model holds, and reads the rest", () => {
-    const history = importDjango([
+    const importer = importDjango([
       { model: "pulpanalytics.dailysummary", pk: "2024-01-01", fields: {} },
       { model: "pulpanalytics.dailysummary", pk: "2024-02-30", fields: {} },
       {
@@ -154,12 +154,12 @@ describe("a Django dumpdata", () => {
       },
       "not a record",
     ]);
-    expect(drain(history)).toEqual({
+    expect(drain(importer)).toEqual({
       "2024-01-01": { age__2: 3, systems__persistent: 3, systems__total: 3 },
     });
-    expect(history.tally.malformed).toBe(5);
-    expect(history.tally.problems[0]).toMatch(/^pk is not a YYYY-MM-DD date/);
-    expect(history.tally.problems[1]).toMatch(/^count is not a whole number/);
+    expect(importer.tally.malformed).toBe(5);
+    expect(importer.tally.problems[0]).toMatch(/^pk is not a YYYY-MM-DD date/);
+    expect(importer.tally.problems[1]).toMatch(/^count is not a whole number/);
   });
 });
 
@@ -172,9 +172,9 @@ describe("what cannot be a history of Pulp", () => {
     fields: { summary: day, age: 3, count },
   });
   const importAt = (records: unknown[]) => {
-    const history = new HistoryImport({ publishedComponents: published, now: NOW });
-    for (const record of records) history.addDjangoRecord(record);
-    return history;
+    const importer = new DumpImport({ publishedComponents: published, now: NOW });
+    for (const record of records) importer.addDjangoRecord(record);
+    return importer;
   };
 
   it("refuses versions ingest would refuse, naming the record, and keeps none of them", () => {
@@ -197,20 +197,20 @@ describe("what cannot be a history of Pulp", () => {
       // Off the allowlist: never published, so its version does not matter.
       xyz(6, "acme_internal", "1.0+local"),
     ];
-    const history = importAt(records);
-    expect(history.tally.malformed).toBe(4);
-    expect(history.tally.offAllowlist).toBe(1);
-    expect(history.tally.problems[0]).toMatch(
+    const importer = importAt(records);
+    expect(importer.tally.malformed).toBe(4);
+    expect(importer.tally.offAllowlist).toBe(1);
+    expect(importer.tally.problems[0]).toMatch(
       /^version "3\.21\.0\+acmecorp" is not canonical \(ingest refuses it\): .*"pk":1/,
     );
-    expect(history.tally.problems[1]).toMatch(/"03\.040\.0" is not canonical.*"pk":2/);
-    expect(history.tally.problems[2]).toMatch(/"pk":3/);
-    expect(history.tally.problems[3]).toMatch(/"3\.21\+acmecorp" is not canonical.*"pk":4/);
+    expect(importer.tally.problems[1]).toMatch(/"03\.040\.0" is not canonical.*"pk":2/);
+    expect(importer.tally.problems[2]).toMatch(/"pk":3/);
+    expect(importer.tally.problems[3]).toMatch(/"3\.21\+acmecorp" is not canonical.*"pk":4/);
     // Dev takes a canonical pre-release; production's ingest does not.
-    expect(Object.keys(drain(history)["2024-03-01"] ?? {})).toEqual([
+    expect(Object.keys(drain(importer)["2024-03-01"] ?? {})).toEqual([
       "versions_xyz__core__3.22.0.dev",
     ]);
-    const production = new HistoryImport({
+    const production = new DumpImport({
       publishedComponents: published,
       now: NOW,
       releasesOnly: true,
@@ -224,31 +224,33 @@ describe("what cannot be a history of Pulp", () => {
   });
 
   it("refuses a dump naming more series than any history of Pulp, instead of growing", () => {
-    const history = importAt([summary("2024-03-01")]);
+    const importer = importAt([summary("2024-03-01")]);
     const row = (pk: number) => ({
       model: "pulpanalytics.xyzversioncount",
       pk,
       fields: { summary: "2024-03-01", name: "core", version: `1.${pk}.0`, count: 1 },
     });
     expect(() => {
-      for (let pk = 1; pk <= MAX_IMPORT_SERIES + 1; pk++) history.addDjangoRecord(row(pk));
+      for (let pk = 1; pk <= MAX_IMPORT_SERIES + 1; pk++) importer.addDjangoRecord(row(pk));
     }).toThrow(/names more than 100,000 series/);
   });
 
   it("refuses worker series ingest could not have made, naming the key", () => {
-    const history = new HistoryImport({ publishedComponents: published, now: NOW });
+    const importer = new DumpImport({ publishedComponents: published, now: NOW });
     const points = [[Date.UTC(2024, 2, 1), 3]];
-    history.addWorkerSeries("versions_xyz__core__3.21.0+acmecorp", points);
-    history.addWorkerSeries("versions_xyz__core__3.21.0", points);
-    expect(history.tally.malformed).toBe(1);
-    expect(history.tally.problems).toEqual([
+    importer.addWorkerSeries("versions_xyz__core__3.21.0+acmecorp", points);
+    importer.addWorkerSeries("versions_xyz__core__3.21.0", points);
+    expect(importer.tally.malformed).toBe(1);
+    expect(importer.tally.problems).toEqual([
       'version "3.21.0+acmecorp" is not canonical (ingest refuses it): {"key":"versions_xyz__core__3.21.0+acmecorp"}',
     ]);
-    expect(Object.keys(drain(history)["2024-03-01"] ?? {})).toEqual(["versions_xyz__core__3.21.0"]);
+    expect(Object.keys(drain(importer)["2024-03-01"] ?? {})).toEqual([
+      "versions_xyz__core__3.21.0",
+    ]);
   });
 
   it("refuses days before 2000 or after tomorrow, naming the range", () => {
-    const history = importAt([
+    const importer = importAt([
       ...["0000-01-01", "1970-01-01", "1999-12-31", "2026-12-06", "2100-01-01", "9999-12-31"].map(
         summary,
       ),
@@ -258,16 +260,16 @@ describe("what cannot be a history of Pulp", () => {
       age(2, "2026-12-05", 2),
       age(3, "2100-01-01", 3),
     ]);
-    expect(history.tally.malformed).toBe(7);
-    expect(history.tally.problems[0]).toMatch(
+    expect(importer.tally.malformed).toBe(7);
+    expect(importer.tally.problems[0]).toMatch(
       /^pk "0000-01-01" is not a day from 2000-01-01 to 2026-12-05/,
     );
-    expect(history.tally.problems[6]).toMatch(/^summary "2100-01-01" is not a day from/);
-    expect(Object.keys(drain(history))).toEqual(["2000-01-01", "2026-12-05"]);
+    expect(importer.tally.problems[6]).toMatch(/^summary "2100-01-01" is not a day from/);
+    expect(Object.keys(drain(importer))).toEqual(["2000-01-01", "2026-12-05"]);
   });
 
   it("refuses counts that are not safe whole numbers within the bound", () => {
-    const history = importAt([
+    const importer = importAt([
       summary("2024-01-01"),
       age(1, "2024-01-01", 1e300),
       age(2, "2024-01-01", MAX_IMPORT_COUNT + 1),
@@ -280,59 +282,59 @@ describe("what cannot be a history of Pulp", () => {
         fields: { summary: "2024-01-01", age: 2 ** 60, count: 1 },
       },
     ]);
-    expect(history.tally.malformed).toBe(5);
-    expect(history.tally.problems[0]).toMatch(/^count is not a whole number from 0 to 10000000/);
-    expect(history.tally.problems[4]).toMatch(/^age is not a whole number from 0 to 10000000/);
-    expect(drain(history)["2024-01-01"]?.systems__total).toBe(MAX_IMPORT_COUNT);
+    expect(importer.tally.malformed).toBe(5);
+    expect(importer.tally.problems[0]).toMatch(/^count is not a whole number from 0 to 10000000/);
+    expect(importer.tally.problems[4]).toMatch(/^age is not a whole number from 0 to 10000000/);
+    expect(drain(importer)["2024-01-01"]?.systems__total).toBe(MAX_IMPORT_COUNT);
   });
 
   it("refuses a second row with a primary key already read, naming it", () => {
-    const history = importAt([
+    const importer = importAt([
       summary("2024-01-01"),
       summary("2024-01-01"),
       age(7, "2024-01-01", 5),
       age(7, "2024-01-01", 1000),
       { ...age(8, "2024-01-01", 1), model: "pulpanalytics.numbercount" },
     ]);
-    expect(history.tally.malformed).toBe(3);
-    expect(history.tally.problems[0]).toMatch(
+    expect(importer.tally.malformed).toBe(3);
+    expect(importer.tally.problems[0]).toMatch(
       /^a second row of pulpanalytics.dailysummary with pk "2024-01-01"/,
     );
-    expect(history.tally.problems[1]).toMatch(/^a second row of pulpanalytics.agecount with pk 7/);
+    expect(importer.tally.problems[1]).toMatch(/^a second row of pulpanalytics.agecount with pk 7/);
     // Same pk in another table is another row (the numbercount is malformed for its own reasons).
-    expect(history.tally.problems[2]).toMatch(/^name is not an RBAC measure/);
-    expect(drain(history)["2024-01-01"]?.systems__total).toBe(5);
+    expect(importer.tally.problems[2]).toMatch(/^name is not an RBAC measure/);
+    expect(drain(importer)["2024-01-01"]?.systems__total).toBe(5);
   });
 
   it("tallies any model name it does not read, __proto__ included", () => {
-    const history = importAt(
+    const importer = importAt(
       ["__proto__", "constructor", "__proto__"].map((model) => ({ model, pk: 1, fields: {} })),
     );
-    expect(history.tally.ignoredModels).toEqual(
+    expect(importer.tally.ignoredModels).toEqual(
       new Map([
         ["__proto__", 2],
         ["constructor", 1],
       ]),
     );
-    expect(history.tally.malformed).toBe(0);
+    expect(importer.tally.malformed).toBe(0);
   });
 
   it("refuses worker points outside the days, values beyond the bound, a key twice", () => {
-    const history = new HistoryImport({ publishedComponents: published, now: NOW });
+    const importer = new DumpImport({ publishedComponents: published, now: NOW });
     const jan1 = Date.UTC(2024, 0, 1);
-    history.addWorkerSeries("systems__total", [[Date.UTC(2100, 0, 1), 5]]);
-    history.addWorkerSeries("systems__persistent", [[jan1, 1e300]]);
-    history.addWorkerSeries("online_workers__processes__mean", [[jan1, -2]]);
-    history.addWorkerSeries("age__0", [[jan1, 4]]);
-    history.addWorkerSeries("age__0", [[jan1, 400]]);
-    expect(history.tally.malformed).toBe(4);
-    expect(history.tally.problems).toEqual([
+    importer.addWorkerSeries("systems__total", [[Date.UTC(2100, 0, 1), 5]]);
+    importer.addWorkerSeries("systems__persistent", [[jan1, 1e300]]);
+    importer.addWorkerSeries("online_workers__processes__mean", [[jan1, -2]]);
+    importer.addWorkerSeries("age__0", [[jan1, 4]]);
+    importer.addWorkerSeries("age__0", [[jan1, 400]]);
+    expect(importer.tally.malformed).toBe(4);
+    expect(importer.tally.problems).toEqual([
       expect.stringMatching(/^a point's day is not from 2000-01-01 to 2026-12-05/),
       expect.stringMatching(/^a point's value is not a whole number from 0 to 10000000/),
       expect.stringMatching(/^a point's value is not a number from 0 to 10000000/),
       expect.stringMatching(/^a second series age__0/),
     ]);
-    expect(drain(history)).toEqual({ "2024-01-01": { age__0: 4 } });
+    expect(drain(importer)).toEqual({ "2024-01-01": { age__0: 4 } });
   });
 });
 
@@ -340,9 +342,9 @@ describe("a 2022 worker dump", () => {
   const dump: Record<string, unknown> = JSON.parse(fixture("worker-2022.json"));
 
   it("keeps the keys that are our series, allowlist applied, zero counts dropped", () => {
-    const history = new HistoryImport({ publishedComponents: published });
-    for (const [key, value] of Object.entries(dump)) history.addWorkerSeries(key, value);
-    expect(drain(history)).toEqual({
+    const importer = new DumpImport({ publishedComponents: published });
+    for (const [key, value] of Object.entries(dump)) importer.addWorkerSeries(key, value);
+    expect(drain(importer)).toEqual({
       "2023-01-01": {
         online_workers__processes__max: 6,
         online_workers__processes__mean: 2.5,
@@ -361,7 +363,7 @@ describe("a 2022 worker dump", () => {
         "versions_xyz__core__3.22.1": 4,
       },
     });
-    expect(history.tally).toMatchObject({
+    expect(importer.tally).toMatchObject({
       records: 12,
       used: { series: 8 },
       offAllowlist: 1,
@@ -372,13 +374,13 @@ describe("a 2022 worker dump", () => {
   });
 
   it("reports a value that is not a list of points", () => {
-    const history = new HistoryImport({
+    const importer = new DumpImport({
       publishedComponents: new Set(DEFAULT_PUBLISHED_COMPONENTS),
     });
-    history.addWorkerSeries("systems__total", "[[1672531200000");
-    history.addWorkerSeries("systems__persistent", [[1672531200000, "4"]]);
-    history.addWorkerSeries("age__0", { value: 3 });
-    expect(history.tally.malformed).toBe(3);
-    expect(drain(history)).toEqual({});
+    importer.addWorkerSeries("systems__total", "[[1672531200000");
+    importer.addWorkerSeries("systems__persistent", [[1672531200000, "4"]]);
+    importer.addWorkerSeries("age__0", { value: 3 });
+    expect(importer.tally.malformed).toBe(3);
+    expect(drain(importer)).toEqual({});
   });
 });

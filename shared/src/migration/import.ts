@@ -2,7 +2,7 @@
  * History from before this service, as this service's daily points (docs/migration.md): the
  * records of a Django `manage.py dumpdata` of analytics.pulpproject.org's summary tables, or the
  * `{key: value}` dump of the 2022 worker's SUMMARY. Pure: the importer script streams the file
- * and feeds one record at a time; {@link HistoryImport.takeYear} hands back whole days, one
+ * and feeds one record at a time; {@link DumpImport.takeYear} hands back whole days, one
  * calendar year at a time, for the store's `applyDays`.
  *
  * The rules are the summarizer's own (summary.ts): the same buckets, PostgreSQL majors, x.y
@@ -239,7 +239,7 @@ const isCount = (value: unknown): value is number =>
  * The history read so far, by day. Feed it every record with {@link addDjangoRecord} or
  * {@link addWorkerSeries}, then take the days year by year.
  */
-export class HistoryImport {
+export class DumpImport {
   readonly tally: ImportTally = {
     records: 0,
     used: {},

@@ -4,4 +4,4 @@
  */
 
 export type { DumpFormat, ImportTally } from "./import";
-export { DJANGO_MODEL, detectDumpFormat, HistoryImport } from "./import";
+export { DJANGO_MODEL, DumpImport, detectDumpFormat } from "./import";

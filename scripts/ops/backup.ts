@@ -10,10 +10,10 @@
  * per hundred keys. RAW is not backed up (docs/operations.md, "Backups").
  */
 import { JOURNAL_KEY, summaryProblems } from "@pulp-analytics/shared/store";
-import { writeBackup } from "./lib/backup";
-import { shown } from "./lib/shown";
-import { liveRules, progressLine, startTool, TARGET_USAGE, targetName } from "./lib/target";
-import { WranglerSummaryKV } from "./lib/wrangler-kv";
+import { writeBackup } from "../lib/backup";
+import { shown } from "../lib/shown";
+import { liveRules, progressLine, startTool, TARGET_USAGE, targetName } from "../lib/target";
+import { WranglerSummaryKV } from "../lib/wrangler-kv";
 
 const USAGE = `usage: npm run backup -- ${TARGET_USAGE} FILE`;
 

@@ -1,7 +1,7 @@
 /**
- * `node scripts/run.mjs scripts/lighthouse.ts [RUNS]`: Lighthouse 12.2.3 (pinned: 13 needs
+ * `node scripts/run.mjs scripts/docs/lighthouse.ts [RUNS]`: Lighthouse 12.2.3 (pinned: 13 needs
  * Node 22) on the page over five years × 10,000 installations of synthetic history (a seeded
- * local stack, as `scripts/seeded-stack.ts` starts), desktop and mobile presets, RUNS times each
+ * local stack, as `scripts/stack/seeded-stack.ts` starts), desktop and mobile presets, RUNS times each
  * (default 2), with Debian's Chromium. Prints one markdown row per run (docs/benchmarks.md keeps the summary).
  * Not part of `npm test`: each run takes about a minute on this machine. The local stack serves
  * without compression or HTTP/2, and Lighthouse's mobile preset throttles the CPU 4× on top of
@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { calendarSummary, seedEntries } from "@pulp-analytics/fixtures/summary";
-import { startStack } from "./lib/stack";
+import { startStack } from "../lib/stack";
 
 const runs = Number(process.argv[2] ?? 2);
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";

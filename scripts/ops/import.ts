@@ -10,19 +10,19 @@
  * whether the stack runs or not; with --env, that deployed namespace through wrangler (logged in)
  * (scripts/lib/target.ts). A backup file of `npm run backup` is refused: `npm run restore` loads
  * those, exactly.
- * The dump is streamed (shared/src/history/import.ts maps each record), then applied one calendar year at
+ * The dump is streamed (shared/src/migration/import.ts maps each record), then applied one calendar year at
  * a time with the store's `applyDays`, which merges with what SUMMARY holds: a day SUMMARY already
  * has is left alone (the service's own summaries win) unless --replace-days, so a second import
  * changes nothing. Everything is planned before anything is written; the plan is printed, and a
  * remote write asks first (or needs --yes).
  */
 
-import { HistoryImport } from "@pulp-analytics/shared/history";
+import { DumpImport } from "@pulp-analytics/shared/migration";
 import { applyDays } from "@pulp-analytics/shared/store";
-import { isBackupFile } from "./lib/backup";
-import { readDump, tallyLines } from "./lib/dump-reader";
-import { confirm, liveRules, progressLine, startTool, TARGET_USAGE } from "./lib/target";
-import { WranglerSummaryKV } from "./lib/wrangler-kv";
+import { isBackupFile } from "../lib/backup";
+import { readDump, tallyLines } from "../lib/dump-reader";
+import { confirm, liveRules, progressLine, startTool, TARGET_USAGE } from "../lib/target";
+import { WranglerSummaryKV } from "../lib/wrangler-kv";
 
 const USAGE = `usage: npm run import -- FILE [--dry-run] ${TARGET_USAGE} [--replace-days] [--yes] [--skip-malformed]`;
 
@@ -47,8 +47,8 @@ const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 const count = (n: number) => n.toLocaleString("en");
 const progress = progressLine();
 
-const history = new HistoryImport(rules);
-const format = await readDump(file, history, {
+const importer = new DumpImport(rules);
+const format = await readDump(file, importer, {
   onProgress: ({ bytes, totalBytes, records, elapsedMs }) => {
     const seconds = elapsedMs / 1000;
     progress.update(
@@ -66,8 +66,8 @@ let daysRead = 0;
 const applied: string[] = [];
 const kept: string[] = [];
 const kv = new WranglerSummaryKV(target, root);
-for (const year of history.years()) {
-  const days = history.takeYear(year);
+for (const year of importer.years()) {
+  const days = importer.takeYear(year);
   if (days.length === 0) continue;
   daysRead += days.length;
   for (const day of days) {
@@ -85,7 +85,7 @@ for (const year of history.years()) {
   );
 }
 
-process.stdout.write(`${tallyLines(format, history.tally).join("\n")}\n`);
+process.stdout.write(`${tallyLines(format, importer.tally).join("\n")}\n`);
 const plan = kv.heldWrites();
 const bytes = plan.puts.reduce((n, [, size]) => n + size, 0);
 const lines = [
@@ -100,9 +100,9 @@ const lines = [
 ];
 process.stdout.write(`${lines.join("\n")}\n`);
 
-if (history.tally.malformed > 0 && !values["skip-malformed"]) {
+if (importer.tally.malformed > 0 && !values["skip-malformed"]) {
   fail(
-    `${count(history.tally.malformed)} records are not what their model holds (see above); nothing written. --skip-malformed writes the rest.`,
+    `${count(importer.tally.malformed)} records are not what their model holds (see above); nothing written. --skip-malformed writes the rest.`,
   );
 }
 if (values["dry-run"]) {

@@ -11,12 +11,12 @@
  */
 import { parseArgs } from "node:util";
 import { isoDay } from "@pulp-analytics/shared/config";
-import { HistoryImport } from "@pulp-analytics/shared/history";
+import { DumpImport } from "@pulp-analytics/shared/migration";
 import type { DayPoints } from "@pulp-analytics/shared/store";
 import { type Point, VERSIONS_PREFIX, VERSIONS_XYZ_PREFIX } from "@pulp-analytics/shared/summary";
-import { readDump } from "./lib/dump-reader";
-import { repositoryRoot } from "./lib/stack";
-import { liveRules } from "./lib/target";
+import { readDump } from "../lib/dump-reader";
+import { repositoryRoot } from "../lib/stack";
+import { liveRules } from "../lib/target";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -41,10 +41,10 @@ const rules = await liveRules(
   repositoryRoot(),
 );
 const { publishedComponents } = rules;
-const history = new HistoryImport(rules);
-await readDump(file, history);
+const importer = new DumpImport(rules);
+await readDump(file, importer);
 const days: DayPoints[] = [];
-for (const year of history.years()) days.push(...history.takeYear(year));
+for (const year of importer.years()) days.push(...importer.takeYear(year));
 if (days.length === 0) {
   process.stderr.write(`${file} has no day to verify\n`);
   process.exit(1);

@@ -1,7 +1,7 @@
 /**
  * `npm run screenshots [-- URL]`: the README's pictures of the page, retaken from a running stack
  * (default http://127.0.0.1:${PORT:-8787}/; the README's come from
- * `node scripts/run.mjs scripts/seeded-stack.ts 5`, five years of synthetic history). Writes
+ * `node scripts/run.mjs scripts/stack/seeded-stack.ts 5`, five years of synthetic history). Writes
  * docs/screenshots/page-{desktop,phone}.png (the whole page), page-{desktop,phone}-top.png (what
  * the first screen shows), page-{desktop,phone}-all.png (the whole page over "All") and
  * page-{desktop,phone}-adoption.png (core's card with its "Adoption" open),
@@ -18,7 +18,7 @@ import { mkdir, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import type { Page } from "playwright-core";
-import { launchChromium } from "./lib/chromium";
+import { launchChromium } from "../lib/chromium";
 
 const origin = (process.argv[2] ?? `http://127.0.0.1:${process.env.PORT ?? "8787"}`).replace(
   /\/+$/,

@@ -2,7 +2,7 @@
  * A Django `manage.py dumpdata` of the summary tables (docs/migration.md) for the release
  * calendar of fixtures/src/calendar.ts: what an operator would bring to `npm run import`.
  *
- *   node scripts/run.mjs scripts/django-dump.ts --years 5 --installations 10000 OUT.json
+ *   node scripts/run.mjs scripts/ops/django-dump.ts --years 5 --installations 10000 OUT.json
  *                                             [--seed 1] [--last-day YYYY-MM-DD]
  *
  * Written as dumpdata writes without --indent: one JSON array on one line, Python's spacing,
@@ -50,7 +50,7 @@ if (
   lastDay === null
 ) {
   process.stderr.write(
-    "usage: node scripts/run.mjs scripts/django-dump.ts --years N --installations N [--seed N] [--last-day YYYY-MM-DD] OUT.json\n",
+    "usage: node scripts/run.mjs scripts/ops/django-dump.ts --years N --installations N [--seed N] [--last-day YYYY-MM-DD] OUT.json\n",
   );
   process.exit(2);
 }

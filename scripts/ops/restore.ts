@@ -17,10 +17,10 @@
  * run changed one meanwhile (scripts/lib/wrangler-kv.ts).
  */
 import { summaryProblems } from "@pulp-analytics/shared/store";
-import { planRestore, readBackup } from "./lib/backup";
-import { shown } from "./lib/shown";
-import { confirm, liveRules, progressLine, startTool, TARGET_USAGE } from "./lib/target";
-import { WranglerSummaryKV } from "./lib/wrangler-kv";
+import { planRestore, readBackup } from "../lib/backup";
+import { shown } from "../lib/shown";
+import { confirm, liveRules, progressLine, startTool, TARGET_USAGE } from "../lib/target";
+import { WranglerSummaryKV } from "../lib/wrangler-kv";
 
 const USAGE = `usage: npm run restore -- ${TARGET_USAGE} [--dry-run] [--yes] FILE`;
 

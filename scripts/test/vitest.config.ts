@@ -2,11 +2,11 @@ import { defineConfig } from "vitest/config";
 
 /** Tests that start wrangler (a stack, or its KV commands): `npm run test:integration`. */
 export const INTEGRATION = [
-  "test/backup.test.ts",
-  "test/import.test.ts",
-  "test/interrupted.test.ts",
-  "test/remote.test.ts",
-  "test/wrangler-kv.test.ts",
+  "backup.test.ts",
+  "import.test.ts",
+  "interrupted.test.ts",
+  "remote.test.ts",
+  "wrangler-kv.test.ts",
 ];
 
 // Plain Node: the repository's own tooling and the promises its wrangler configs make. Part of
@@ -14,7 +14,7 @@ export const INTEGRATION = [
 export default defineConfig({
   test: {
     name: "scripts",
-    include: ["test/**/*.test.ts"],
+    include: ["*.test.ts"],
     exclude: INTEGRATION,
     environment: "node",
   },

@@ -39,7 +39,7 @@ import {
 } from "@pulp-analytics/shared/config";
 import autocannon from "autocannon";
 import fc from "fast-check";
-import { send, startStack } from "./lib/stack";
+import { send, startStack } from "../lib/stack";
 
 const CHECK_INS = 20_000;
 const FLOOD = 1_000;

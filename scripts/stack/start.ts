@@ -3,7 +3,7 @@
  * .wrangler/state. wrangler dev runs the three workers on an internal port behind a small front
  * that hands it only complete requests (see scripts/lib/front.ts for why).
  */
-import { launchStack } from "./lib/stack";
+import { launchStack } from "../lib/stack";
 
 const port = Number(process.env.PORT ?? "8787");
 if (!Number.isInteger(port) || port <= 0 || port > 65_535) {
