@@ -8,7 +8,7 @@
  * and the peak heap, sampled at each KV call and at the step's end after a `gc()` before it.
  */
 import type { DayPartial } from "@pulp-analytics/shared/summary";
-import { MAX_KV_OPS } from "../workers/summarizer/src/kv";
+import { MAX_KV_OPS } from "../workers/summarizer/src/op-budget";
 import type { RunHost } from "../workers/summarizer/src/run";
 import type { Traffic } from "./kv-namespace";
 
