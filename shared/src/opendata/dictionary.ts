@@ -316,8 +316,8 @@ export const FAMILIES: readonly SeriesFamily[] = [
   },
   {
     id: "left_behind_on",
-    pattern: "left_behind_on__<age>__<core>",
-    counts: `left_behind by the core x.y the installations sit on (<core> other: the row's remainder); ${MOVEMENT_SINCE}`,
+    pattern: "left_behind_on__<band>__<core>",
+    counts: `installations by how long their core x.y has not changed (<band> 6_12m, 12_24m, over_24m: disjoint) and the x.y they sit on (<core> other: the row's remainder); ${MOVEMENT_SINCE}`,
     unit: "installations",
     population: "persistent",
     field: "components",
@@ -325,8 +325,8 @@ export const FAMILIES: readonly SeriesFamily[] = [
     points: "count",
     bucketing: `core as x.y, as in versions; ${NEW_SERIES_CAP}`,
     smallCells: SMALL_CELLS,
-    label: "installations on core <core> for <age> or more",
-    metric: { name: "left_behind_on", labels: ["age", "core"] },
+    label: "installations on core <core> unchanged for <band>",
+    metric: { name: "left_behind_on", labels: ["band", "core"] },
   },
 ];
 

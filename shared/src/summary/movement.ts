@@ -16,8 +16,10 @@
  *   that x.y, when at least K are; group `on_release_median__<component>`.
  * - `left_behind__<age>`: installations whose core x.y has not changed for at least 6, 12 or 24
  *   months (182, 365, 730 days); group `left_behind`.
- * - `left_behind_on__<age>__<core x.y>`: the same by the core x.y they sit on, a table (rows the
- *   ages, columns x.y) under the small-cell rule; group `left_behind_on`.
+ * - `left_behind_on__<band>__<core x.y>`: installations by how long their core x.y has not changed
+ *   (`6_12m`, `12_24m`, `over_24m`: disjoint bands, so that no two published cells differ by a
+ *   small cell) and the x.y they sit on, a table (rows the bands, columns x.y) under the
+ *   small-cell rule; group `left_behind_on`.
  *
  * Days are "on this x.y as far as this service has seen": a lower-bound `since` (the x.y was
  * reported before RAW recorded movement) counts from the day RAW first knew it. All but the
@@ -73,8 +75,26 @@ const onReleaseKey = (component: string, bucket: string) =>
   `${ON_RELEASE_PREFIX}${component}__${bucket}`;
 const onReleaseMedianKey = (component: string, xy: string) =>
   `${ON_RELEASE_MEDIAN_PREFIX}${component}__${xy}`;
+/**
+ * Core x.y unchanged for this many days and less than the next band's → `left_behind_on__<band>`.
+ * Disjoint where the ages above are nested: two nested rows' cells could each reach K and still
+ * differ by one installation.
+ */
+const LEFT_BEHIND_BANDS: ReadonlyArray<readonly [minDays: number, name: string]> = [
+  [182, "6_12m"],
+  [365, "12_24m"],
+  [730, "over_24m"],
+];
+
 const leftBehindKey = (age: string) => `${LEFT_BEHIND_PREFIX}${age}`;
-const leftBehindOnRow = (age: string) => `${LEFT_BEHIND_ON_PREFIX}${age}`;
+const leftBehindOnRow = (band: string) => `${LEFT_BEHIND_ON_PREFIX}${band}`;
+
+/** The band of a number of days on core's x.y; null under six months. */
+function leftBehindBand(days: number): string | null {
+  let name: string | null = null;
+  for (const [from, band] of LEFT_BEHIND_BANDS) if (days >= from) name = band;
+  return name;
+}
 
 /** The bucket of a number of days on an x.y (≥ 0). */
 export function onReleaseBucket(days: number): string {
@@ -136,8 +156,8 @@ export function movementCells(
 /**
  * The day's movement points but the upgrades (published with the joint cells), from
  * `on_release_median` key → days on the x.y → installations: the buckets, the medians of at
- * least `k` installations, core's left-behind counts and their table under the small-cell rule
- * (a row's cells under `k` summed in its `left_behind_on__<age>__other`).
+ * least `k` installations, core's left-behind counts and their table by band under the
+ * small-cell rule (a row's cells under `k` summed in its `left_behind_on__<band>__other`).
  */
 export function publishMovement(
   days: ReadonlyMap<string, ReadonlyMap<number, number>>,
@@ -157,13 +177,12 @@ export function publishMovement(
       n += count;
       add(onReleaseKey(component, onReleaseBucket(d)), count);
       if (component !== CORE) continue;
-      for (const [min, age] of LEFT_BEHIND_AGES) {
-        if (d < min) continue;
-        add(leftBehindKey(age), count);
-        const row = leftBehind.get(leftBehindOnRow(age)) ?? new Map<string, number>();
-        leftBehind.set(leftBehindOnRow(age), row);
-        row.set(xy, (row.get(xy) ?? 0) + count);
-      }
+      for (const [min, age] of LEFT_BEHIND_AGES) if (d >= min) add(leftBehindKey(age), count);
+      const band = leftBehindBand(d);
+      if (band === null) continue;
+      const row = leftBehind.get(leftBehindOnRow(band)) ?? new Map<string, number>();
+      leftBehind.set(leftBehindOnRow(band), row);
+      row.set(xy, (row.get(xy) ?? 0) + count);
     }
     if (n >= k) out.set(key, median(values));
   }

@@ -40,7 +40,7 @@ const REAL_KEYS: Record<string, string> = {
   on_release__rpm__1_2y: "on_release",
   "on_release_median__core__3.49": "on_release_median",
   left_behind__12m: "left_behind",
-  "left_behind_on__6m__3.21": "left_behind_on",
+  "left_behind_on__6_12m__3.21": "left_behind_on",
 };
 
 describe("the data dictionary", () => {

@@ -80,8 +80,8 @@ describe("openMetrics", () => {
       ["on_release__core__1_2y", 6],
       ["on_release_median__core__3.49", 12.5],
       ["left_behind__6m", 6],
-      ["left_behind_on__6m__3.10", 5],
-      ["left_behind_on__6m__other", 1],
+      ["left_behind_on__6_12m__3.10", 5],
+      ["left_behind_on__6_12m__other", 1],
     ]);
     const text = openMetrics(page, offPage);
     expect(text.endsWith("\n# EOF\n")).toBe(true);
@@ -136,8 +136,8 @@ describe("openMetrics", () => {
       "# TYPE pulp_analytics_left_behind gauge",
       'pulp_analytics_left_behind{age="6m"} 6',
       "# TYPE pulp_analytics_left_behind_on gauge",
-      'pulp_analytics_left_behind_on{age="6m",core="3.10"} 5',
-      'pulp_analytics_left_behind_on{age="6m",core="other"} 1',
+      'pulp_analytics_left_behind_on{band="6_12m",core="3.10"} 5',
+      'pulp_analytics_left_behind_on{band="6_12m",core="other"} 1',
       "# EOF",
       "",
     ]);

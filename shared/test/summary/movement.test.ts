@@ -211,27 +211,41 @@ describe("left behind", () => {
   ];
   const points = summarizeDay(D, systems, config).points;
 
-  it("counts core's x.y unchanged for 182, 365 and 730 days, by x.y under the small-cell rule", () => {
-    // 6m: {3.21: 5, 3.20: 5, 3.19: 1, 3.18: 5}: 3.19 under K, then the smallest other (ties by
-    // x.y: 3.18) joins it, other = 6. 12m: {3.20: 5, 3.19: 1, 3.18: 5}: the same. 24m:
-    // {3.19: 1, 3.18: 5}: both, other = 6. file's 900 days are no core's.
+  it("counts core's x.y unchanged for 182, 365 and 730 days, by band and x.y under the small-cell rule", () => {
+    // Nested counts: 6m 5 + 5 + 1 + 5 = 16, 12m 11, 24m 6. Disjoint bands: 6_12m {3.21: 5},
+    // 12_24m {3.20: 5}, over_24m {3.19: 1, 3.18: 5}: 3.19 under K, then the only other cell joins
+    // it, other = 6. file's 900 days are no core's.
     expect(only(points, /^left_behind/)).toEqual({
       left_behind__6m: 16,
       left_behind__12m: 11,
       left_behind__24m: 6,
-      "left_behind_on__6m__3.20": 5,
-      "left_behind_on__6m__3.21": 5,
-      left_behind_on__6m__other: 6,
-      "left_behind_on__12m__3.20": 5,
-      left_behind_on__12m__other: 6,
-      left_behind_on__24m__other: 6,
+      "left_behind_on__6_12m__3.21": 5,
+      "left_behind_on__12_24m__3.20": 5,
+      left_behind_on__over_24m__other: 6,
+    });
+  });
+
+  it("publishes no two band cells whose difference is a hidden count", () => {
+    // Nested rows would publish 6m {3.21: 6} and 12m {3.21: 5}: one installation between six and
+    // twelve months on 3.21. Bands put it in 6_12m alone, under K, so that row is all remainder.
+    const pts = summarizeDay(
+      D,
+      [
+        ...many(1, { core: "3.21.0" }, { core: { daysAgo: 200 } }),
+        ...many(5, { core: "3.21.0" }, { core: { daysAgo: 400 } }),
+      ],
+      config,
+    ).points;
+    expect(only(pts, /^left_behind_on/)).toEqual({
+      left_behind_on__6_12m__other: 1,
+      "left_behind_on__12_24m__3.21": 5,
     });
   });
 
   it("lands in two groups", () => {
     expect(groupOf("left_behind__12m")).toBe("left_behind");
-    expect(groupOf("left_behind_on__24m__3.18")).toBe("left_behind_on");
-    expect(groupOf("left_behind_on__6m__other")).toBe("left_behind_on");
+    expect(groupOf("left_behind_on__over_24m__3.18")).toBe("left_behind_on");
+    expect(groupOf("left_behind_on__6_12m__other")).toBe("left_behind_on");
   });
 });
 

@@ -122,7 +122,7 @@ it("counts a population's upgrades night by night, and a tiny budget writes the 
     "on_release_median__core__3.10": 10,
     "on_release_median__rpm__3.28": 40,
     left_behind__6m: 20,
-    "left_behind_on__6m__3.9": 20,
+    "left_behind_on__6_12m__3.9": 20,
   });
   // B: 6 go 3.9 → 3.11, 2 go 3.9 → 3.10. The 2 are under K and the row would hide one cell: its
   // other cell (6) joins it, so the row is all remainder. 3.10's median over 2 × 0 and 10 × 11
@@ -137,7 +137,7 @@ it("counts a population's upgrades night by night, and a tiny budget writes the 
     "on_release_median__core__3.11": 0,
     "on_release_median__rpm__3.28": 41,
     left_behind__6m: 12,
-    "left_behind_on__6m__3.9": 12,
+    "left_behind_on__6_12m__3.9": 12,
   });
   // C: 7 go 3.9 → 3.10; the downgrade and the added rpm are no upgrades. 3.10: 7 × 0, 2 × 1,
   // 9 × 12 days: the 9th and 10th of 18 are 1 and 12, median 6.5. 3.9: 5 × 202 and the
@@ -153,7 +153,7 @@ it("counts a population's upgrades night by night, and a tiny budget writes the 
     "on_release_median__core__3.11": 1,
     "on_release_median__rpm__3.28": 42,
     left_behind__6m: 5,
-    "left_behind_on__6m__3.9": 5,
+    "left_behind_on__6_12m__3.9": 5,
   });
   // The entries without movement count in versions only.
   expect(
