@@ -23,6 +23,7 @@ export {
   versionsKey,
   versionsXyzKey,
 } from "./keys";
+export { isMovementGroup } from "./movement";
 export type {
   DayPartial,
   DaySummary,
