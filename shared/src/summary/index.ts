@@ -23,7 +23,7 @@ export {
   versionsKey,
   versionsXyzKey,
 } from "./keys";
-export { isMovementGroup } from "./movement";
+export { isMovementGroup, publishMovement } from "./movement";
 export type {
   DayPartial,
   DaySummary,
