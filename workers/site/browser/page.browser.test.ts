@@ -593,7 +593,7 @@ describe("the page over years of history", () => {
   const YEARS = 5;
   let seeded: Stack;
   beforeAll(async () => {
-    const summary = await calendarSummary({ years: YEARS, installations: 2_000 });
+    const summary = await calendarSummary({ years: YEARS, installations: 2_000, movement: true });
     seeded = await startStack({ summary: seedEntries(summary) });
   }, 120_000);
   afterAll(async () => {
