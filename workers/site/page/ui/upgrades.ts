@@ -35,6 +35,21 @@ import { dataLinks, seriesUrl } from "./links";
 
 type Series = Map<string, Point[]>;
 
+/**
+ * frappe-charts' svg is this much taller than the height it is given (measured: 227 px for 220
+ * at every width): a chart placed here keeps the drawn height from the start, so drawing it
+ * moves nothing below (charts.ts keeps the given height only).
+ */
+const DRAWN_EXTRA_PX = 7;
+const DRAWN_HEIGHT_PX = 220 + DRAWN_EXTRA_PX;
+
+/** `draw`, then the placed canvas held at its drawn height until it is drawn. */
+function drawHere(...args: Parameters<typeof draw>): void {
+  draw(...args);
+  const canvas = args[0].querySelector<HTMLElement>(".frappe");
+  if (canvas?.style.minHeight) canvas.style.minHeight = `${DRAWN_HEIGHT_PX}px`;
+}
+
 const head = (titles: readonly string[]) =>
   el("thead", {}, [
     el(
@@ -157,9 +172,14 @@ export function upgradesSection(
   const pathsTarget = find("#upgrades-paths");
   const onReleaseTarget = find("#upgrades-on-release");
   const stats = [...section.querySelectorAll<HTMLElement>(".left-behind .stat")];
+  /** The days a range sums, in words: "2026-09-07 to 2026-12-05", or "up to 2026-12-05". */
+  const rangeText = (chosen: RangeId) =>
+    chosen === "all"
+      ? `up to ${isoDay(asOf)}`
+      : `${isoDay(rangeFirstDay(asOf, chosen))} to ${isoDay(asOf)}`;
   const allPaths = fold("paths-all");
   const byRelease = fold("by-release");
-  allPaths.fill("Every core upgrade path over the range", () => []);
+  allPaths.fill(`Every core upgrade path, ${rangeText(initial)}`, () => []);
   byRelease.fill("By core release: median time on it, and installations left behind", () => []);
   find(".paths-fold").replaceChildren(allPaths.node);
   find(".by-release-fold").replaceChildren(byRelease.node);
@@ -176,18 +196,16 @@ export function upgradesSection(
     const series = await groupSeries("joint", group, years);
     if (mine !== latestShow) return;
     const first = rangeFirstDay(asOf, chosen);
-    const text = chosen === "all" ? `up to ${isoDay(asOf)}` : `${isoDay(first)} to ${isoDay(asOf)}`;
+    const text = rangeText(chosen);
     const paths = upgradePaths(series, first, asOf);
     const chart = pathsChart(paths);
-    draw(pathsTarget, "upgrades:paths", chart, latestBars, {
+    drawHere(pathsTarget, "upgrades:paths", chart, latestBars, {
       kind: "totals",
       title: "Most common core upgrade paths",
       day: text,
       labelHead: "Path",
     });
-    allPaths.fill(`Every core upgrade path, ${text}: ${count(paths.length)}`, () =>
-      pathsTable(paths, text),
-    );
+    allPaths.fill(`Every core upgrade path, ${text}`, () => pathsTable(paths, text));
   }
 
   async function showLatest(): Promise<string[]> {
@@ -202,7 +220,7 @@ export function upgradesSection(
     const series: Series = new Map(found.flatMap((s) => [...s]));
     const day = latestDay(series, `${UPGRADES_GROUPS.onRelease.group}__`, asOf);
     const chart = onReleaseChart(series, day ?? asOf);
-    draw(onReleaseTarget, "upgrades:on-release", chart, latestBars, {
+    drawHere(onReleaseTarget, "upgrades:on-release", chart, latestBars, {
       kind: "buckets",
       title: "Core installations by time on their x.y",
       day: isoDay(day ?? asOf),
