@@ -384,6 +384,17 @@ describe("GET /api/v1/joint/<group>/<YYYY>", () => {
     expect((await view(env, at("/api/v1/joint/upgrades__rpm/2026"))).status).toBe(404);
   });
 
+  it("serves core's movement groups as empty years before any is published", async () => {
+    await summarize(history(), GENERATED);
+    const { env } = counting("production");
+    const at = freshOrigin();
+    for (const path of ["/api/v1/joint/upgrades__core/2026", "/api/v1/movement/left_behind/2026"]) {
+      const res = await view(env, at(path));
+      expect(res.status, path).toBe(200);
+      expect(((await res.json()) as { series: object }).series, path).toEqual({});
+    }
+  });
+
   it("is a 404 for every group before the first summary", async () => {
     const { env } = counting("production");
     const res = await view(env, freshOrigin()("/api/v1/joint/core_postgresql/2026"));
@@ -437,6 +448,7 @@ describe("GET /api/v1/movement/<group>/<YYYY>", () => {
     for (const path of [
       // Not published (rpm has no movement), not a movement group, or served by the joint route.
       "/api/v1/movement/on_release__rpm/2026",
+      "/api/v1/movement/on_release_median__file/2026",
       "/api/v1/movement/on_release__x1234/2026",
       "/api/v1/movement/on_release_median__Bad!/2026",
       "/api/v1/movement/upgrades__core/2026",
@@ -462,24 +474,25 @@ describe("GET /api/v1/movement/<group>/<YYYY>", () => {
 });
 
 describe("which movement groups exist", () => {
-  it("every published movement group but the upgrade paths, which the joint route serves", () => {
+  it("core's, and every published movement group but the upgrade paths (the joint route's)", () => {
+    const core = ["left_behind", "left_behind_on", "on_release__core", "on_release_median__core"];
+    // Before any movement is published: core's groups, which "Upgrades" reads, and no other.
+    expect([...movementGroups(["systems__total", "versions__rpm__3.28"])].sort()).toEqual(core);
     const groups = movementGroups([
       "systems__total",
       "versions__core__3.49",
       "core_postgresql__3.49__15",
       "upgrades__core__3.48__3.49",
-      "on_release__core__under_30d",
+      "upgrades__rpm__3.27__3.28",
       "on_release__rpm__over_2y",
-      "on_release_median__core__3.49",
+      "on_release_median__rpm__3.28",
       "left_behind__24m",
-      "left_behind_on__12m__3.45",
     ]);
     expect([...groups].sort()).toEqual([
-      "left_behind",
-      "left_behind_on",
-      "on_release__core",
+      ...core.slice(0, 3),
       "on_release__rpm",
       "on_release_median__core",
+      "on_release_median__rpm",
     ]);
   });
 });
@@ -499,6 +512,7 @@ describe("which joint groups and years exist", () => {
       "plugin_core__container",
       "plugin_core__rpm",
       "together",
+      "upgrades__core",
     ]);
   });
 
