@@ -73,13 +73,13 @@ async function blockedTable(
       `Installations that would have to upgrade ${what}`,
       el("table", {}, [
         el("caption", {
-          textContent: `Installations that would have to upgrade ${what}, by the core x.y they run (published cells only)`,
+          textContent: `Would have to upgrade ${what}, by the core x.y they run (published cells only)`,
         }),
         el("thead", {}, [
           el("tr", {}, [
             el("th", { scope: "col", textContent: "Core x.y" }),
             el("th", { scope: "col", textContent: "Installations" }),
-            el("th", { scope: "col", textContent: "Usually on it for" }),
+            el("th", { scope: "col", textContent: "Median time on it" }),
           ]),
         ]),
         el("tbody", {}, [
