@@ -867,7 +867,7 @@ describe("the page over years of history", () => {
         .toContain("Counted since");
       await expect.poll(() => section.getAttribute("aria-busy")).toBeNull();
       expect(await section.locator(".since").textContent()).toBe(
-        `Counted since ${since}, the first day this service recorded movement; the history imported from the Django service has none, which never kept it.`,
+        `Counted since ${since}, the first day this service recorded movement: the Django service never kept it, so the history imported from it has none.`,
       );
       // Each movement group's year once, and the range's years of upgrade paths.
       expect(new Set(fetched).size).toBe(fetched.length);

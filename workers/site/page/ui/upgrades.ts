@@ -254,7 +254,7 @@ export function upgradesSection(
   }
 
   async function showSince(): Promise<void> {
-    const imported = "the history imported from the Django service has none, which never kept it";
+    const imported = "the Django service never kept it, so the history imported from it has none";
     try {
       const response = await fetch("/api/v1/dictionary");
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
@@ -266,11 +266,11 @@ export function upgradesSection(
         ...withDates(
           first === null
             ? `Not counted yet: movement is counted from the first night this service records it; ${imported}.`
-            : `Counted since ${first}, the first day this service recorded movement; ${imported}.`,
+            : `Counted since ${first}, the first day this service recorded movement: ${imported}.`,
         ),
       );
     } catch {
-      since.textContent = `Counted from the first day this service recorded movement; ${imported}.`;
+      since.textContent = `Counted from the first day this service recorded movement: ${imported}.`;
     }
   }
 
