@@ -6,7 +6,9 @@
  * the first screen shows), page-{desktop,phone}-all.png (the whole page over "All") and
  * page-{desktop,phone}-adoption.png (core's card with its "Adoption" open),
  * page-{desktop,phone}-planner.png ("Plan a support change" opened by a rule in the URL, with
- * "Installed together"; the seeded stack's history has the joint series), and on the desktop
+ * "Installed together"; the seeded stack's history has the joint series),
+ * page-{desktop,phone}-upgrades.png ("Upgrades" over the default range, its per-release fold
+ * open; the seeded history has core's movement series for its last 900 days), and on the desktop
  * page-desktop-deuteranopia.png (core's chart over "All" under Chromium's deuteranopia
  * emulation), page-print.pdf (the page printed, A4), page-print-2.png (that PDF's second page,
  * rendered by poppler's `pdftoppm`: Debian's poppler-utils) and page-print.png (the print
@@ -126,6 +128,17 @@ try {
       const kb = Math.round((await stat(path)).size / 1024);
       console.log(`${path} (${kb} KB)`);
     }
+    // "Upgrades", loaded by the print event above, with its per-release table opened.
+    const upgrades = page.locator("#upgrades");
+    await upgrades.locator(".by-release summary").click();
+    await upgrades.locator(".by-release table").waitFor({ timeout: 30_000 });
+    await upgrades.scrollIntoViewIfNeeded();
+    await upgrades.locator(`.frappe :is(${MARKS})`).first().waitFor({ timeout: 30_000 });
+    await page.waitForTimeout(1000);
+    const moved = join(out, `page-${name}-upgrades.png`);
+    await upgrades.screenshot({ path: moved });
+    console.log(`${moved} (${Math.round((await stat(moved)).size / 1024)} KB)`);
+    await upgrades.locator(".by-release summary").click();
     await page.click('[data-range="all"]');
     await page.locator("#charts:not([aria-busy])").waitFor({ timeout: 30_000 });
     await settled(page);

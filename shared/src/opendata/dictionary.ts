@@ -59,6 +59,9 @@ const NEW_ROWS_CAP =
 
 const MOVEMENT_SINCE =
   "counted from the first day this service recorded movement; the Django history has none (docs/contract.md#movement-series)";
+/** MOVEMENT_SINCE once SUMMARY holds a point of the family: its first day, named. */
+const movementSince = (day: number) =>
+  `counted since ${isoDay(day)}, the first day this service recorded movement; the Django history has none (docs/contract.md#movement-series)`;
 
 const NO_SMALL_CELL_RULE =
   "none: every count is published, down to one installation (the series hold only counts, never an installation's identity)";
@@ -438,8 +441,14 @@ export function dictionary(chunkTexts: Iterable<string>): { families: Dictionary
   return {
     families: FAMILIES.map(({ metric, label: _label, ...family }) => {
       const day = first.get(family.id);
+      // The movement families say since when, from SUMMARY's first point of theirs.
+      const counts =
+        day === undefined
+          ? family.counts
+          : family.counts.replace(MOVEMENT_SINCE, movementSince(day));
       return {
         ...family,
+        counts,
         firstDay: day === undefined ? null : isoDay(day),
         metric: metric ? `${METRIC_PREFIX}${metric.name}` : null,
       };

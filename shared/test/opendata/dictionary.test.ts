@@ -96,6 +96,25 @@ describe("the data dictionary", () => {
     expect(result.families.find((f) => f.id === "versions_xyz")?.metric).toBeNull();
   });
 
+  it("says since when a movement family is counted: its first day in SUMMARY", () => {
+    const chunk = (year: number, series: Record<string, Point[]>) =>
+      serializeChunk(year, new Map(Object.entries(series))) as string;
+    const result = dictionary([
+      chunk(2026, { left_behind__6m: [[day("2026-09-01"), 4]] }),
+      chunk(2026, { on_release__core__under_30d: [[day("2026-03-02"), 9]] }),
+    ]);
+    const counts = (id: string) => result.families.find((f) => f.id === id)?.counts ?? "";
+    expect(counts("left_behind")).toContain(
+      "counted since 2026-09-01, the first day this service recorded movement; the Django history has none",
+    );
+    expect(counts("on_release")).toContain("counted since 2026-03-02,");
+    // None yet: counted from the first day, whenever that will be.
+    expect(counts("upgrades")).toContain(
+      "counted from the first day this service recorded movement",
+    );
+    expect(counts("upgrades")).not.toContain("counted since");
+  });
+
   it("is listed in docs/contract.md, family by family", () => {
     const contract = readFileSync(new URL("../../../docs/contract.md", import.meta.url), "utf8");
     const start = contract.indexOf("### Data dictionary");

@@ -12,6 +12,7 @@ import { AxeBuilder } from "@axe-core/playwright";
 import { calendarSummary, seedEntries } from "@pulp-analytics/fixtures/summary";
 import { DAY_MS, isoDay } from "@pulp-analytics/shared/config";
 import type { PageData, SeriesBlock } from "@pulp-analytics/shared/store";
+import type { Point } from "@pulp-analytics/shared/summary";
 import { daysOfSeries, memorySummary, pageViewsOf } from "@pulp-analytics/shared/testing";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -22,10 +23,15 @@ import {
   countPlan,
   headline,
   jointSeries,
+  movementSince,
   type Plan,
   parsePlan,
+  pathName,
   planYears,
+  rangeFirstDay,
   supportedPostgresqlLabel,
+  type UpgradePath,
+  upgradePaths,
 } from "../page/model";
 
 const SCREENSHOTS = join(import.meta.dirname, "screenshots");
@@ -119,7 +125,9 @@ async function seeEveryChart(page: Page): Promise<void> {
           await page.waitForTimeout(50);
         }
         await page.evaluate("scrollTo(0, 0)");
-        return undrawn(page);
+        // "Upgrades" places its charts when its data arrives, which may be after this pass.
+        const settled = (await page.getAttribute("#charts", "data-drawn")) === "all";
+        return [...(await undrawn(page)), ...(settled ? [] : ["#charts not all drawn"])];
       },
       { timeout: 60_000 },
     )
@@ -185,7 +193,7 @@ async function lastLabels(page: Page): Promise<Record<string, string>> {
   return page.$$eval('.frappe:not([data-name="postgresql:latest"])', (charts) =>
     Object.fromEntries(
       charts
-        .filter((c) => !/^(age|rbac:)/.test(c.getAttribute("data-name") ?? ""))
+        .filter((c) => !/^(age|rbac:|upgrades:)/.test(c.getAttribute("data-name") ?? ""))
         .map((c) => [
           c.getAttribute("data-name") ?? "?",
           [...c.querySelectorAll(".x.axis text")].at(-1)?.textContent ?? "",
@@ -435,7 +443,8 @@ describe("the page", () => {
     const joint: string[] = [];
     page.on("request", (r) => {
       const path = new URL(r.url()).pathname;
-      if (path.startsWith("/api/v1/joint/")) joint.push(path);
+      // The planner's groups ("Upgrades" reads the upgrade paths when it comes near).
+      if (path.startsWith("/api/v1/joint/") && !path.includes("/upgrades__")) joint.push(path);
     });
     await page.goto(stack.origin);
     await seeEveryChart(page);
@@ -509,7 +518,8 @@ describe("the page", () => {
       // (A string: this file is type-checked without the DOM library.)
       await page.evaluate(`{
         const sheet = document.styleSheets[0];
-        const timeCharts = '.frappe:not([data-name="age"]):not([data-name^="rbac:"])';
+        const timeCharts =
+          '.frappe:not([data-name="age"]):not([data-name^="rbac:"]):not([data-name^="upgrades:"])';
         sheet.insertRule(timeCharts + " .x.axis text { font-size: 13px }", sheet.cssRules.length);
       }`);
       for (const range of ["30d", "90d"]) {
@@ -593,7 +603,7 @@ describe("the page over years of history", () => {
   const YEARS = 5;
   let seeded: Stack;
   beforeAll(async () => {
-    const summary = await calendarSummary({ years: YEARS, installations: 2_000 });
+    const summary = await calendarSummary({ years: YEARS, installations: 2_000, movement: true });
     seeded = await startStack({ summary: seedEntries(summary) });
   }, 120_000);
   afterAll(async () => {
@@ -799,6 +809,7 @@ describe("the page over years of history", () => {
         await openFolds(page, "#components article:first-child details");
         await openFolds(page, "details.numbers");
         await openFolds(page, ".card > .data-links details");
+        await openFolds(page, "#upgrades details");
       }
       found.push(...(await axeViolations(page, `${at}, folds open`)));
       expect(await overflowsX(page), `${at} scrolls sideways, folds open`).toBe(false);
@@ -807,6 +818,98 @@ describe("the page over years of history", () => {
     }
     expect(found).toEqual([]);
   }, 900_000);
+
+  // "Upgrades": fetched only when it comes near, its numbers the model's over what the stack
+  // serves, no layout shift when it arrives, and no axe-core violation at three widths with
+  // every fold of it open.
+  it("shows how installations upgrade, at 1280, 390 and 320 px", async () => {
+    const found: string[] = [];
+    const data = (await (await fetch(`${seeded.origin}/api/v1/page`)).json()) as PageData;
+    const asOf = data.asOf as number;
+    const { families } = (await (await fetch(`${seeded.origin}/api/v1/dictionary`)).json()) as {
+      families: Array<{ id: string; firstDay: string | null }>;
+    };
+    const since = movementSince(families);
+    expect(since).not.toBeNull();
+    // The movement began after the history did: the imported years have none.
+    expect((since as string) > isoDay(Date.UTC(data.years[0] as number, 0, 1))).toBe(true);
+    const latest = async (key: string) =>
+      ((await (await fetch(`${seeded.origin}/api/v1/series/${key}`)).json()) as Point[]).at(-1);
+    const blocks: SeriesBlock[] = [];
+    for (const year of planYears(asOf, "90d", data.years)) {
+      const res = await fetch(`${seeded.origin}/api/v1/joint/upgrades__core/${year}`);
+      if (res.ok) blocks.push((await res.json()) as SeriesBlock);
+    }
+    const top = upgradePaths(jointSeries(blocks), rangeFirstDay(asOf, "90d"), asOf)[0];
+    expect(top).toBeDefined();
+    for (const [viewport, mobile] of [
+      [DESKTOP, false],
+      [PHONE, true],
+      [NARROW, true],
+    ] as const) {
+      const { page, problems } = await open(viewport, mobile, seeded.origin);
+      const fetched: string[] = [];
+      page.on("request", (r) => {
+        const path = new URL(r.url()).pathname;
+        if (/^\/api\/v1\/(movement\/|joint\/upgrades__|dictionary$)/.test(path)) fetched.push(path);
+      });
+      await page.addInitScript(CLS_OBSERVER);
+      await page.goto(seeded.origin);
+      await page.locator("#planner").waitFor({ state: "attached", timeout: 120_000 });
+      // Far below the first screen: nothing fetched for it yet.
+      expect(fetched).toEqual([]);
+      // Its own shifts only: counted from here (the page's load is the test above's).
+      await page.evaluate("window.__cls = 0");
+      const section = page.locator("#upgrades");
+      await section.scrollIntoViewIfNeeded();
+      await expect
+        .poll(() => section.locator(".since").textContent(), { timeout: 30_000 })
+        .toContain("Counted since");
+      await expect.poll(() => section.getAttribute("aria-busy")).toBeNull();
+      expect(await section.locator(".since").textContent()).toBe(
+        `Counted since ${since}, the first day this service recorded movement: the Django service never kept it, so the history imported from it has none.`,
+      );
+      // Each movement group's year once, and the range's years of upgrade paths.
+      expect(new Set(fetched).size).toBe(fetched.length);
+      expect(fetched.filter((p) => p.startsWith("/api/v1/movement/"))).toHaveLength(4);
+      // Both charts drawn, each as it comes near the window.
+      for (const name of ["upgrades:paths", "upgrades:on-release"]) {
+        await page.locator(`[data-name="${name}"]`).scrollIntoViewIfNeeded();
+        await expect.poll(async () => (await marks(page))[name] ?? 0).toBeGreaterThan(0);
+      }
+      const paths = page.getByRole("figure", { name: "Most common core upgrade paths" });
+      expect(await paths.locator(".summary").textContent()).toContain(
+        `; the most, ${top?.upgrades.toLocaleString("en")} (`,
+      );
+      expect(await paths.locator(".summary").textContent()).toContain(pathName(top as UpgradePath));
+      // The left-behind numbers are the series' latest points.
+      const values = await section.locator(".left-behind .value").allTextContents();
+      const expected = [];
+      for (const age of ["6m", "12m", "24m"]) {
+        const point = await latest(`left_behind__${age}`);
+        expect(point?.[0]).toBe(asOf);
+        expected.push((point?.[1] ?? 0).toLocaleString("en"));
+      }
+      expect(values).toEqual(expected);
+      const shift = await cls(page);
+      console.log(`Upgrades, layout shift at ${viewport.width} px: ${shift.toFixed(4)}`);
+      expect(shift).toBeLessThan(0.001);
+      await openFolds(page, "#upgrades details");
+      expect(await section.locator(".by-release tbody tr").count()).toBeGreaterThan(0);
+      expect(await section.locator(".paths-all tbody tr").count()).toBeGreaterThan(0);
+      const at = `${viewport.width} px, Upgrades`;
+      const result = await new AxeBuilder({ page })
+        .include("#upgrades")
+        .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+        .analyze();
+      found.push(...result.violations.map((v) => `${at}: ${v.id} ×${v.nodes.length}`));
+      expect(await overflowsX(page), `${at} scrolls sideways`).toBe(false);
+      await section.screenshot({ path: join(SCREENSHOTS, `upgrades-${viewport.width}.png`) });
+      expect(problems).toEqual([]);
+      await page.context().close();
+    }
+    expect(found).toEqual([]);
+  }, 300_000);
 
   it("says what happened when the data cannot be loaded, and offers a retry", async () => {
     const { page } = await open(PHONE, true, seeded.origin);

@@ -50,6 +50,7 @@ import { drawOverTime } from "./ui/over-time";
 import { plannerCard } from "./ui/planner";
 import { exactVersionsFold } from "./ui/tables";
 import { nextTask } from "./ui/tasks";
+import { upgradesSection } from "./ui/upgrades";
 
 /**
  * The cards and the charts that do not depend on the time range; returns, per component, where
@@ -270,12 +271,25 @@ async function main() {
     charts.removeAttribute("aria-busy");
     shown = range;
     note.textContent = resolutionNote(data);
-    // Only the time-series charts depend on the range.
+    // Only the time-series charts and the upgrade paths depend on the range.
     await render(data, components);
+    upgrades.show(range);
   }
 
   const { components, drawLatest } = await layout(page);
   const range = rangeFromHash();
+  // For the benchmark and the tests: "all" while every placed chart has its drawing and
+  // "Upgrades" has loaded or failed (charts are drawn as they come near the window; a new range
+  // can place a chart anew, undrawn; "Upgrades" loads when it comes near).
+  let chartsDrawn = false;
+  const markDrawn = () => {
+    if (chartsDrawn && upgrades.settled()) charts.dataset.drawn = "all";
+    else delete charts.dataset.drawn;
+  };
+  // Fetched when it comes near the window (ui/upgrades.ts), or before a print.
+  const upgrades = upgradesSection(page, range, markDrawn);
+  // A print shows "Upgrades" too: loaded, then drawn like every other chart.
+  addEventListener("beforeprint", () => upgrades.load().then(drawEveryChart));
   await choose(range);
   for (const button of rangeButtons()) {
     button.addEventListener("click", () => {
@@ -288,11 +302,9 @@ async function main() {
   // Folded: it fetches the joint series only when opened (or when the URL names a rule).
   charts.append(plannerCard(page, rangeFromHash));
   charts.removeAttribute("aria-busy");
-  // For the benchmark and the tests: "all" while every placed chart has its drawing (charts
-  // are drawn as they come near the window; a new range can place a chart anew, undrawn).
   watchDrawing((all) => {
-    if (all) charts.dataset.drawn = "all";
-    else delete charts.dataset.drawn;
+    chartsDrawn = all;
+    markDrawn();
   });
 }
 

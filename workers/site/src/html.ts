@@ -50,6 +50,7 @@ export const PAGE_HTML = `<!doctype html>
         <li><a href="#postgresql">PostgreSQL</a></li>
         <li><a href="#age">Age</a></li>
         <li><a href="#rbac">RBAC</a></li>
+        <li><a href="#upgrades">Upgrades</a></li>
         <li><a href="#about">What is collected</a></li>
         <li><a href="#open-data">Open data</a></li>
       </ul>
@@ -94,6 +95,21 @@ export const PAGE_HTML = `<!doctype html>
     ${section("postgresql", "PostgreSQL versions", "PostgreSQL major versions of persistent installations: the share on the latest day, then over time, stacked to 100 %.", '\n  <p class="explain reporting"></p>\n  <div class="chart chart-latest"></div>')}
     ${section("age", "Installation age", "All installations that checked in on the latest day, by days since each was first seen.")}
     ${section("rbac", "RBAC usage", "Persistent installations on the latest day by how many users, groups, domains, custom roles and customized access policies they have.")}
+    <section class="card" id="upgrades" aria-labelledby="upgrades-title">
+      <h2 id="upgrades-title">Upgrades</h2>
+      <p class="explain">How installations move between core releases: the upgrade paths they take (an installation that reports a newer core x.y than before has upgraded, skipped releases included), how long they stay on a release, and how many have not changed it for months. Upgrade paths count established installations, the rest persistent ones.</p>
+      <p class="explain since"></p>
+      <p class="status" role="status"></p>
+      <div class="upgrades-charts">
+        <figure><figcaption>Most common upgrade paths over the chosen range</figcaption><div class="chart" id="upgrades-paths"></div><p class="note">“3.79 → other x.y”: upgrades from 3.79 along paths of fewer than 5 installations on a day, which are not published on their own.</p><div class="paths-fold"></div></figure>
+        <figure><figcaption>Time on the current x.y, latest day</figcaption><div class="chart" id="upgrades-on-release"></div></figure>
+      </div>
+      <h3>Left behind: installations that have not changed core's x.y</h3>
+      <dl class="stats left-behind">${stat("For 6 months or more")}${stat("For 12 months or more")}${stat("For 24 months or more")}
+      </dl>
+      <div class="by-release-fold"></div>
+      <div class="data-links"></div>
+    </section>
   </div>
   <section class="about" id="about" aria-labelledby="about-title">
     <h2 id="about-title">What is collected, and how to opt out</h2>

@@ -45,7 +45,7 @@ import {
   weeklyKey,
   yearOf,
 } from "@pulp-analytics/shared/store";
-import { isJointGroup, isSeriesKey, VERSIONS_PREFIX } from "@pulp-analytics/shared/summary";
+import { isSeriesKey, VERSIONS_PREFIX } from "@pulp-analytics/shared/summary";
 import { type Context, Hono } from "hono";
 import { describeRoute, generateSpecs } from "hono-openapi";
 import type * as z from "zod/mini";
@@ -53,7 +53,7 @@ import { cachedAnswer, type Produced } from "./cache";
 import { dictionaryPage } from "./dictionary-page";
 import { atomFeed } from "./feed";
 import { PAGE_HTML } from "./html";
-import { jointGroups, jointYears } from "./joint";
+import { jointGroups, jointYears, movementGroups } from "./joint";
 import {
   type Badge,
   type Dictionary,
@@ -130,34 +130,52 @@ app.get("/api/v1/page/weekly/:year{[0-9]{4}}", describeRoute(ROUTES.weekly), (c)
   }),
 );
 
-// One year of one joint group (docs/contract.md#joint-series), as stored: one read of
-// `c:<group>:<year>`, for the page's planner, which fetches it when opened. Only groups that
-// exist and years SUMMARY holds are read: which they are comes from the published key list and
-// the page data, the two cached answers every view shares, so an invented group or year is a
-// 404 that reads nothing once they are cached, and adds no cache entry of its own.
-app.get("/api/v1/joint/:group/:year{[0-9]{4}}", describeRoute(ROUTES.joint), async (c) => {
-  const group = c.req.param("group");
+/**
+ * One year of one off-page group, as stored: one read of `c:<group>:<year>`, for the page's
+ * planner and its "Upgrades" section, which fetch them when opened or scrolled to. Only groups
+ * that exist (`groups`, from the published key list) and years SUMMARY holds are read: which they
+ * are comes from the published key list and the page data, the two cached answers every view
+ * shares, so an invented group or year is a 404 that reads nothing once they are cached, and adds
+ * no cache entry of its own. `what` names the groups in the 404 ("joint", "movement").
+ */
+async function groupYear(
+  c: Context<{ Bindings: SiteEnv }>,
+  what: string,
+  groups: (keys: Set<string>) => Set<string>,
+): Promise<Response> {
+  const group = c.req.param("group") ?? "";
   const year = Number(c.req.param("year"));
   const missing = () =>
-    notFound("no joint series", `${JSON.stringify(group)} is not a published joint group`);
-  // A family, or `plugin_core__` and a component name (docs/contract.md#validation-rules).
+    notFound(`no ${what} series`, `${JSON.stringify(group)} is not a published ${what} group`);
+  // A family, or a family and a component name (docs/contract.md#validation-rules).
   const shaped = /^[a-z_]+(__[a-z0-9][a-z0-9_.-]{0,63})?$/.test(group);
-  if (!shaped || !isJointGroup(group)) return missing();
-  if (!jointGroups(await publishedKeys(c)).has(group)) return missing();
+  if (!shaped || !groups(await publishedKeys(c)).has(group)) return missing();
   const years = await summaryYears(c);
   if (!years.has(year)) {
-    return notFound("no joint series", `SUMMARY holds no year ${year}`);
+    return notFound(`no ${what} series`, `SUMMARY holds no year ${year}`);
   }
   return answer(c, async () => {
     const text = await c.env[BINDING.SUMMARY].get(chunkKey(group, year), "text");
-    // A year the group has no series in is an empty year, not an error: the planner asks for
-    // every year of its range, some of them from before the joint series began.
+    // A year the group has no series in is an empty year, not an error: the page asks for
+    // every year of its range, some of them from before the group's series began.
     return { response: json(text ?? emptyYear(year)) };
   });
-});
+}
+
+// One year of one joint group (docs/contract.md#joint-series), for the planner and the upgrade
+// paths of "Upgrades".
+app.get("/api/v1/joint/:group/:year{[0-9]{4}}", describeRoute(ROUTES.joint), (c) =>
+  groupYear(c, "joint", jointGroups),
+);
+
+// One year of one movement group but the upgrade paths (docs/contract.md#movement-series), for
+// "Upgrades" and the planner: time on a release and installations left behind.
+app.get("/api/v1/movement/:group/:year{[0-9]{4}}", describeRoute(ROUTES.movement), (c) =>
+  groupYear(c, "movement", movementGroups),
+);
 
 /**
- * The years a joint route may answer: from the first year with weekly history (the page data's
+ * The years the joint and movement routes may answer: from the first year with weekly history (the page data's
  * `years`, through its cache entry) to the current one, or the last one SUMMARY holds if later.
  */
 async function summaryYears(c: Context<{ Bindings: SiteEnv }>): Promise<Set<number>> {

@@ -220,6 +220,31 @@ export const ROUTES = {
       404: problem("not a published joint group, or a year outside the data"),
     },
   },
+  movement: {
+    summary: "One calendar year of one movement group, as stored, for the page's Upgrades",
+    description:
+      "The group is `on_release__<component>`, `on_release_median__<component>`, `left_behind` or `left_behind_on` with a published series (docs/contract.md#movement-series; the upgrade paths are on the joint route); the year one from the first SUMMARY holds to the current one, an empty year when the group has no series in it. Packed like the weekly history.",
+    tags: ["page"],
+    parameters: [
+      {
+        name: "group",
+        in: "path",
+        required: true,
+        schema: { type: "string", maxLength: 80 },
+      },
+      {
+        name: "year",
+        in: "path",
+        required: true,
+        schema: { type: "string", pattern: "^[0-9]{4}$" },
+      },
+    ],
+    responses: {
+      200: json(Weekly, "the year of the group's series, every day; empty for a year without any"),
+      304: notModified,
+      404: problem("not a published movement group, or a year outside the data"),
+    },
+  },
   export: {
     summary: "Every series, every day, as one CSV date,key,value",
     tags: ["open data"],

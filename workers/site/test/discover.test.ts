@@ -298,6 +298,8 @@ describe("GET /api/v1/openapi.json", () => {
       "/api/v1/badge/nope__1",
       `/api/v1/joint/core_postgresql/${new Date(Date.now() - DAY).getUTCFullYear()}`,
       "/api/v1/joint/nope/2026",
+      `/api/v1/movement/left_behind/${new Date(Date.now() - DAY).getUTCFullYear()}`,
+      "/api/v1/movement/nope/2026",
       "/metrics",
       "/api/v1/export.csv",
       "/api/v1/openapi.json",
@@ -310,7 +312,11 @@ describe("GET /api/v1/openapi.json", () => {
       const yesterday = Math.floor(Date.now() / DAY) * DAY - DAY;
       if (phase === "fresh") {
         await summarize(
-          { systems__total: [[yesterday, 5]], "core_postgresql__3.49__15": [[yesterday, 5]] },
+          {
+            systems__total: [[yesterday, 5]],
+            "core_postgresql__3.49__15": [[yesterday, 5]],
+            left_behind__6m: [[yesterday, 5]],
+          },
           Date.now(),
         );
       }

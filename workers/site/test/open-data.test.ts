@@ -8,7 +8,7 @@ import { CHUNK_PREFIX, seriesFromChunks } from "@pulp-analytics/shared/store";
 import type { Point } from "@pulp-analytics/shared/summary";
 import { afterEach, describe, expect, it } from "vitest";
 import app from "../src/index";
-import { jointGroups, jointYears } from "../src/joint";
+import { jointGroups, jointYears, movementGroups } from "../src/joint";
 import { counting, day, freshOrigin, summarize, summary, worker } from "./helpers";
 
 afterEach(() => reset());
@@ -384,10 +384,116 @@ describe("GET /api/v1/joint/<group>/<YYYY>", () => {
     expect((await view(env, at("/api/v1/joint/upgrades__rpm/2026"))).status).toBe(404);
   });
 
+  it("serves core's movement groups as empty years before any is published", async () => {
+    await summarize(history(), GENERATED);
+    const { env } = counting("production");
+    const at = freshOrigin();
+    for (const path of ["/api/v1/joint/upgrades__core/2026", "/api/v1/movement/left_behind/2026"]) {
+      const res = await view(env, at(path));
+      expect(res.status, path).toBe(200);
+      expect(((await res.json()) as { series: object }).series, path).toEqual({});
+    }
+  });
+
   it("is a 404 for every group before the first summary", async () => {
     const { env } = counting("production");
     const res = await view(env, freshOrigin()("/api/v1/joint/core_postgresql/2026"));
     expect(res.status).toBe(404);
+  });
+});
+
+describe("GET /api/v1/movement/<group>/<YYYY>", () => {
+  const movement = (): Record<string, Point[]> => ({
+    "upgrades__core__3.48__3.49": [[day("2026-01-05"), 6]],
+    on_release__core__under_30d: [[day("2026-01-09"), 40]],
+    "on_release_median__core__3.49": [[day("2026-01-09"), 12.5]],
+    left_behind__6m: [[day("2026-01-09"), 9]],
+    "left_behind_on__6_12m__3.45": [[day("2026-01-09"), 9]],
+  });
+
+  it("is one read of a movement group's year chunk, as stored; an empty year is 200", async () => {
+    await summarize({ ...history(), ...movement() }, GENERATED);
+    const { env, reads } = counting("production");
+    const at = freshOrigin();
+    const res = await view(env, at("/api/v1/movement/on_release__core/2026"));
+    expect(res.status).toBe(200);
+    expectSecurityHeaders(res);
+    // The key list (a list and a bulk read), the page data, then the chunk.
+    expect(reads()).toBe(4);
+    expect(await res.text()).toBe(await summary.get("c:on_release__core:2026", "text"));
+    for (const group of ["on_release_median__core", "left_behind", "left_behind_on"]) {
+      const found = await view(env, at(`/api/v1/movement/${group}/2026`));
+      expect(found.status, group).toBe(200);
+      expect(await found.text(), group).toBe(await summary.get(`c:${group}:2026`, "text"));
+    }
+    expect(reads()).toBe(7);
+    // Before the series began: an empty year, after one read.
+    const empty = await view(env, at("/api/v1/movement/left_behind/2024"));
+    expect(await empty.json()).toEqual({
+      v: 2,
+      year: 2024,
+      start: Date.UTC(2024, 0, 1),
+      series: {},
+    });
+    expect(reads()).toBe(8);
+  });
+
+  it("is a 404, unread and not cached, for groups not published and years outside the data", async () => {
+    await summarize({ ...history(), ...movement() }, GENERATED);
+    const { env, reads } = counting("production");
+    const at = freshOrigin();
+    expect((await view(env, at("/api/v1/movement/left_behind/2026"))).status).toBe(200);
+    const warm = reads();
+    const next = new Date().getUTCFullYear() + 1;
+    for (const path of [
+      // Not published (rpm has no movement), not a movement group, or served by the joint route.
+      "/api/v1/movement/on_release__rpm/2026",
+      "/api/v1/movement/on_release_median__file/2026",
+      "/api/v1/movement/on_release__x1234/2026",
+      "/api/v1/movement/on_release_median__Bad!/2026",
+      "/api/v1/movement/upgrades__core/2026",
+      "/api/v1/movement/core_postgresql/2026",
+      "/api/v1/movement/versions__core/2026",
+      "/api/v1/movement/left_behind/0042",
+      "/api/v1/movement/left_behind/2023",
+      `/api/v1/movement/left_behind/${next}`,
+    ]) {
+      const missing = await view(env, at(path));
+      expect(missing.status, path).toBe(404);
+      expect((await missing.json()) as object, path).toHaveProperty("error");
+      expect(await caches.default.match(new Request(at(path))), path).toBeUndefined();
+    }
+    expect(reads()).toBe(warm);
+  });
+
+  it("is a 404 for every group before the first summary", async () => {
+    const { env } = counting("production");
+    const res = await view(env, freshOrigin()("/api/v1/movement/left_behind/2026"));
+    expect(res.status).toBe(404);
+  });
+});
+
+describe("which movement groups exist", () => {
+  it("core's, and every published movement group but the upgrade paths (the joint route's)", () => {
+    const core = ["left_behind", "left_behind_on", "on_release__core", "on_release_median__core"];
+    // Before any movement is published: core's groups, which "Upgrades" reads, and no other.
+    expect([...movementGroups(["systems__total", "versions__rpm__3.28"])].sort()).toEqual(core);
+    const groups = movementGroups([
+      "systems__total",
+      "versions__core__3.49",
+      "core_postgresql__3.49__15",
+      "upgrades__core__3.48__3.49",
+      "upgrades__rpm__3.27__3.28",
+      "on_release__rpm__over_2y",
+      "on_release_median__rpm__3.28",
+      "left_behind__24m",
+    ]);
+    expect([...groups].sort()).toEqual([
+      ...core.slice(0, 3),
+      "on_release__rpm",
+      "on_release_median__core",
+      "on_release_median__rpm",
+    ]);
   });
 });
 
@@ -406,6 +512,7 @@ describe("which joint groups and years exist", () => {
       "plugin_core__container",
       "plugin_core__rpm",
       "together",
+      "upgrades__core",
     ]);
   });
 

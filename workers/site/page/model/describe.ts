@@ -7,9 +7,10 @@ import { count } from "./text";
 
 /**
  * How a chart reads: `series` lines of counts over days, `shares` stacked percentages over
- * days, `buckets` counts of the latest day by bucket, `slices` percentages of the latest day.
+ * days, `buckets` counts of the latest day by bucket, `slices` percentages of the latest day,
+ * `totals` counts summed over a range by category (upgrade paths).
  */
-export type ChartKind = "series" | "shares" | "buckets" | "slices";
+export type ChartKind = "series" | "shares" | "buckets" | "slices" | "totals";
 
 const isShare = (kind: ChartKind) => kind === "shares" || kind === "slices";
 
@@ -32,7 +33,8 @@ function ranked(names: readonly string[], values: readonly number[]) {
 /**
  * One sentence saying what a chart shows, `title` first: the latest point of each series (for
  * shares, largest first), or for the latest day's charts the largest slices or the fullest
- * bucket. `day` names the latest day of those (their labels are buckets, not days).
+ * bucket. `day` names the latest day of those (their labels are buckets, not days), or for
+ * `totals` the range summed ("2026-09-07 to 2026-12-05").
  */
 export function chartSummary(
   chart: ChartModel,
@@ -64,9 +66,17 @@ export function chartSummary(
     return `${title} on ${day}: ${list || "none"}.`;
   }
   const total = values.reduce((a, b) => a + b, 0);
-  const top = items[0];
-  if (!top) return `${title} on ${day}: none.`;
+  // A totals chart's first label is its largest category (its last may sum the rest).
+  const top =
+    kind === "totals"
+      ? items.find((item) => item.name === seriesName(chart, chart.labels[0] ?? ""))
+      : items[0];
+  const on = kind === "totals" ? `, ${day}` : ` on ${day}`;
+  if (!top) return `${title}${on}: none.`;
   const share = Math.round((top.value / total) * 1000) / 10;
+  if (kind === "totals") {
+    return `${title}${on}: ${count(total)} in all; the most, ${count(top.value)} (${share}\u00a0%), ${top.name}.`;
+  }
   return `${title} on ${day}: ${count(total)} installations; the most, ${count(top.value)} (${share}\u00a0%), in ${top.name}.`;
 }
 
@@ -82,7 +92,7 @@ export interface ChartTable {
  * columns go top of the stack first, as its legend does.
  */
 export function chartTable(chart: ChartModel, kind: ChartKind, labelHead: string): ChartTable {
-  if (kind === "buckets" || kind === "slices") {
+  if (kind === "buckets" || kind === "slices" || kind === "totals") {
     const dataset = chart.datasets[0];
     return {
       head: [labelHead, dataset?.name ?? ""],

@@ -36,6 +36,7 @@ export {
   versionColors,
 } from "./palette";
 export {
+  blockedByCore,
   countPlan,
   formatPlan,
   jointSeries,
@@ -49,6 +50,7 @@ export {
   planText,
   planTrend,
   planYears,
+  rangeFirstDay,
   togetherOn,
 } from "./planner";
 export {
@@ -76,6 +78,22 @@ export { buildIndex } from "./series";
 export { percent, shares } from "./shares";
 export { staleNotice } from "./stale";
 export { count, daysText, escapeHtml, signed, signedPercent, splitDates } from "./text";
+export {
+  blockedStays,
+  LEFT_BEHIND_AGES,
+  LEFT_BEHIND_BANDS,
+  latestDay,
+  leftBehindOn,
+  movementSince,
+  onReleaseChart,
+  pathName,
+  pathsChart,
+  releaseStays,
+  stayText,
+  UPGRADES_GROUPS,
+  type UpgradePath,
+  upgradePaths,
+} from "./upgrades";
 export {
   compareVersions,
   components,

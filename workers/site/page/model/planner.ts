@@ -13,6 +13,7 @@ import type { ChartModel } from "./charts";
 import { atLeast, type Denominator, denominator } from "./denominators";
 import type { RangeId } from "./ranges";
 import { count as counted } from "./text";
+import { compareVersions } from "./versions";
 
 /** pulpcore: on every installation. */
 const CORE = "core";
@@ -137,6 +138,32 @@ export function countPlan(
   return { day, lower, upper: lower + remainders, of, unknown };
 }
 
+/**
+ * The installations `plan` would make upgrade on `day`, by the core x.y they run, newest first:
+ * the published cells that break the rule (its lower bound; remainders are left out), by row for
+ * a PostgreSQL rule (the row is core), by column for a core rule (the column is core).
+ */
+export function blockedByCore(
+  plan: Plan,
+  series: ReadonlyMap<string, Point[]>,
+  day: number,
+): Array<{ core: string; installations: number }> {
+  const rows = rowsOn(planGroup(plan), series, day);
+  const about = (xy: string) => plan.from === null || atLeast(xy, plan.from);
+  const byCore = new Map<string, number>();
+  for (const [xy, cells] of rows) {
+    if (!about(xy)) continue;
+    for (const [column, n] of cells) {
+      if (column === OTHER || column === UNKNOWN || atLeast(column, plan.min)) continue;
+      const core = plan.requires === "postgresql" ? xy : column;
+      byCore.set(core, (byCore.get(core) ?? 0) + n);
+    }
+  }
+  return [...byCore]
+    .map(([core, installations]) => ({ core, installations }))
+    .sort((a, b) => compareVersions(b.core, a.core));
+}
+
 function ofText(plan: Plan): string {
   const rows = plan.from === null ? plan.subject : `${plan.subject} ${plan.from} or newer`;
   return plan.requires === "postgresql"
@@ -176,7 +203,7 @@ export function planSummary(count: PlanCount): string {
 const RANGE_DAYS: Record<RangeId, number | null> = { "30d": 30, "90d": 90, "1y": 365, all: null };
 
 /** The first day of `range` ending on `asOf` (-Infinity for all). */
-const firstDay = (asOf: number, range: RangeId): number => {
+export const rangeFirstDay = (asOf: number, range: RangeId): number => {
   const span = RANGE_DAYS[range];
   return span === null ? Number.NEGATIVE_INFINITY : asOf - (span - 1) * DAY_MS;
 };
@@ -186,7 +213,7 @@ const firstDay = (asOf: number, range: RangeId): number => {
  * before the first year SUMMARY holds: the joint route answers those 404.
  */
 export function planYears(asOf: number, range: RangeId, years: readonly number[]): number[] {
-  const first = firstDay(asOf, range);
+  const first = rangeFirstDay(asOf, range);
   const last = new Date(asOf).getUTCFullYear();
   if (first === Number.NEGATIVE_INFINITY) return [...new Set([...years, last])].sort();
   const out: number[] = [];
@@ -214,7 +241,7 @@ export function planRangeDays(
   asOf: number,
   range: RangeId,
 ): number[] {
-  const first = firstDay(asOf, range);
+  const first = rangeFirstDay(asOf, range);
   const days = planDays(plan, series).filter((day) => day >= first && day <= asOf);
   if (days.length <= MAX_POINTS) return days;
   // Every n-th day, counting back from the latest, so the latest is always there.

@@ -4,13 +4,16 @@
  * chunks it needs come from `/api/v1/joint/<group>/<YYYY>` (one KV read each behind the edge
  * cache), each year once. What it shows is computed by model/planner.ts.
  */
-import type { PageData, SeriesBlock } from "@pulp-analytics/shared/store";
+import type { PageData } from "@pulp-analytics/shared/store";
 import {
+  blockedByCore,
+  blockedStays,
   components as componentsOf,
   count as counted,
   countPlan,
   formatPlan,
-  jointSeries,
+  isoDay,
+  latestDay,
   type Plan,
   parsePlan,
   planChart,
@@ -21,32 +24,86 @@ import {
   planTrend,
   planYears,
   type RangeId,
+  stayText,
   togetherOn,
+  UPGRADES_GROUPS,
 } from "../model";
 import { draw, timeLine } from "./charts";
-import { el } from "./dom";
+import { el, scrollBox } from "./dom";
+import { groupSeries } from "./groups";
 
-const blocks = new Map<string, Promise<SeriesBlock | null>>();
+const jointGroup = (group: string, years: readonly number[]) => groupSeries("joint", group, years);
 
-/** One joint group's year, once; a year without it is null (nothing to count). */
-function jointYear(group: string, year: number): Promise<SeriesBlock | null> {
-  const path = `/api/v1/joint/${group}/${year}`;
-  let pending = blocks.get(path);
-  if (!pending) {
-    pending = fetch(path).then(async (response) => {
-      if (response.status === 404) return null;
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      return (await response.json()) as SeriesBlock;
-    });
-    pending.catch(() => blocks.delete(path));
-    blocks.set(path, pending);
+/** Rows of "would have to upgrade" shown; the rest are counted in one line. */
+const BLOCKED_ROWS = 6;
+
+/**
+ * "Installations that would have to upgrade, and how long their kind usually takes": the
+ * rule's blocked published cells by the core x.y they run, the most first, with the median days
+ * installations have been on that core x.y (the movement series; "—" where not published).
+ */
+async function blockedTable(
+  plan: Plan,
+  series: Awaited<ReturnType<typeof jointGroup>>,
+  asOf: number,
+): Promise<HTMLElement[]> {
+  const blocked = blockedByCore(plan, series, asOf).sort(
+    (a, b) => b.installations - a.installations,
+  );
+  if (blocked.length === 0) return [];
+  const { route, group } = UPGRADES_GROUPS.medians;
+  let medians: Awaited<ReturnType<typeof groupSeries>> | null = null;
+  try {
+    medians = await groupSeries(route, group, [new Date(asOf).getUTCFullYear()]);
+  } catch {
+    medians = null;
   }
-  return pending;
-}
-
-async function groupSeries(group: string, years: readonly number[]) {
-  const found = await Promise.all(years.map((year) => jointYear(group, year)));
-  return jointSeries(found.filter((b): b is SeriesBlock => b !== null));
+  const day = medians && latestDay(medians, `${group}__`, asOf);
+  const rows = blockedStays(medians ?? new Map(), day ?? null, blocked);
+  const what = plan.requires === "postgresql" ? "PostgreSQL" : "core";
+  const shown = rows.slice(0, BLOCKED_ROWS);
+  const rest = rows.slice(BLOCKED_ROWS);
+  const restCount = rest.reduce((n, r) => n + r.installations, 0);
+  const note =
+    day === null || day === undefined
+      ? "Time on a core release is not counted yet (or could not be loaded): “—”."
+      : `Median time so far on that core x.y, ${isoDay(day)}, over every installation on it; “—”: fewer than 5 installations.`;
+  return [
+    scrollBox(
+      `Installations that would have to upgrade ${what}`,
+      el("table", {}, [
+        el("caption", {
+          textContent: `Would have to upgrade ${what}, by the core x.y they run (published cells only)`,
+        }),
+        el("thead", {}, [
+          el("tr", {}, [
+            el("th", { scope: "col", textContent: "Core x.y" }),
+            el("th", { scope: "col", textContent: "Installations" }),
+            el("th", { scope: "col", textContent: "Median time on it" }),
+          ]),
+        ]),
+        el("tbody", {}, [
+          ...shown.map((r) =>
+            el("tr", {}, [
+              el("th", { scope: "row", textContent: r.core }),
+              el("td", { textContent: counted(r.installations) }),
+              el("td", { textContent: r.medianDays === null ? "—" : stayText(r.medianDays) }),
+            ]),
+          ),
+          ...(rest.length > 0
+            ? [
+                el("tr", {}, [
+                  el("th", { scope: "row", textContent: `${rest.length} more x.y` }),
+                  el("td", { textContent: counted(restCount) }),
+                  el("td", { textContent: "" }),
+                ]),
+              ]
+            : []),
+        ]),
+      ]),
+    ),
+    el("p", { className: "note", textContent: note }),
+  ];
 }
 
 const DEFAULT_PLAN = "core:any:postgresql:14";
@@ -91,6 +148,7 @@ export function plannerCard(page: PageData, range: () => RangeId): HTMLElement {
   );
   const result = el("p", { className: "plan-result", role: "status" });
   const chart = el("div", { className: "chart" });
+  const blocked = el("div", { className: "plan-blocked" });
   const note = el("p", {
     className: "note",
     textContent:
@@ -101,6 +159,7 @@ export function plannerCard(page: PageData, range: () => RangeId): HTMLElement {
     el("summary", { textContent: "Plan a support change" }),
     form,
     result,
+    blocked,
     chart,
     note,
     el("h3", { textContent: "Installed together" }),
@@ -126,7 +185,7 @@ export function plannerCard(page: PageData, range: () => RangeId): HTMLElement {
     result.textContent = "Loading the joint series…";
     try {
       const years = planYears(asOf, range(), page.years);
-      const series = await groupSeries(planGroup(plan), years);
+      const series = await jointGroup(planGroup(plan), years);
       if (mine !== latestCount) return;
       const days = planRangeDays(plan, series, asOf, range());
       const latest = countPlan(plan, series, asOf);
@@ -134,6 +193,9 @@ export function plannerCard(page: PageData, range: () => RangeId): HTMLElement {
       result.dataset.upper = String(latest.upper);
       result.dataset.of = String(latest.of.installations);
       result.textContent = `${planText(plan)}: ${planSummary(latest)}${latest.unknown > 0 ? `; ${latest.unknown} more did not report PostgreSQL` : ""}.`;
+      const table = await blockedTable(plan, series, asOf);
+      if (mine !== latestCount) return;
+      blocked.replaceChildren(...table);
       const trend = planTrend(plan, series, days);
       if (trend.length > 1) {
         const model = planChart(trend);
@@ -155,8 +217,8 @@ export function plannerCard(page: PageData, range: () => RangeId): HTMLElement {
   async function showTogether() {
     const years = [new Date(asOf).getUTCFullYear()];
     const [pairs, installed] = await Promise.all([
-      groupSeries("together", years),
-      groupSeries("installed", years),
+      jointGroup("together", years),
+      jointGroup("installed", years),
     ]);
     const rows = togetherOn(new Map([...pairs, ...installed]), asOf).slice(0, 20);
     together.replaceChildren(
