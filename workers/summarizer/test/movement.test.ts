@@ -4,12 +4,13 @@
  * component's movement), and the series read back exactly; then the same nights through the
  * Workflow with a tiny budget, its sums carried between dozens of steps, end in the same bytes.
  */
-import { reset } from "cloudflare:test";
+import { introspectWorkflow, reset } from "cloudflare:test";
 import type { Facts } from "@pulp-analytics/shared/checkin";
 import { DAY_MS } from "@pulp-analytics/shared/config";
 import { encodeMeta } from "@pulp-analytics/shared/raw";
 import { afterEach, expect, it } from "vitest";
 import { summarize } from "../src/run";
+import { waitForRun } from "../src/workflow";
 import { daysAgo, dumpSummary, runWorkflow, seriesIn, systemId, TINY, testEnv } from "./helpers";
 
 afterEach(() => reset());
@@ -186,5 +187,44 @@ it("counts a population's upgrades night by night, and a tiny budget writes the 
       budget: TINY,
     });
   }
+  expect(await dumpSummary()).toEqual(dump);
+
+  // Again, with night 1's steps killed and retried by the engine, and night 2's run killed for
+  // good mid-scan, then run again: the same bytes.
+  await reset();
+  await checkIn(0);
+  await runWorkflow("killed-0", { trigger: "put", day: NIGHTS[0] as number, now: T, budget: TINY });
+  await checkIn(1);
+  {
+    await using runs = await introspectWorkflow(testEnv.SUMMARY_RUN);
+    await runs.modifyAll(async (m) => {
+      await m.disableRetryDelays();
+      await m.mockStepError({ name: "scan 1" }, new Error("killed"), 1);
+      await m.mockStepError({ name: "apply 0" }, new Error("killed"), 2);
+    });
+    await runWorkflow("killed-1", {
+      trigger: "put",
+      day: NIGHTS[1] as number,
+      now: T,
+      budget: TINY,
+    });
+  }
+  await checkIn(2);
+  const beforeNight2 = await dumpSummary();
+  {
+    await using runs = await introspectWorkflow(testEnv.SUMMARY_RUN);
+    await runs.modifyAll(async (m) => {
+      await m.disableRetryDelays();
+      await m.mockStepError({ name: "scan 2" }, new Error("killed"));
+    });
+    const instance = await testEnv.SUMMARY_RUN.create({
+      id: "killed-2",
+      params: { trigger: "put", day: NIGHTS[2] as number, now: T, budget: TINY },
+    });
+    const status = await waitForRun(instance, 120_000, 50);
+    expect(status?.status).toBe("errored");
+  }
+  expect(await dumpSummary()).toEqual(beforeNight2);
+  await runWorkflow("rerun-2", { trigger: "put", day: NIGHTS[2] as number, now: T, budget: TINY });
   expect(await dumpSummary()).toEqual(dump);
 });
