@@ -13,5 +13,8 @@ export default defineConfig({
     root: import.meta.dirname,
     include: INTEGRATION,
     environment: "node",
+    // Two files at a time (vitest's default on two cores is one): each mostly waits on wrangler
+    // processes starting, and every file has its own stacks, ports and directories.
+    maxWorkers: 2,
   },
 });
