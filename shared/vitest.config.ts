@@ -5,5 +5,9 @@ export default defineConfig({
     name: "shared",
     include: ["test/**/*.test.ts"],
     environment: "node",
+    // One module graph for all files (no file changes a global): a third of the CPU.
+    isolate: false,
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
   },
 });

@@ -17,5 +17,8 @@ export default defineConfig({
     include: ["*.test.ts"],
     exclude: INTEGRATION,
     environment: "node",
+    isolate: false,
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
   },
 });

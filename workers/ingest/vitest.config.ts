@@ -36,6 +36,10 @@ export default defineConfig({
   plugins: [ingestDev],
   test: {
     name: "ingest",
+    // One workerd for all files (each file resets its storage after every test): half the CPU.
+    isolate: false,
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     include: ["test/**/*.test.ts"],
     exclude: ["test/production/**", ...FUZZ],
   },

@@ -1,5 +1,8 @@
 import { defineConfig } from "vitest/config";
+import { useScratchDir } from "../../scripts/lib/scratch.ts";
 import { FUZZ, ingestDev } from "./vitest.config.ts";
+
+useScratchDir();
 
 // `npm run test:fuzz`: random bodies, versions, times and tokens against the dev worker in
 // workerd, with its real local RAW. Thousands of requests: minutes on two cores.

@@ -19,5 +19,12 @@ export default defineConfig({
       },
     }),
   ],
-  test: { name: "ingest-production", include: ["test/production/**/*.test.ts"] },
+  // One workerd for all files; each resets its storage after every test.
+  test: {
+    name: "ingest-production",
+    include: ["test/production/**/*.test.ts"],
+    isolate: false,
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
 });

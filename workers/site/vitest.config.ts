@@ -5,5 +5,12 @@ import { defineConfig } from "vitest/config";
 // the static-asset router, so public/ is checked against wrangler dev by the browser test.
 export default defineConfig({
   plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.jsonc", environment: "dev" } })],
-  test: { name: "site", include: ["test/**/*.test.ts"] },
+  // One workerd for all files; each resets its storage after every test.
+  test: {
+    name: "site",
+    include: ["test/**/*.test.ts"],
+    isolate: false,
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
 });

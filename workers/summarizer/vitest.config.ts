@@ -11,6 +11,14 @@ export default defineConfig({
       miniflare: { bindings: { FIXTURES: fixtureBinding() } },
     }),
   ],
-  // Seeding thousands of RAW entries and several full runs per test takes seconds.
-  test: { name: "summarizer", include: ["test/**/*.test.ts"], testTimeout: 60_000 },
+  // Seeding thousands of RAW entries and several full runs per test takes seconds. One workerd
+  // for all files (each resets its storage after every test; Workflow instances outlive that, so
+  // each test names its own): half the CPU of one per file.
+  test: {
+    name: "summarizer",
+    include: ["test/**/*.test.ts"],
+    isolate: false,
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
 });

@@ -1,10 +1,12 @@
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, reset, waitOnExecutionContext } from "cloudflare:test";
 import { DATA_CSP, SECRET, SECURITY_HEADERS, VAR } from "@pulp-analytics/shared/config";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import app from "../src/index";
 import { post, testEnv, worker } from "./helpers";
 import { encode, release323 } from "./payloads";
 import { TEST_TRIGGER_TOKEN } from "./token";
+
+afterEach(() => reset());
 
 const call = (method: string, path = "/", headers: Record<string, string> = {}) =>
   worker.fetch(`http://analytics.test${path}`, { method, headers });

@@ -1,4 +1,8 @@
 import { defineConfig } from "vitest/config";
+import { useScratchDir } from "../../../scripts/lib/scratch.ts";
+
+// The stacks' KV under /dev/shm if it has room (scripts/lib/scratch.ts).
+useScratchDir();
 
 // The site in headless Chromium against the local stack (wrangler dev with all three workers):
 // `npm run test:browser`. Kept out of the root projects because it needs /usr/bin/chromium.

@@ -6,5 +6,8 @@ export default defineConfig({
     name: "page",
     include: ["test/**/*.test.ts"],
     environment: "node",
+    isolate: false,
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
   },
 });

@@ -1,3 +1,4 @@
+import { reset } from "cloudflare:test";
 import { isoDay } from "@pulp-analytics/shared/config";
 import {
   chunkKey,
@@ -9,7 +10,7 @@ import {
   weeklyKey,
 } from "@pulp-analytics/shared/store";
 import { summarizeDay } from "@pulp-analytics/shared/summary";
-import { expect, it } from "vitest";
+import { afterEach, expect, it } from "vitest";
 import worker from "../src/index";
 import { type RunReport, summaryConfig } from "../src/run";
 import {
@@ -21,6 +22,8 @@ import {
   testEnv,
   variedSystem,
 } from "./helpers";
+
+afterEach(() => reset());
 
 const N = 2_500;
 const D = daysAgo(2);

@@ -43,11 +43,12 @@ it("the cron summarizes the day that just ended and logs the report as one JSON 
   await seedTwoDays();
   const log = vi.spyOn(console, "log");
   const ctx = createExecutionContext();
-  // The cron fires at 00:00 UTC today (a few ms late, as real triggers are).
+  // The cron fires at 00:00 UTC today (a few ms late, as real triggers are). A firing's time names
+  // its Workflow instance, and instances outlive reset(): each test fires at a time of its own.
   // Called as the runtime does, with a context, so work moved into waitUntil is still awaited.
   const handler: ExportedHandler<SummarizerEnv> = worker;
   await handler.scheduled?.(
-    createScheduledController({ scheduledTime: daysAgo(0) + 15, cron: SUMMARY_CRON }),
+    createScheduledController({ scheduledTime: daysAgo(0) + 25, cron: SUMMARY_CRON }),
     testEnv,
     ctx,
   );
@@ -72,8 +73,8 @@ it("the cron summarizes the day that just ended and logs the report as one JSON 
 it("the finishing cron finishes a failed run's writes only, and is silent when there is none", async () => {
   await seedTwoDays();
   const handler: ExportedHandler<SummarizerEnv> = worker;
-  // 00:20, then 00:30: each firing is its own run.
-  let minute = 20;
+  // 00:30, then 00:31: each firing is its own run (lock.test.ts fires at 00:20).
+  let minute = 30;
   const fire = async (cron: string) => {
     const ctx = createExecutionContext();
     await handler.scheduled?.(
