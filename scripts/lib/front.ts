@@ -334,6 +334,13 @@ export async function startFront(options: FrontOptions): Promise<Front> {
       }
       res.writeHead(answer.statusCode ?? 502, answer.statusMessage, headers);
       answer.pipe(res);
+      // A client that goes away mid-answer unpipes it, which would leave the answer paused and
+      // wrangler's side of it unfinished: read it to the end and drop it instead.
+      res.on("close", () => {
+        if (answer.readableEnded) return;
+        answer.unpipe(res);
+        answer.resume();
+      });
       // The rest of a cut body is never read: end the connection once the answer is out.
       if (body.cut) res.on("finish", () => req.socket.destroy());
     });

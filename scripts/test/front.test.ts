@@ -360,3 +360,60 @@ it("sends a request once more when wrangler closed the kept-alive socket it went
     await new Promise((resolve) => upstream.close(resolve));
   }
 });
+
+it("reads an answer to its end when the client goes away in the middle of it", async () => {
+  // A wrangler stand-in with a long answer (32 MiB, more than the sockets buffer): it can finish
+  // writing only if the front keeps reading after its client hung up.
+  const CHUNK = Buffer.alloc(64 * 1024, "x");
+  let finished!: () => void;
+  const whole = new Promise<void>((resolve) => {
+    finished = resolve;
+  });
+  let closedEarly = false;
+  const upstream = createServer((req, res) => {
+    req.resume();
+    res.writeHead(200, {
+      "content-type": "text/plain",
+      "content-length": String(512 * CHUNK.length),
+    });
+    let sent = 0;
+    const more = () => {
+      while (sent < 512) {
+        sent++;
+        if (!res.write(CHUNK)) return void res.once("drain", more);
+      }
+      res.end();
+    };
+    res.on("finish", finished);
+    res.on("close", () => {
+      if (!res.writableFinished) closedEarly = true;
+    });
+    more();
+  });
+  const upstreamPort = await listen(upstream);
+  const port = await sparePort();
+  const relay = await startFront({
+    host: "127.0.0.1",
+    port,
+    target: `http://127.0.0.1:${upstreamPort}`,
+    maxBodyBytes: 16 * 1024,
+  });
+  try {
+    // The client reads the first bytes of the answer, then hangs up.
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(port, "127.0.0.1", () => {
+        socket.write(`GET /big HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
+      });
+      socket.once("data", () => {
+        socket.destroy();
+        resolve();
+      });
+      socket.on("error", reject);
+    });
+    await whole;
+    expect(closedEarly).toBe(false);
+  } finally {
+    await relay.close();
+    await new Promise((resolve) => upstream.close(resolve));
+  }
+});
