@@ -95,6 +95,12 @@ const unknownSeries = problem("not a published series key (no storage read for m
 
 type Route = DescribeRouteOptions;
 
+/** The path parameters of the joint and movement routes: `<group>/<YYYY>`. */
+const GROUP_YEAR = [
+  { name: "group", in: "path", required: true, schema: { type: "string", maxLength: 80 } },
+  { name: "year", in: "path", required: true, schema: { type: "string", pattern: "^[0-9]{4}$" } },
+] as const;
+
 /** Each route's description, by the path index.ts registers it under. */
 export const ROUTES = {
   page: {
@@ -200,20 +206,7 @@ export const ROUTES = {
     description:
       "The group is `core_postgresql`, `installed`, `together`, `plugin_core__<plugin>` of a published plugin (docs/contract.md#joint-series), or `upgrades__<component>` of a component with upgrade paths (docs/contract.md#movement-series); the year one from the first SUMMARY holds to the current one, an empty year when the group has no series in it. Packed like the weekly history.",
     tags: ["page"],
-    parameters: [
-      {
-        name: "group",
-        in: "path",
-        required: true,
-        schema: { type: "string", maxLength: 80 },
-      },
-      {
-        name: "year",
-        in: "path",
-        required: true,
-        schema: { type: "string", pattern: "^[0-9]{4}$" },
-      },
-    ],
+    parameters: [...GROUP_YEAR],
     responses: {
       200: json(Weekly, "the year of the group's series, every day; empty for a year without any"),
       304: notModified,
@@ -225,20 +218,7 @@ export const ROUTES = {
     description:
       "The group is `on_release__<component>`, `on_release_median__<component>`, `left_behind` or `left_behind_on` with a published series (docs/contract.md#movement-series; the upgrade paths are on the joint route); the year one from the first SUMMARY holds to the current one, an empty year when the group has no series in it. Packed like the weekly history.",
     tags: ["page"],
-    parameters: [
-      {
-        name: "group",
-        in: "path",
-        required: true,
-        schema: { type: "string", maxLength: 80 },
-      },
-      {
-        name: "year",
-        in: "path",
-        required: true,
-        schema: { type: "string", pattern: "^[0-9]{4}$" },
-      },
-    ],
+    parameters: [...GROUP_YEAR],
     responses: {
       200: json(Weekly, "the year of the group's series, every day; empty for a year without any"),
       304: notModified,
