@@ -7,30 +7,12 @@
  * requires, each of a type SiteEnv accepts, and nothing SiteEnv does not name. The asset router (`ASSETS`) serves public/ before the worker runs; the worker never
  * reads it, so SiteEnv leaves it out.
  */
-import type { SiteEnv } from "@pulp-analytics/shared/env";
-
-/**
- * wrangler's types also name the class behind a Durable Object or Workflow binding, which
- * shared/ cannot import (it would import the worker): the binding's kind is what is compared.
- */
-type Kinds<E> = {
-  [K in keyof E]: E[K] extends DurableObjectNamespace<infer _>
-    ? DurableObjectNamespace
-    : E[K] extends Workflow<infer _>
-      ? Workflow
-      : E[K];
-};
+import type { BindingsAgree, SiteEnv } from "@pulp-analytics/shared/env";
 
 /** Compiles only when `T` is `true`. */
 function holds<T extends true>(): T | undefined {
   return undefined;
 }
 
-holds<Kinds<Cloudflare.DevEnv> extends SiteEnv ? true : false>();
-holds<Kinds<Cloudflare.ProductionEnv> extends SiteEnv ? true : false>();
-holds<
-  [Exclude<keyof Cloudflare.DevEnv, keyof SiteEnv | "ASSETS">] extends [never] ? true : false
->();
-holds<
-  [Exclude<keyof Cloudflare.ProductionEnv, keyof SiteEnv | "ASSETS">] extends [never] ? true : false
->();
+holds<BindingsAgree<Cloudflare.DevEnv, SiteEnv, "ASSETS">>();
+holds<BindingsAgree<Cloudflare.ProductionEnv, SiteEnv, "ASSETS">>();

@@ -52,3 +52,28 @@ export interface SiteEnv {
   /** "true" under wrangler dev (workers/site/.dev.vars.dev): nothing is cached. */
   [VAR.LOCAL_STACK]?: string;
 }
+
+/**
+ * wrangler's generated types also name the class behind a Durable Object or Workflow binding,
+ * which shared/ cannot import (it would import the worker): the binding's kind is compared,
+ * told by a method only that kind has.
+ */
+type Kinds<E> = {
+  [K in keyof E]: E[K] extends { idFromName: unknown }
+    ? DurableObjectNamespace
+    : E[K] extends { createBatch: unknown }
+      ? Workflow
+      : E[K];
+};
+
+/**
+ * `true` when the bindings wrangler generates for one environment (`Generated`) give every
+ * binding `Env` requires, each of a type `Env` accepts, and nothing `Env` does not name but
+ * `Extra`; `false` otherwise. workers/<worker>/bindings.check.ts asserts it per environment.
+ */
+export type BindingsAgree<Generated, Env, Extra extends PropertyKey = never> =
+  Kinds<Generated> extends Env
+    ? [Exclude<keyof Generated, keyof Env | Extra>] extends [never]
+      ? true
+      : false
+    : false;
