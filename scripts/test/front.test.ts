@@ -105,7 +105,6 @@ function send(chunks: Array<string | Buffer>, toPort = port): Promise<Answer> {
       }
       resolve({ status: Number(statusLine.split(" ")[1]), headers, body });
     });
-    setTimeout(() => socket.end(), 5_000).unref();
   });
 }
 
