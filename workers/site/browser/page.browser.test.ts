@@ -60,6 +60,9 @@ interface Watched {
   weekly: string[];
 }
 
+/** Each open page's requests without an answer yet, by URL: what a wait that timed out waited on. */
+const pendingOf = new WeakMap<Page, Set<string>>();
+
 /** A page whose console errors, uncaught errors and off-origin requests are all recorded. */
 async function open(
   viewport: { width: number; height: number },
@@ -86,6 +89,11 @@ async function open(
     if (url.pathname.startsWith("/api/v1/page/weekly/")) weekly.push(url.pathname);
   });
   page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()}`));
+  const pending = new Set<string>();
+  pendingOf.set(page, pending);
+  page.on("request", (r) => pending.add(r.url()));
+  page.on("requestfinished", (r) => pending.delete(r.url()));
+  page.on("requestfailed", (r) => pending.delete(r.url()));
   return { page, problems, weekly };
 }
 
@@ -307,6 +315,18 @@ async function axeViolations(page: Page, where: string): Promise<string[]> {
 }
 
 /**
+ * The elements still loading (`aria-busy`), by id or class, then the requests still pending:
+ * an empty list once everything opened has its data, and what it waits on if it never does.
+ */
+async function busy(page: Page): Promise<string[]> {
+  const loading = await page.$$eval("[aria-busy]", (elements) =>
+    elements.map((e) => (e.id ? `#${e.id}` : `.${e.className}`)),
+  );
+  if (loading.length === 0) return [];
+  return [...loading, ...[...(pendingOf.get(page) ?? [])].map((url) => `pending ${url}`)];
+}
+
+/**
  * Opens every fold (`details`, or those `folds` selects), those that only appear when another
  * is opened too; waits for their data.
  */
@@ -317,7 +337,7 @@ async function openFolds(page: Page, folds = "details"): Promise<void> {
       return folds.length;
     });
     if (opened === 0) break;
-    await expect.poll(() => page.locator("[aria-busy]").count()).toBe(0);
+    await expect.poll(() => busy(page)).toEqual([]);
   }
 }
 
