@@ -10,6 +10,12 @@
  * Node 22. Deployed workers sit behind Cloudflare's edge, which never forwards a half-received
  * body, so only the local stack needs this.
  *
+ * It also forwards past wrangler dev's proxy, straight to the workers' runtime (the address
+ * wrangler dev logs as `userWorkerUrl`): that proxy is where requests hang or kill wrangler dev
+ * under load (cloudflare/workers-sdk#15317, #15451). Bursts of 32 requests every 5 s, with two
+ * busy loops on the two cores, killed wrangler dev within 50 s through its proxy, and every 2 s
+ * left a request unanswered within 103 s; sent to the runtime itself, 55 and 120 bursts passed.
+ *
  * What it does, and nothing more:
  * - answers only requests addressed to itself, `Host` 127.0.0.1, localhost or [::1] on its port
  *   (DNS rebinding), and but for reads only those from no `Origin` or a loopback one
@@ -47,8 +53,15 @@ export interface FrontOptions {
   /** Where to listen. */
   host: string;
   port: number;
-  /** The wrangler dev origin behind the front, e.g. http://127.0.0.1:41234. */
-  target: string;
+  /** The workers' runtime behind the front, e.g. http://127.0.0.1:41234, read for each attempt. */
+  target: string | (() => string);
+  /**
+   * For how long a request is sent again while the runtime cannot be reached, as while wrangler
+   * dev reloads it after a source change or the stack starts it again: any request on a refused
+   * connection (nothing was sent), GET and HEAD also on a connection lost before an answer. 0,
+   * the default, answers 502 at once.
+   */
+  retryMs?: number;
   /** Bodies longer than this are cut to this + 1 bytes (enough for a 413 by Content-Length). */
   maxBodyBytes: number;
 }
@@ -280,9 +293,12 @@ function route(req: IncomingMessage, allowed: Loopback): { path: string; host?: 
 }
 
 export async function startFront(options: FrontOptions): Promise<Front> {
-  const target = new URL(options.target);
+  const target = () =>
+    new URL(typeof options.target === "string" ? options.target : options.target());
   // Keep-alive to wrangler: the load test sends tens of thousands of requests through here.
-  const agent = new Agent({ keepAlive: true, maxSockets: 128 });
+  // Idle sockets are closed after 4 s, before the runtime closes them after 5 s, so that a
+  // request is not written into a socket the runtime is closing.
+  const agent = new Agent({ keepAlive: true, maxSockets: 128, timeout: 4_000 });
   const allowed = loopback(options.port);
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -297,7 +313,7 @@ export async function startFront(options: FrontOptions): Promise<Front> {
       req.destroy();
       return;
     }
-    forward(req, res, where, body, true);
+    forward(req, res, where, body, true, Date.now() + (options.retryMs ?? 0));
   };
 
   /**
@@ -312,11 +328,13 @@ export async function startFront(options: FrontOptions): Promise<Front> {
     where: { path: string; host?: string },
     body: Body,
     mayRetry: boolean,
+    retryUntil: number,
   ) => {
+    const { hostname, port } = target();
     const upstream = httpRequest({
       agent,
-      hostname: target.hostname,
-      port: target.port,
+      hostname,
+      port,
       method: req.method,
       path: where.path,
       headers: {
@@ -346,7 +364,14 @@ export async function startFront(options: FrontOptions): Promise<Front> {
     });
     upstream.on("error", (error: NodeJS.ErrnoException) => {
       if (mayRetry && upstream.reusedSocket && error.code === "ECONNRESET" && !res.headersSent) {
-        forward(req, res, where, body, false);
+        forward(req, res, where, body, false, retryUntil);
+        return;
+      }
+      const idempotent = req.method === "GET" || req.method === "HEAD";
+      const unreached =
+        error.code === "ECONNREFUSED" || (idempotent && error.code === "ECONNRESET");
+      if (unreached && Date.now() < retryUntil && !res.headersSent && !res.destroyed) {
+        setTimeout(() => forward(req, res, where, body, mayRetry, retryUntil), 250);
         return;
       }
       if (res.headersSent || res.destroyed) {

@@ -6,7 +6,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -53,12 +53,43 @@ export interface StackOptions {
   persistTo: string;
   /** wrangler's output, with its internal origin rewritten to the public one. */
   output?: (chunk: string) => void;
-  /** Extra environment for wrangler (e.g. WRANGLER_LOG_PATH). */
-  env?: Record<string, string>;
+}
+
+/** The last workers' runtime a wrangler dev log names (see runtimeOrigin), or null. */
+export function runtimeIn(log: string): string | null {
+  const ready = /"userWorkerUrl":\{"protocol":"(http:)","hostname":"([^"]+)","port":"(\d+)"\}/g;
+  const match = [...log.matchAll(ready)].at(-1);
+  return match ? `${match[1]}//${match[2]}:${match[3]}` : null;
+}
+
+/**
+ * The workers' runtime that wrangler dev started, as its debug log (always written to the log
+ * file) names it when the runtime is ready: `"userWorkerUrl":{…"port":"…"}`. Only log files that
+ * were not in `logs` before are read. The address stays the same when wrangler dev reloads the
+ * workers (Miniflare keeps its ports).
+ */
+async function runtimeOrigin(
+  logs: string,
+  before: ReadonlySet<string>,
+  child: ChildProcess,
+  deadline: number,
+): Promise<string> {
+  while (Date.now() < deadline && child.exitCode === null) {
+    const files = (await readdir(logs).catch(() => [])).filter((f) => !before.has(f)).sort();
+    for (const file of files.reverse()) {
+      const origin = runtimeIn(await readFile(join(logs, file), "utf8"));
+      if (origin) return origin;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`wrangler dev's log in ${logs} never named the workers' runtime`);
 }
 
 export interface RunningStack extends Stack {
-  /** Resolves with wrangler's exit code when it exits, for whatever reason. */
+  /**
+   * Resolves with wrangler's exit code when it ends for good: stopped by a signal, ended
+   * cleanly, or not started again after a failure.
+   */
   exited: Promise<number | null>;
   /**
    * wrangler dev's own port, behind the front: only for wrangler's local commands
@@ -67,13 +98,30 @@ export interface RunningStack extends Stack {
   internalPort: number;
 }
 
+/** workerd's last words when it dies (a V8 fatal error has been seen under load): */
+const RUNTIME_DIED = /\*\*\* Received signal #\d+/;
+
+interface Wrangler {
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  /** The workers' runtime, which the front forwards to. */
+  runtime: string;
+}
+
 /**
  * `npm start`'s stack: the three workers in one wrangler dev (dev environment, simulated time
- * allowed) on an internal port, behind the front (scripts/lib/front.ts) on the public port.
- * Resolves once the front answers through to the site.
+ * allowed) on an internal port, behind the front (scripts/lib/front.ts) on the public port,
+ * which forwards to the workers' runtime itself. wrangler's log goes to `logs` under the
+ * `--persist-to` directory. Resolves once the front answers through to the site.
+ *
+ * When the runtime dies, or wrangler dev exits with an error, wrangler dev is started again on
+ * the same `--persist-to` (local KV is on disk) and the front follows it: meanwhile it holds
+ * requests, and sends GET and HEAD again (`onRestart` says why each restart happened).
  */
-export async function launchStack(options: StackOptions): Promise<RunningStack> {
-  const internal = await sparePort();
+export async function launchStack(
+  options: StackOptions & { onRestart?: (reason: string) => void },
+): Promise<RunningStack> {
+  const logs = join(options.persistTo, "logs");
   // wrangler dev processes find each other through a shared dev registry, by worker name. Every
   // stack (npm start, a test's, another checkout's) runs the same names, so each gets its own
   // registry: one stack starting or stopping never rewires or stops another.
@@ -82,67 +130,127 @@ export async function launchStack(options: StackOptions): Promise<RunningStack> 
     "-c",
     `workers/${w}/wrangler.jsonc`,
   ]);
-  // The wrangler node process itself (not an npx wrapper), so that killing it stops the stack.
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      "node_modules/wrangler/bin/wrangler.js",
-      "dev",
-      ...configs,
-      "--env",
-      "dev",
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(internal),
-      "--persist-to",
-      options.persistTo,
-      "--var",
-      `${VAR.ALLOW_SIMULATED_TIME}:true`,
-      "--var",
-      `${VAR.LOCAL_STACK}:true`,
-    ],
-    {
-      cwd: repositoryRoot(),
-      env: offlineEnv({ WRANGLER_REGISTRY_PATH: registry, ...options.env }),
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
-  const origin = `http://127.0.0.1:${options.port}`;
-  const rewrite = (chunk: Buffer) =>
-    options.output?.(
-      chunk.toString().replaceAll(`127.0.0.1:${internal}`, `127.0.0.1:${options.port}`),
+  let stopping = false;
+  let restarting: Promise<void> | null = null;
+  let current: Wrangler;
+  let gaveUp: (code: number | null) => void = () => {};
+  const exited = new Promise<number | null>((resolve) => {
+    gaveUp = resolve;
+  });
+
+  // wrangler dev's own port, the same for every start (`npm start` prints it for wrangler's
+  // local commands).
+  const internal = await sparePort();
+  const launch = async (): Promise<Wrangler> => {
+    const before = new Set(await readdir(logs).catch(() => []));
+    // The wrangler node process itself (not an npx wrapper), so that killing it stops the stack.
+    const child: ChildProcess = spawn(
+      process.execPath,
+      [
+        "node_modules/wrangler/bin/wrangler.js",
+        "dev",
+        ...configs,
+        ...["--env", "dev", "--ip", "127.0.0.1", "--port", String(internal)],
+        ...["--persist-to", options.persistTo],
+        ...["--var", `${VAR.ALLOW_SIMULATED_TIME}:true`, "--var", `${VAR.LOCAL_STACK}:true`],
+      ],
+      {
+        cwd: repositoryRoot(),
+        env: offlineEnv({ WRANGLER_REGISTRY_PATH: registry, WRANGLER_LOG_PATH: logs }),
+        stdio: ["ignore", "pipe", "pipe"],
+      },
     );
-  child.stdout?.on("data", rewrite);
-  child.stderr?.on("data", rewrite);
+    const childExited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    const rewrite = (chunk: Buffer) => {
+      const text = chunk.toString();
+      options.output?.(text.replaceAll(`127.0.0.1:${internal}`, `127.0.0.1:${options.port}`));
+      if (RUNTIME_DIED.test(text)) restart(child, "the workers' runtime died");
+    };
+    child.stdout?.on("data", rewrite);
+    child.stderr?.on("data", rewrite);
+    void childExited.then((code) => {
+      if (stopping || restarting || current?.child !== child) return;
+      // Stopped by a signal (Ctrl+C reaches wrangler too) or ended cleanly: the stack ends.
+      if (code === 0 || child.signalCode !== null) gaveUp(code);
+      else restart(child, `wrangler dev exited (${code})`);
+    });
+    try {
+      const runtime = await runtimeOrigin(logs, before, child, Date.now() + 60_000);
+      return { child, exited: childExited, runtime };
+    } catch (error) {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+      await childExited;
+      throw error;
+    }
+  };
+
+  /** Starts wrangler dev again in place of `child`, once, unless the stack is stopping. */
+  const restart = (child: ChildProcess, reason: string) => {
+    if (stopping || restarting || current?.child !== child) return;
+    options.onRestart?.(reason);
+    restarting = (async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill("SIGTERM");
+        await current.exited;
+      }
+      try {
+        current = await launch();
+      } catch (error) {
+        options.onRestart?.(`wrangler dev did not start again: ${String(error)}`);
+        gaveUp(1);
+      } finally {
+        restarting = null;
+      }
+    })();
+  };
+
+  try {
+    current = await launch();
+  } catch (error) {
+    await rm(registry, { recursive: true, force: true });
+    throw error;
+  }
   const front = await startFront({
     host: "127.0.0.1",
     port: options.port,
-    target: `http://127.0.0.1:${internal}`,
+    target: () => current.runtime,
     maxBodyBytes: MAX_BODY_BYTES,
+    // A reload after a source change, or a restart: wrangler's own proxy held requests meanwhile.
+    retryMs: 60_000,
   }).catch(async (error: unknown) => {
-    child.kill("SIGTERM");
-    await exited;
+    stopping = true;
+    current.child.kill("SIGTERM");
+    await current.exited;
     await rm(registry, { recursive: true, force: true });
     throw error;
   });
   const stop = async () => {
+    stopping = true;
+    await restarting;
+    const { child } = current;
     if (child.exitCode === null && child.signalCode === null) {
       child.kill("SIGTERM");
-      await exited;
+      await current.exited;
     }
     await front.close();
     await rm(registry, { recursive: true, force: true });
   };
+  const origin = `http://127.0.0.1:${options.port}`;
   const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline && child.exitCode === null) {
+  while (Date.now() < deadline && current.child.exitCode === null) {
     const ready = await fetch(`${origin}/api/v1/series`).then(
       (r) => r.ok,
       () => false,
     );
-    if (ready)
-      return { origin, persistTo: options.persistTo, stop, exited, internalPort: internal };
+    if (ready) {
+      return {
+        origin,
+        persistTo: options.persistTo,
+        stop,
+        exited,
+        internalPort: internal,
+      };
+    }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   await stop();
@@ -191,18 +299,21 @@ export async function startStack(options: StartOptions = {}): Promise<Stack> {
     stack = await launchStack({
       port: await sparePort(),
       persistTo: state,
-      env: { WRANGLER_LOG_PATH: join(state, "logs") },
       output: (chunk) => {
         tail = (tail + chunk).slice(-8_000);
       },
+      // Said on the test's output, with what led to it, though the stack carries on.
+      onRestart: (reason) =>
+        console.error(
+          `the local stack starts wrangler dev again: ${reason}; its last output:\n${tail}`,
+        ),
     });
   } catch (error) {
     await rm(state, { recursive: true, force: true });
     throw new Error(`${String(error)}:\n${tail}`);
   }
   void stack.exited.then((code) => {
-    if (!stopping)
-      console.error(`wrangler dev exited (${code}) mid-run; its last output:\n${tail}`);
+    if (!stopping) console.error(`wrangler dev ended (${code}) mid-run; its last output:\n${tail}`);
   });
   return {
     origin: stack.origin,
@@ -216,15 +327,19 @@ export async function startStack(options: StartOptions = {}): Promise<Stack> {
 }
 
 /**
- * fetch, sent again when wrangler dev answers that the worker restarted mid-request: it reloads
- * when a source file changes, and others may be editing the tree while this runs.
+ * fetch, sent again when the front answers that it lost the workers' runtime mid-request (it
+ * sends only GET and HEAD again itself): wrangler dev restarts the runtime when a source file
+ * changes, others may be editing the tree while this runs, and the stack starts a wrangler dev
+ * whose runtime died again.
  */
 export async function send(url: string, init: RequestInit): Promise<Response> {
-  for (let attempt = 1; ; attempt++) {
+  // As long as the front holds requests while wrangler dev starts again (launchStack).
+  const deadline = Date.now() + 60_000;
+  for (;;) {
     const res = await fetch(url, init);
-    if (res.status !== 503 || attempt === 5) return res;
+    if (res.status !== 502 || Date.now() > deadline) return res;
     const text = await res.text();
-    if (!text.includes("restarted mid-request")) return new Response(text, res);
+    if (!text.includes("could not reach wrangler dev")) return new Response(text, res);
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
 }

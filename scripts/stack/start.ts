@@ -15,6 +15,7 @@ const stack = await launchStack({
   port,
   persistTo: ".wrangler/state",
   output: (chunk) => process.stdout.write(chunk),
+  onRestart: (reason) => console.error(`\n${reason}: starting wrangler dev again.\n`),
 });
 console.log(`\nPulp Analytics (ingest, site, summarizer) on ${stack.origin}`);
 console.log(
@@ -32,7 +33,7 @@ process.on("SIGINT", stop);
 process.on("SIGTERM", stop);
 const code = await stack.exited;
 if (!stopping) {
-  console.error(`wrangler dev exited (${code}); stopping.`);
+  console.error(`wrangler dev ended (${code}); stopping.`);
   await stack.stop();
   process.exit(code ?? 1);
 }

@@ -416,3 +416,79 @@ it("reads an answer to its end when the client goes away in the middle of it", a
     await new Promise((resolve) => upstream.close(resolve));
   }
 });
+
+describe("while the workers' runtime is away (a reload, or the stack starting it again)", () => {
+  /** A runtime stand-in on `port` whose connections `handle` gets. */
+  async function standIn(port: number, handle: (socket: import("node:net").Socket) => void) {
+    const server = createNetServer(handle);
+    await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+    return server;
+  }
+  const answerOk = (socket: import("node:net").Socket) =>
+    socket.once("data", () =>
+      socket.end("HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok"),
+    );
+
+  it("holds any request on a refused connection, and sends it where the runtime now is", async () => {
+    const gone = await sparePort();
+    const now = await sparePort();
+    const runtime = await standIn(now, answerOk);
+    // The runtime is away for the first two attempts, then found on another port.
+    let attempts = 0;
+    const port = await sparePort();
+    const relay = await startFront({
+      host: "127.0.0.1",
+      port,
+      target: () => `http://127.0.0.1:${++attempts <= 2 ? gone : now}`,
+      maxBodyBytes: 16 * 1024,
+      retryMs: 30_000,
+    });
+    try {
+      const answer = await send(
+        [`POST / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Length: 2\r\n${CLOSE}\r\n\r\nab`],
+        port,
+      );
+      expect([answer.status, answer.body, attempts]).toEqual([200, "ok", 3]);
+    } finally {
+      await relay.close();
+      await new Promise((resolve) => runtime.close(resolve));
+    }
+  });
+
+  it("sends a GET again when the connection is lost before an answer, never a POST", async () => {
+    const upstreamPort = await sparePort();
+    let connections = 0;
+    // The first connection is dropped as soon as its request arrives (a runtime dying mid-request).
+    const runtime = await standIn(upstreamPort, (socket) => {
+      connections++;
+      if (connections === 1) socket.once("data", () => socket.resetAndDestroy());
+      else answerOk(socket);
+    });
+    const port = await sparePort();
+    const relay = await startFront({
+      host: "127.0.0.1",
+      port,
+      target: `http://127.0.0.1:${upstreamPort}`,
+      maxBodyBytes: 16 * 1024,
+      retryMs: 30_000,
+    });
+    try {
+      const get = await send(
+        [`GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n${CLOSE}\r\n\r\n`],
+        port,
+      );
+      expect([get.status, get.body, connections]).toEqual([200, "ok", 2]);
+      connections = 0;
+      const post = await send(
+        [`POST / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Length: 2\r\n${CLOSE}\r\n\r\nab`],
+        port,
+      );
+      // It may have reached the runtime: answered, not sent twice.
+      expect(expectRefusal(post, 502).error).toMatch(/could not reach wrangler dev/);
+      expect(connections).toBe(1);
+    } finally {
+      await relay.close();
+      await new Promise((resolve) => runtime.close(resolve));
+    }
+  });
+});

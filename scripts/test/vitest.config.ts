@@ -6,6 +6,7 @@ export const INTEGRATION = [
   "import.test.ts",
   "interrupted.test.ts",
   "remote.test.ts",
+  "stack.test.ts",
   "wrangler-kv.test.ts",
 ];
 
