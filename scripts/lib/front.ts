@@ -62,6 +62,8 @@ export interface FrontOptions {
    * the default, answers 502 at once.
    */
   retryMs?: number;
+  /** Called each time a request is held because the runtime could not be reached. */
+  onUnreachable?: () => void;
   /** Bodies longer than this are cut to this + 1 bytes (enough for a 413 by Content-Length). */
   maxBodyBytes: number;
 }
@@ -371,6 +373,7 @@ export async function startFront(options: FrontOptions): Promise<Front> {
       const unreached =
         error.code === "ECONNREFUSED" || (idempotent && error.code === "ECONNRESET");
       if (unreached && Date.now() < retryUntil && !res.headersSent && !res.destroyed) {
+        options.onUnreachable?.();
         setTimeout(() => forward(req, res, where, body, mayRetry, retryUntil), 250);
         return;
       }

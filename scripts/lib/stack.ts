@@ -63,22 +63,23 @@ export function runtimeIn(log: string): string | null {
 }
 
 /**
- * The workers' runtime that wrangler dev started, as its debug log (always written to the log
- * file) names it when the runtime is ready: `"userWorkerUrl":{…"port":"…"}`. Only log files that
- * were not in `logs` before are read. The address stays the same when wrangler dev reloads the
- * workers (Miniflare keeps its ports).
+ * The workers' runtime that wrangler dev started, and the log file that names it: its debug log
+ * (always written to the file) names it each time the runtime is ready,
+ * `"userWorkerUrl":{…"port":"…"}`, on another port after each reload. Only log files that were
+ * not in `logs` before are read.
  */
 async function runtimeOrigin(
   logs: string,
   before: ReadonlySet<string>,
   child: ChildProcess,
   deadline: number,
-): Promise<string> {
+): Promise<{ runtime: string; log: string }> {
   while (Date.now() < deadline && child.exitCode === null) {
     const files = (await readdir(logs).catch(() => [])).filter((f) => !before.has(f)).sort();
     for (const file of files.reverse()) {
-      const origin = runtimeIn(await readFile(join(logs, file), "utf8"));
-      if (origin) return origin;
+      const log = join(logs, file);
+      const runtime = runtimeIn(await readFile(log, "utf8"));
+      if (runtime) return { runtime, log };
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -106,6 +107,8 @@ interface Wrangler {
   exited: Promise<number | null>;
   /** The workers' runtime, which the front forwards to. */
   runtime: string;
+  /** wrangler dev's log file, which names the runtime again after each reload. */
+  log: string;
 }
 
 /**
@@ -175,8 +178,8 @@ export async function launchStack(
       else restart(child, `wrangler dev exited (${code})`);
     });
     try {
-      const runtime = await runtimeOrigin(logs, before, child, Date.now() + 60_000);
-      return { child, exited: childExited, runtime };
+      const found = await runtimeOrigin(logs, before, child, Date.now() + 60_000);
+      return { child, exited: childExited, ...found };
     } catch (error) {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
       await childExited;
@@ -204,6 +207,17 @@ export async function launchStack(
     })();
   };
 
+  /** Where the runtime is now, after a reload: read again when the front cannot reach it. */
+  let rereading = false;
+  const reread = async () => {
+    if (rereading || restarting) return;
+    rereading = true;
+    const wrangler = current;
+    const runtime = runtimeIn(await readFile(wrangler.log, "utf8").catch(() => ""));
+    if (runtime && current === wrangler) wrangler.runtime = runtime;
+    rereading = false;
+  };
+
   try {
     current = await launch();
   } catch (error) {
@@ -214,6 +228,7 @@ export async function launchStack(
     host: "127.0.0.1",
     port: options.port,
     target: () => current.runtime,
+    onUnreachable: () => void reread(),
     maxBodyBytes: MAX_BODY_BYTES,
     // A reload after a source change, or a restart: wrangler's own proxy held requests meanwhile.
     retryMs: 60_000,

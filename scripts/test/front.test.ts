@@ -435,6 +435,7 @@ describe("while the workers' runtime is away (a reload, or the stack starting it
     const runtime = await standIn(now, answerOk);
     // The runtime is away for the first two attempts, then found on another port.
     let attempts = 0;
+    let unreachable = 0;
     const port = await sparePort();
     const relay = await startFront({
       host: "127.0.0.1",
@@ -442,13 +443,14 @@ describe("while the workers' runtime is away (a reload, or the stack starting it
       target: () => `http://127.0.0.1:${++attempts <= 2 ? gone : now}`,
       maxBodyBytes: 16 * 1024,
       retryMs: 30_000,
+      onUnreachable: () => unreachable++,
     });
     try {
       const answer = await send(
         [`POST / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Length: 2\r\n${CLOSE}\r\n\r\nab`],
         port,
       );
-      expect([answer.status, answer.body, attempts]).toEqual([200, "ok", 3]);
+      expect([answer.status, answer.body, attempts, unreachable]).toEqual([200, "ok", 3, 2]);
     } finally {
       await relay.close();
       await new Promise((resolve) => runtime.close(resolve));
