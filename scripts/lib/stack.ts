@@ -53,6 +53,8 @@ export interface StackOptions {
   persistTo: string;
   /** wrangler's output, with its internal origin rewritten to the public one. */
   output?: (chunk: string) => void;
+  /** Told why, each time wrangler dev is started again (see launchStack). */
+  onRestart?: (reason: string) => void;
 }
 
 /** The last workers' runtime a wrangler dev log names (see runtimeOrigin), or null. */
@@ -121,9 +123,7 @@ interface Wrangler {
  * the same `--persist-to` (local KV is on disk) and the front follows it: meanwhile it holds
  * requests, and sends GET and HEAD again (`onRestart` says why each restart happened).
  */
-export async function launchStack(
-  options: StackOptions & { onRestart?: (reason: string) => void },
-): Promise<RunningStack> {
+export async function launchStack(options: StackOptions): Promise<RunningStack> {
   const logs = join(options.persistTo, "logs");
   // wrangler dev processes find each other through a shared dev registry, by worker name. Every
   // stack (npm start, a test's, another checkout's) runs the same names, so each gets its own
