@@ -8,7 +8,13 @@
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import { connect, createServer as createNetServer } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type Front, MAX_HEADER_BYTES, MAX_TARGET_BYTES, startFront } from "../lib/front";
+import {
+  type Front,
+  type FrontOptions,
+  MAX_HEADER_BYTES,
+  MAX_TARGET_BYTES,
+  startFront,
+} from "../lib/front";
 
 interface Seen {
   method: string;
@@ -32,6 +38,22 @@ async function sparePort(): Promise<number> {
   const free = await listen(probe);
   await new Promise((resolve) => probe.close(resolve));
   return free;
+}
+
+/** A front of a test's own, on a spare port, in front of `target`. */
+async function relayTo(
+  target: FrontOptions["target"],
+  more: Partial<FrontOptions> = {},
+): Promise<{ port: number; relay: Front }> {
+  const port = await sparePort();
+  const relay = await startFront({
+    host: "127.0.0.1",
+    port,
+    target,
+    maxBodyBytes: 16 * 1024,
+    ...more,
+  });
+  return { port, relay };
 }
 
 // Known before the tests are collected: the requests below name it in their Host.
@@ -302,13 +324,7 @@ describe("what the front forwards", () => {
 
 it("answers 502 in JSON with the security headers when wrangler dev is not there", async () => {
   const nowhere = await sparePort();
-  const lonely = await sparePort();
-  const orphan = await startFront({
-    host: "127.0.0.1",
-    port: lonely,
-    target: `http://127.0.0.1:${nowhere}`,
-    maxBodyBytes: 16 * 1024,
-  });
+  const { port: lonely, relay: orphan } = await relayTo(`http://127.0.0.1:${nowhere}`);
   try {
     const head = `GET / HTTP/1.1\r\nHost: 127.0.0.1:${lonely}\r\n${CLOSE}\r\n\r\n`;
     const answer = await send([head], lonely);
@@ -337,13 +353,7 @@ it("sends a request once more when wrangler closed the kept-alive socket it went
   });
   const upstreamPort = await sparePort();
   await new Promise<void>((resolve) => upstream.listen(upstreamPort, "127.0.0.1", resolve));
-  const port = await sparePort();
-  const relay = await startFront({
-    host: "127.0.0.1",
-    port,
-    target: `http://127.0.0.1:${upstreamPort}`,
-    maxBodyBytes: 16 * 1024,
-  });
+  const { port, relay } = await relayTo(`http://127.0.0.1:${upstreamPort}`);
   try {
     for (let i = 0; i < 3; i++) {
       const answer = await send(
@@ -390,13 +400,7 @@ it("reads an answer to its end when the client goes away in the middle of it", a
     more();
   });
   const upstreamPort = await listen(upstream);
-  const port = await sparePort();
-  const relay = await startFront({
-    host: "127.0.0.1",
-    port,
-    target: `http://127.0.0.1:${upstreamPort}`,
-    maxBodyBytes: 16 * 1024,
-  });
+  const { port, relay } = await relayTo(`http://127.0.0.1:${upstreamPort}`);
   try {
     // The client reads the first bytes of the answer, then hangs up.
     await new Promise<void>((resolve, reject) => {
@@ -436,15 +440,10 @@ describe("while the workers' runtime is away (a reload, or the stack starting it
     // The runtime is away for the first two attempts, then found on another port.
     let attempts = 0;
     let unreachable = 0;
-    const port = await sparePort();
-    const relay = await startFront({
-      host: "127.0.0.1",
-      port,
-      target: () => `http://127.0.0.1:${++attempts <= 2 ? gone : now}`,
-      maxBodyBytes: 16 * 1024,
-      retryMs: 30_000,
-      onUnreachable: () => unreachable++,
-    });
+    const { port, relay } = await relayTo(
+      () => `http://127.0.0.1:${++attempts <= 2 ? gone : now}`,
+      { retryMs: 30_000, onUnreachable: () => unreachable++ },
+    );
     try {
       const answer = await send(
         [`POST / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nContent-Length: 2\r\n${CLOSE}\r\n\r\nab`],
@@ -466,12 +465,7 @@ describe("while the workers' runtime is away (a reload, or the stack starting it
       if (connections === 1) socket.once("data", () => socket.resetAndDestroy());
       else answerOk(socket);
     });
-    const port = await sparePort();
-    const relay = await startFront({
-      host: "127.0.0.1",
-      port,
-      target: `http://127.0.0.1:${upstreamPort}`,
-      maxBodyBytes: 16 * 1024,
+    const { port, relay } = await relayTo(`http://127.0.0.1:${upstreamPort}`, {
       retryMs: 30_000,
     });
     try {
