@@ -14,7 +14,7 @@ import { DAY_MS, isoDay } from "@pulp-analytics/shared/config";
 import type { PageData, SeriesBlock } from "@pulp-analytics/shared/store";
 import type { Point } from "@pulp-analytics/shared/summary";
 import { daysOfSeries, memorySummary, pageViewsOf } from "@pulp-analytics/shared/testing";
-import type { Browser, Page } from "playwright-core";
+import type { Browser, Page, Request } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../../../scripts/lib/chromium";
 import { buildHistory, type Stack, startStack } from "../../../scripts/lib/stack";
@@ -60,8 +60,8 @@ interface Watched {
   weekly: string[];
 }
 
-/** Each open page's requests without an answer yet, by URL: what a wait that timed out waited on. */
-const pendingOf = new WeakMap<Page, Set<string>>();
+/** Each open page's requests without an answer yet: what a wait that timed out waited on. */
+const pendingOf = new WeakMap<Page, Set<Request>>();
 
 /** A page whose console errors, uncaught errors and off-origin requests are all recorded. */
 async function open(
@@ -83,17 +83,19 @@ async function open(
       problems.push(`console ${m.type()}: ${m.text()}`);
   });
   page.on("pageerror", (e) => problems.push(`page error: ${e.message}`));
+  const pending = new Set<Request>();
+  pendingOf.set(page, pending);
   page.on("request", (r) => {
+    pending.add(r);
     const url = new URL(r.url());
     if (url.origin !== origin) problems.push(`request off the origin: ${r.url()}`);
     if (url.pathname.startsWith("/api/v1/page/weekly/")) weekly.push(url.pathname);
   });
-  page.on("requestfailed", (r) => problems.push(`request failed: ${r.url()}`));
-  const pending = new Set<string>();
-  pendingOf.set(page, pending);
-  page.on("request", (r) => pending.add(r.url()));
-  page.on("requestfinished", (r) => pending.delete(r.url()));
-  page.on("requestfailed", (r) => pending.delete(r.url()));
+  page.on("requestfinished", (r) => pending.delete(r));
+  page.on("requestfailed", (r) => {
+    pending.delete(r);
+    problems.push(`request failed: ${r.url()}`);
+  });
   return { page, problems, weekly };
 }
 
@@ -323,7 +325,7 @@ async function busy(page: Page): Promise<string[]> {
     elements.map((e) => (e.id ? `#${e.id}` : `.${e.className}`)),
   );
   if (loading.length === 0) return [];
-  return [...loading, ...[...(pendingOf.get(page) ?? [])].map((url) => `pending ${url}`)];
+  return [...loading, ...[...(pendingOf.get(page) ?? [])].map((r) => `pending ${r.url()}`)];
 }
 
 /**
