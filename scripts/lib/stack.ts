@@ -57,6 +57,12 @@ export interface StackOptions {
   onRestart?: (reason: string) => void;
 }
 
+/**
+ * Where wrangler writes its logs for a stack's `--persist-to` directory: the seeding's and each
+ * wrangler dev's, so that a new wrangler dev's log is told apart by being new.
+ */
+export const wranglerLogs = (persistTo: string): string => join(persistTo, "logs");
+
 /** The last workers' runtime a wrangler dev log names (see runtimeOrigin), or null. */
 export function runtimeIn(log: string): string | null {
   const ready = /"userWorkerUrl":\{"protocol":"(http:)","hostname":"([^"]+)","port":"(\d+)"\}/g;
@@ -124,7 +130,7 @@ interface Wrangler {
  * requests, and sends GET and HEAD again (`onRestart` says why each restart happened).
  */
 export async function launchStack(options: StackOptions): Promise<RunningStack> {
-  const logs = join(options.persistTo, "logs");
+  const logs = wranglerLogs(options.persistTo);
   // wrangler dev processes find each other through a shared dev registry, by worker name. Every
   // stack (npm start, a test's, another checkout's) runs the same names, so each gets its own
   // registry: one stack starting or stopping never rewires or stops another.
@@ -295,7 +301,7 @@ async function seedSummary(
   ];
   const { code, output } = await runNode(args, {
     cwd: repositoryRoot(),
-    env: offlineEnv({ WRANGLER_LOG_PATH: join(state, "logs") }),
+    env: offlineEnv({ WRANGLER_LOG_PATH: wranglerLogs(state) }),
   });
   if (code !== 0) throw new Error(`kv bulk put failed:\n${output}`);
 

@@ -8,7 +8,7 @@ import { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
 import { isoDay } from "@pulp-analytics/shared/config";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runtimeIn, type Stack, send, startStack } from "../lib/stack";
+import { runtimeIn, type Stack, send, startStack, wranglerLogs } from "../lib/stack";
 
 /** The process listening on TCP `port` on this machine. */
 function listener(port: number): number {
@@ -41,7 +41,7 @@ function listener(port: number): number {
 
 /** The runtime the newest wrangler dev log of the stack names. */
 function runtime(stack: Stack): URL {
-  const logs = join(stack.persistTo, "logs");
+  const logs = wranglerLogs(stack.persistTo);
   const newest = readdirSync(logs).sort().at(-1) ?? "";
   const origin = runtimeIn(readFileSync(join(logs, newest), "utf8"));
   if (!origin) throw new Error(`no runtime in ${newest}`);
