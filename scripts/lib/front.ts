@@ -50,11 +50,14 @@ import type { Duplex } from "node:stream";
 import { type Problem, problemResponse, withSecurityHeaders } from "@pulp-analytics/shared/config";
 
 export interface FrontOptions {
-  /** Where to listen. */
+  /** Where to listen; port 0 for a spare one, which the front then names (`Front.port`). */
   host: string;
   port: number;
-  /** The workers' runtime behind the front, e.g. http://127.0.0.1:41234, read for each attempt. */
-  target: string | (() => string);
+  /**
+   * The workers' runtime behind the front, e.g. http://127.0.0.1:41234, read for each attempt;
+   * null while it is not known yet, which is held as an unreachable runtime is.
+   */
+  target: string | (() => string | null);
   /**
    * For how long a request is sent again while the runtime cannot be reached, as while wrangler
    * dev reloads it after a source change or the stack starts it again: any request on a refused
@@ -69,6 +72,8 @@ export interface FrontOptions {
 }
 
 export interface Front {
+  /** The port it listens on. */
+  port: number;
   close(): Promise<void>;
 }
 
@@ -295,13 +300,16 @@ function route(req: IncomingMessage, allowed: Loopback): { path: string; host?: 
 }
 
 export async function startFront(options: FrontOptions): Promise<Front> {
-  const target = () =>
-    new URL(typeof options.target === "string" ? options.target : options.target());
+  const target = () => {
+    const where = typeof options.target === "string" ? options.target : options.target();
+    return where === null ? null : new URL(where);
+  };
   // Keep-alive to wrangler: the load test sends tens of thousands of requests through here.
   // Idle sockets are closed after 4 s, before the runtime closes them after 5 s, so that a
   // request is not written into a socket the runtime is closing.
   const agent = new Agent({ keepAlive: true, maxSockets: 128, timeout: 4_000 });
-  const allowed = loopback(options.port);
+  // Known once the server listens, before any request arrives.
+  let allowed: Loopback;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const where = route(req, allowed);
@@ -332,7 +340,21 @@ export async function startFront(options: FrontOptions): Promise<Front> {
     mayRetry: boolean,
     retryUntil: number,
   ) => {
-    const { hostname, port } = target();
+    /** Holds the request for another attempt, if its time allows; false when it does not. */
+    const held = () => {
+      if (Date.now() >= retryUntil || res.headersSent || res.destroyed) return false;
+      options.onUnreachable?.();
+      setTimeout(() => forward(req, res, where, body, mayRetry, retryUntil), 250);
+      return true;
+    };
+    const to = target();
+    if (to === null) {
+      if (!held()) {
+        void refuse(res, { status: 502, error: "wrangler dev has not started yet" });
+      }
+      return;
+    }
+    const { hostname, port } = to;
     const upstream = httpRequest({
       agent,
       hostname,
@@ -372,11 +394,7 @@ export async function startFront(options: FrontOptions): Promise<Front> {
       const idempotent = req.method === "GET" || req.method === "HEAD";
       const unreached =
         error.code === "ECONNREFUSED" || (idempotent && error.code === "ECONNRESET");
-      if (unreached && Date.now() < retryUntil && !res.headersSent && !res.destroyed) {
-        options.onUnreachable?.();
-        setTimeout(() => forward(req, res, where, body, mayRetry, retryUntil), 250);
-        return;
-      }
+      if (unreached && held()) return;
       if (res.headersSent || res.destroyed) {
         res.destroy();
         return;
@@ -438,7 +456,11 @@ export async function startFront(options: FrontOptions): Promise<Front> {
     server.once("error", reject);
     server.listen(options.port, options.host, () => resolve());
   });
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("the front has no port");
+  allowed = loopback(address.port);
   return {
+    port: address.port,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -6,7 +6,7 @@
  * tested is exactly what an HTTP client library would refuse to send.
  */
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
-import { connect, createServer as createNetServer } from "node:net";
+import { connect, createServer as createNetServer, type Server as NetServer } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   type Front,
@@ -26,7 +26,7 @@ let upstream: Server;
 let front: Front;
 const seen: Seen[] = [];
 
-async function listen(server: Server): Promise<number> {
+async function listen(server: NetServer): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
   if (address === null || typeof address === "string") throw new Error("no port");
@@ -40,20 +40,19 @@ async function sparePort(): Promise<number> {
   return free;
 }
 
-/** A front of a test's own, on a spare port, in front of `target`. */
+/** A front of a test's own, on a port the kernel picks (port 0), in front of `target`. */
 async function relayTo(
   target: FrontOptions["target"],
   more: Partial<FrontOptions> = {},
 ): Promise<{ port: number; relay: Front }> {
-  const port = await sparePort();
   const relay = await startFront({
     host: "127.0.0.1",
-    port,
+    port: 0,
     target,
     maxBodyBytes: 16 * 1024,
     ...more,
   });
-  return { port, relay };
+  return { port: relay.port, relay };
 }
 
 // Known before the tests are collected: the requests below name it in their Host.
@@ -351,8 +350,7 @@ it("sends a request once more when wrangler closed the kept-alive socket it went
       socket.write("HTTP/1.1 200 OK\r\ncontent-length: 2\r\nconnection: keep-alive\r\n\r\nok");
     });
   });
-  const upstreamPort = await sparePort();
-  await new Promise<void>((resolve) => upstream.listen(upstreamPort, "127.0.0.1", resolve));
+  const upstreamPort = await listen(upstream);
   const { port, relay } = await relayTo(`http://127.0.0.1:${upstreamPort}`);
   try {
     for (let i = 0; i < 3; i++) {
@@ -422,11 +420,13 @@ it("reads an answer to its end when the client goes away in the middle of it", a
 });
 
 describe("while the workers' runtime is away (a reload, or the stack starting it again)", () => {
-  /** A runtime stand-in on `port` whose connections `handle` gets. */
-  async function standIn(port: number, handle: (socket: import("node:net").Socket) => void) {
+  /** A runtime stand-in on a port the kernel picks, whose connections `handle` gets. */
+  async function standIn(handle: (socket: import("node:net").Socket) => void) {
     const server = createNetServer(handle);
-    await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-    return server;
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const address = server.address();
+    if (address === null || typeof address === "string") throw new Error("no port");
+    return { runtime: server, runtimePort: address.port };
   }
   const answerOk = (socket: import("node:net").Socket) =>
     socket.once("data", () =>
@@ -435,8 +435,7 @@ describe("while the workers' runtime is away (a reload, or the stack starting it
 
   it("holds any request on a refused connection, and sends it where the runtime now is", async () => {
     const gone = await sparePort();
-    const now = await sparePort();
-    const runtime = await standIn(now, answerOk);
+    const { runtime, runtimePort: now } = await standIn(answerOk);
     // The runtime is away for the first two attempts, then found on another port.
     let attempts = 0;
     let unreachable = 0;
@@ -456,11 +455,32 @@ describe("while the workers' runtime is away (a reload, or the stack starting it
     }
   });
 
+  it("holds a request until the runtime is known, and answers 502 without retryMs", async () => {
+    const { runtime, runtimePort } = await standIn(answerOk);
+    // Not known for the first two attempts, as before wrangler dev has started.
+    let attempts = 0;
+    const { port, relay } = await relayTo(
+      () => (++attempts <= 2 ? null : `http://127.0.0.1:${runtimePort}`),
+      { retryMs: 30_000 },
+    );
+    const { port: unheld, relay: impatient } = await relayTo(() => null);
+    try {
+      const get = `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n${CLOSE}\r\n\r\n`;
+      const answer = await send([get], port);
+      expect([answer.status, answer.body, attempts]).toEqual([200, "ok", 3]);
+      const refused = await send([get.replace(`:${port}`, `:${unheld}`)], unheld);
+      expect(expectRefusal(refused, 502).error).toBe("wrangler dev has not started yet");
+    } finally {
+      await relay.close();
+      await impatient.close();
+      await new Promise((resolve) => runtime.close(resolve));
+    }
+  });
+
   it("sends a GET again when the connection is lost before an answer, never a POST", async () => {
-    const upstreamPort = await sparePort();
     let connections = 0;
     // The first connection is dropped as soon as its request arrives (a runtime dying mid-request).
-    const runtime = await standIn(upstreamPort, (socket) => {
+    const { runtime, runtimePort: upstreamPort } = await standIn((socket) => {
       connections++;
       if (connections === 1) socket.once("data", () => socket.resetAndDestroy());
       else answerOk(socket);
