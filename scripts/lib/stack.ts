@@ -7,7 +7,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { encodeBody } from "@pulp-analytics/fixtures/bodies";
@@ -37,17 +36,11 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-async function sparePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  if (address === null || typeof address === "string") throw new Error("no port");
-  return address.port;
-}
-
 export interface StackOptions {
-  /** The public port (the front's); wrangler dev itself listens on a spare one behind it. */
+  /**
+   * The public port (the front's), or 0 for a spare one; wrangler dev itself listens on a spare
+   * one behind it.
+   */
   port: number;
   /** Where local KV lives (`--persist-to`). */
   persistTo: string;
@@ -102,16 +95,21 @@ export interface RunningStack extends Stack {
   exited: Promise<number | null>;
   /**
    * wrangler dev's own port, behind the front: only for wrangler's local commands
-   * (`wrangler workflows instances … --local --port`), which the front does not forward.
+   * (`wrangler workflows instances … --local --port`), which the front does not forward. The same
+   * after a restart, unless another process took it meanwhile (`onRestart` names the new one).
    */
   internalPort: number;
 }
 
 /** workerd's last words when it dies (a V8 fatal error has been seen under load): */
 const RUNTIME_DIED = /\*\*\* Received signal #\d+/;
+/** Where wrangler dev says it listens, on its own port (`--port 0`: one the kernel picks). */
+const WRANGLER_READY = /Ready on http:\/\/127\.0\.0\.1:(\d+)/;
 
 interface Wrangler {
   child: ChildProcess;
+  /** wrangler dev's own port (its proxy, which the front does not use). */
+  port: number;
   exited: Promise<number | null>;
   /** The workers' runtime, which the front forwards to. */
   runtime: string;
@@ -141,16 +139,30 @@ export async function launchStack(options: StackOptions): Promise<RunningStack> 
   ]);
   let stopping = false;
   let restarting: Promise<void> | null = null;
-  let current: Wrangler;
+  let current: Wrangler | undefined;
   let gaveUp: (code: number | null) => void = () => {};
   const exited = new Promise<number | null>((resolve) => {
     gaveUp = resolve;
   });
 
-  // wrangler dev's own port, the same for every start (`npm start` prints it for wrangler's
-  // local commands).
-  const internal = await sparePort();
-  const launch = async (): Promise<Wrangler> => {
+  // The front listens first, so that its port is ours from the start (a port found free and
+  // bound later can be taken meanwhile); it holds requests until the runtime is known.
+  let rereading = false;
+  const front = await startFront({
+    host: "127.0.0.1",
+    port: options.port,
+    target: () => current?.runtime ?? null,
+    onUnreachable: () => void reread(),
+    maxBodyBytes: MAX_BODY_BYTES,
+    // A reload after a source change, or a restart: wrangler's own proxy held requests meanwhile.
+    retryMs: 60_000,
+  }).catch(async (error: unknown) => {
+    await rm(registry, { recursive: true, force: true });
+    throw error;
+  });
+
+  /** Starts wrangler dev on `port`, 0 for one the kernel picks, and finds its runtime. */
+  const launch = async (port: number): Promise<Wrangler> => {
     const before = new Set(await readdir(logs).catch(() => []));
     // The wrangler node process itself (not an npx wrapper), so that killing it stops the stack.
     const child: ChildProcess = spawn(
@@ -159,7 +171,7 @@ export async function launchStack(options: StackOptions): Promise<RunningStack> 
         "node_modules/wrangler/bin/wrangler.js",
         "dev",
         ...configs,
-        ...["--env", "dev", "--ip", "127.0.0.1", "--port", String(internal)],
+        ...["--env", "dev", "--ip", "127.0.0.1", "--port", String(port)],
         ...["--persist-to", options.persistTo],
         ...["--var", `${VAR.ALLOW_SIMULATED_TIME}:true`, "--var", `${VAR.LOCAL_STACK}:true`],
       ],
@@ -170,22 +182,40 @@ export async function launchStack(options: StackOptions): Promise<RunningStack> 
       },
     );
     const childExited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    // Passed on whole lines, so that wrangler's port is found and rewritten even when a chunk
+    // ends mid-line.
+    let own = port === 0 ? null : port;
+    let partial = "";
+    const pass = (lines: string) => {
+      own ??= Number(WRANGLER_READY.exec(lines)?.[1] ?? "") || null;
+      options.output?.(
+        own === null ? lines : lines.replaceAll(`127.0.0.1:${own}`, `127.0.0.1:${front.port}`),
+      );
+      if (RUNTIME_DIED.test(lines)) restart(child, "the workers' runtime died");
+    };
     const rewrite = (chunk: Buffer) => {
-      const text = chunk.toString();
-      options.output?.(text.replaceAll(`127.0.0.1:${internal}`, `127.0.0.1:${options.port}`));
-      if (RUNTIME_DIED.test(text)) restart(child, "the workers' runtime died");
+      const text = partial + chunk.toString();
+      const end = text.lastIndexOf("\n") + 1;
+      partial = text.slice(end);
+      if (end > 0) pass(text.slice(0, end));
     };
     child.stdout?.on("data", rewrite);
     child.stderr?.on("data", rewrite);
     void childExited.then((code) => {
+      if (partial) pass(partial);
       if (stopping || restarting || current?.child !== child) return;
       // Stopped by a signal (Ctrl+C reaches wrangler too) or ended cleanly: the stack ends.
       if (code === 0 || child.signalCode !== null) gaveUp(code);
       else restart(child, `wrangler dev exited (${code})`);
     });
     try {
-      const found = await runtimeOrigin(logs, before, child, Date.now() + 60_000);
-      return { child, exited: childExited, ...found };
+      const deadline = Date.now() + 60_000;
+      const found = await runtimeOrigin(logs, before, child, deadline);
+      while (own === null && Date.now() < deadline && child.exitCode === null) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      if (own === null) throw new Error("wrangler dev never said which port it listens on");
+      return { child, port: own, exited: childExited, ...found };
     } catch (error) {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
       await childExited;
@@ -195,15 +225,21 @@ export async function launchStack(options: StackOptions): Promise<RunningStack> 
 
   /** Starts wrangler dev again in place of `child`, once, unless the stack is stopping. */
   const restart = (child: ChildProcess, reason: string) => {
-    if (stopping || restarting || current?.child !== child) return;
+    if (stopping || restarting || !current || current.child !== child) return;
     options.onRestart?.(reason);
+    const before = current;
     restarting = (async () => {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill("SIGTERM");
-        await current.exited;
+        await before.exited;
       }
       try {
-        current = await launch();
+        // The same port, which `npm start` printed; another if that was taken meanwhile.
+        current = await launch(before.port).catch(async () => {
+          const moved = await launch(0);
+          options.onRestart?.(`port ${before.port} was taken; it listens on ${moved.port} now`);
+          return moved;
+        });
       } catch (error) {
         options.onRestart?.(`wrangler dev did not start again: ${String(error)}`);
         gaveUp(1);
@@ -214,51 +250,40 @@ export async function launchStack(options: StackOptions): Promise<RunningStack> 
   };
 
   /** Where the runtime is now, after a reload: read again when the front cannot reach it. */
-  let rereading = false;
   const reread = async () => {
-    if (rereading || restarting) return;
-    rereading = true;
     const wrangler = current;
+    if (rereading || restarting || !wrangler) return;
+    rereading = true;
     const runtime = runtimeIn(await readFile(wrangler.log, "utf8").catch(() => ""));
     if (runtime && current === wrangler) wrangler.runtime = runtime;
     rereading = false;
   };
 
   try {
-    current = await launch();
+    current = await launch(0);
   } catch (error) {
+    await front.close();
     await rm(registry, { recursive: true, force: true });
     throw error;
   }
-  const front = await startFront({
-    host: "127.0.0.1",
-    port: options.port,
-    target: () => current.runtime,
-    onUnreachable: () => void reread(),
-    maxBodyBytes: MAX_BODY_BYTES,
-    // A reload after a source change, or a restart: wrangler's own proxy held requests meanwhile.
-    retryMs: 60_000,
-  }).catch(async (error: unknown) => {
-    stopping = true;
-    current.child.kill("SIGTERM");
-    await current.exited;
-    await rm(registry, { recursive: true, force: true });
-    throw error;
-  });
+  const running = (): Wrangler => {
+    if (!current) throw new Error("wrangler dev is not running");
+    return current;
+  };
   const stop = async () => {
     stopping = true;
     await restarting;
-    const { child } = current;
+    const { child, exited: childExited } = running();
     if (child.exitCode === null && child.signalCode === null) {
       child.kill("SIGTERM");
-      await current.exited;
+      await childExited;
     }
     await front.close();
     await rm(registry, { recursive: true, force: true });
   };
-  const origin = `http://127.0.0.1:${options.port}`;
+  const origin = `http://127.0.0.1:${front.port}`;
   const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline && current.child.exitCode === null) {
+  while (Date.now() < deadline && running().child.exitCode === null) {
     const ready = await fetch(`${origin}/api/v1/series`).then(
       (r) => r.ok,
       () => false,
@@ -269,7 +294,9 @@ export async function launchStack(options: StackOptions): Promise<RunningStack> 
         persistTo: options.persistTo,
         stop,
         exited,
-        internalPort: internal,
+        get internalPort() {
+          return running().port;
+        },
       };
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
@@ -318,7 +345,7 @@ export async function startStack(options: StartOptions = {}): Promise<Stack> {
   let stack: RunningStack;
   try {
     stack = await launchStack({
-      port: await sparePort(),
+      port: 0,
       persistTo: state,
       output: (chunk) => {
         tail = (tail + chunk).slice(-8_000);

@@ -15,7 +15,11 @@ const stack = await launchStack({
   port,
   persistTo: ".wrangler/state",
   output: (chunk) => process.stdout.write(chunk),
-  onRestart: (reason) => console.error(`\n${reason}: starting wrangler dev again.\n`),
+  onRestart: (reason) => console.error(`\nwrangler dev starts again: ${reason}.\n`),
+}).catch((error: NodeJS.ErrnoException) => {
+  if (error.code !== "EADDRINUSE") throw error;
+  console.error(`Port ${port} is in use; PORT=… npm start runs the stack on another.`);
+  process.exit(1);
 });
 console.log(`\nPulp Analytics (ingest, site, summarizer) on ${stack.origin}`);
 console.log(
