@@ -105,6 +105,10 @@ export interface RunningStack extends Stack {
 const RUNTIME_DIED = /\*\*\* Received signal #\d+/;
 /** Where wrangler dev says it listens, on its own port (`--port 0`: one the kernel picks). */
 const WRANGLER_READY = /Ready on http:\/\/127\.0\.0\.1:(\d+)/;
+/** What wrangler dev says, and exits, when its `--port` is taken. */
+const PORT_TAKEN = /Address already in use \(127\.0\.0\.1:\d+\)/;
+
+class PortTaken extends Error {}
 
 interface Wrangler {
   child: ChildProcess;
@@ -185,9 +189,11 @@ export async function launchStack(options: StackOptions): Promise<RunningStack> 
     // Passed on whole lines, so that wrangler's port is found and rewritten even when a chunk
     // ends mid-line.
     let own = port === 0 ? null : port;
+    let taken = false;
     let partial = "";
     const pass = (lines: string) => {
       own ??= Number(WRANGLER_READY.exec(lines)?.[1] ?? "") || null;
+      taken ||= PORT_TAKEN.test(lines);
       options.output?.(
         own === null ? lines : lines.replaceAll(`127.0.0.1:${own}`, `127.0.0.1:${front.port}`),
       );
@@ -219,7 +225,7 @@ export async function launchStack(options: StackOptions): Promise<RunningStack> 
     } catch (error) {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
       await childExited;
-      throw error;
+      throw taken ? new PortTaken(`port ${port} is taken`) : error;
     }
   };
 
@@ -235,7 +241,8 @@ export async function launchStack(options: StackOptions): Promise<RunningStack> 
       }
       try {
         // The same port, which `npm start` printed; another if that was taken meanwhile.
-        current = await launch(before.port).catch(async () => {
+        current = await launch(before.port).catch(async (error: unknown) => {
+          if (!(error instanceof PortTaken)) throw error;
           const moved = await launch(0);
           options.onRestart?.(`port ${before.port} was taken; it listens on ${moved.port} now`);
           return moved;
