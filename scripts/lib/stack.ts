@@ -151,7 +151,6 @@ export async function launchStack(options: StackOptions): Promise<RunningStack> 
 
   // The front listens first, so that its port is ours from the start (a port found free and
   // bound later can be taken meanwhile); it holds requests until the runtime is known.
-  let rereading = false;
   const front = await startFront({
     host: "127.0.0.1",
     port: options.port,
@@ -257,6 +256,7 @@ export async function launchStack(options: StackOptions): Promise<RunningStack> 
   };
 
   /** Where the runtime is now, after a reload: read again when the front cannot reach it. */
+  let rereading = false;
   const reread = async () => {
     const wrangler = current;
     if (rereading || restarting || !wrangler) return;
